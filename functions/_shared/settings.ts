@@ -1,0 +1,135 @@
+// The settings registry: every setting's key, Russian label, zod schema and default, in one place.
+// Defaults are written to the settings table at start-up (ensureSettings), so SQL that needs a
+// setting (the status window) reads the table without repeating a default.
+import { z } from 'zod'
+import type { Sql, TransactionSql } from '../../runtime/db.ts'
+import type { Env } from '../../runtime/endpoint.ts'
+
+interface SettingDef<S extends z.ZodType = z.ZodType> {
+  label: string
+  schema: S
+  default: z.output<S>
+  /** readable by admins only */
+  adminOnly?: boolean
+}
+
+const def = <S extends z.ZodType>(d: SettingDef<S>) => d
+
+const text = (max = 300) => z.string().trim().max(max)
+
+export const SETTINGS = {
+  expiring_days: def({
+    label: 'Окно «Истекает», дней до окончания срока',
+    schema: z.number().int().min(1).max(365),
+    default: 14,
+  }),
+  lockout_attempts: def({
+    label: 'Блокировка: неудачных попыток входа подряд',
+    schema: z.number().int().min(1).max(100),
+    default: 5,
+    adminOnly: true,
+  }),
+  lockout_minutes: def({
+    label: 'Блокировка: длительность, минут',
+    schema: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60),
+    default: 15,
+    adminOnly: true,
+  }),
+  login_rate_per_minute: def({
+    label: 'Попыток входа с одного адреса в минуту',
+    schema: z.number().int().min(1).max(10_000),
+    default: 30,
+    adminOnly: true,
+  }),
+  upload_max_mb: def({
+    label: 'Максимальный размер файла, МиБ',
+    schema: z.number().int().min(1).max(2048),
+    default: 50,
+  }),
+  organization: def({
+    label: 'Реквизиты для документов',
+    schema: z.object({
+      customer_name: text(),
+      inn: z
+        .string()
+        .trim()
+        .regex(/^(\d{10}|\d{12})?$/, 'ИНН: 10 или 12 цифр'),
+      kpp: z
+        .string()
+        .trim()
+        .regex(/^(\d{9})?$/, 'КПП: 9 цифр'),
+      contract_number: text(100),
+      contract_date: z.union([
+        z.literal(''),
+        z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Дата в формате ГГГГ-ММ-ДД'),
+      ]),
+      contact_person: text(),
+      contact_phone: text(100),
+      room: text(100),
+      verifier_name: text(),
+      head_title: text(),
+      head_name: text(),
+      metrologist_title: text(),
+      metrologist_name: text(),
+      commission: z.array(text()).max(10),
+    }),
+    default: {
+      customer_name: '',
+      inn: '',
+      kpp: '',
+      contract_number: '',
+      contract_date: '',
+      contact_person: '',
+      contact_phone: '',
+      room: '',
+      verifier_name: '',
+      head_title: '',
+      head_name: '',
+      metrologist_title: '',
+      metrologist_name: '',
+      commission: [],
+    },
+  }),
+} satisfies Record<string, SettingDef>
+
+export type SettingKey = keyof typeof SETTINGS
+export type Settings = { [K in SettingKey]: z.output<(typeof SETTINGS)[K]['schema']> }
+
+export const settingKeys = Object.keys(SETTINGS) as SettingKey[]
+
+/** Inserts the default of every setting that has no row yet (start-up, test databases). */
+export async function ensureSettings(sql: Sql | TransactionSql): Promise<void> {
+  const rows = settingKeys.map((key) => ({ key, value: SETTINGS[key].default }))
+  await sql`
+    insert into settings (key, value)
+    select key, value
+    from jsonb_to_recordset(${sql.json(rows as any)}) as t(key text, value jsonb)
+    on conflict (key) do nothing`
+}
+
+export async function loadSettings(sql: Sql | TransactionSql): Promise<Settings> {
+  const rows = await sql<{ key: string; value: unknown }[]>`select key, value from settings`
+  const out: Record<string, unknown> = {}
+  for (const key of settingKeys) out[key] = SETTINGS[key].default
+  for (const { key, value } of rows) {
+    if (key in SETTINGS) {
+      const parsed = SETTINGS[key as SettingKey].schema.safeParse(value)
+      if (parsed.success) out[key] = parsed.data
+    }
+  }
+  return out as Settings
+}
+
+/** Settings for this request, read once. */
+export async function settingsOf(env: Env): Promise<Settings> {
+  let cached = env.cache.get('settings') as Promise<Settings> | undefined
+  if (!cached) {
+    cached = loadSettings(env.sql)
+    env.cache.set('settings', cached)
+  }
+  return cached
+}

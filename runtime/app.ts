@@ -1,0 +1,171 @@
+// The application: discovers functions/*.ts, dispatches /api/<name>/… to the file of that name,
+// and wraps every request with a request id, CORS, security headers, the one error mapping and a
+// JSON access-log line. createApp() takes its database and config, so tests pass their own.
+import { randomUUID } from 'node:crypto'
+import { readdirSync } from 'node:fs'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import type { Config } from './config.ts'
+import type { Sql } from './db.ts'
+import type { Endpoint, Env, RouteInfo } from './endpoint.ts'
+import { classify, errorResponse, internalError, json, notFound } from './errors.ts'
+import type { Logger } from './log.ts'
+import { SlidingWindowLimiter } from './rate-limit.ts'
+
+export const FUNCTIONS_DIR = fileURLToPath(new URL('../functions/', import.meta.url))
+
+/** functions/*.ts except _shared/, _-prefixed files and tests. */
+export function functionFiles(dir = FUNCTIONS_DIR): string[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .filter(
+      (d) => d.isFile() && /^[a-z][\w-]*\.ts$/.test(d.name) && !/\.(test|spec)\.ts$/.test(d.name),
+    )
+    .map((d) => d.name)
+    .sort()
+}
+
+export async function loadFunctions(dir = FUNCTIONS_DIR): Promise<Map<string, Endpoint>> {
+  const endpoints = new Map<string, Endpoint>()
+  for (const file of functionFiles(dir)) {
+    const mod = await import(pathToFileURL(`${dir}/${file}`).href)
+    const ep = mod.default as Endpoint
+    if (!ep || typeof ep.fetch !== 'function' || !Array.isArray(ep.routes)) {
+      throw new Error(`functions/${file}: the default export must be endpoint(import.meta.url)`)
+    }
+    endpoints.set(ep.name, ep)
+  }
+  return endpoints
+}
+
+export interface AppOptions {
+  sql: Sql
+  config: Config
+  log: Logger
+  services?: Record<string, unknown>
+  /** where the function files are (tests point it elsewhere) */
+  functionsDir?: string
+  /** requests outside /api (the web client, /docs), tried before the 404 */
+  fallback?: (request: Request, env: Env) => Promise<Response | undefined>
+}
+
+export interface App {
+  fetch(
+    request: Request,
+    ctx?: { ip?: string; req?: { socket?: { remoteAddress?: string } } },
+  ): Promise<Response>
+  endpoints: Map<string, Endpoint>
+  routes: RouteInfo[]
+  services: Record<string, unknown>
+}
+
+const SECURITY_HEADERS: Record<string, string> = {
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+  'cross-origin-opener-policy': 'same-origin',
+}
+
+export async function createApp(opts: AppOptions): Promise<App> {
+  const endpoints = await loadFunctions(opts.functionsDir)
+  const routes = [...endpoints.values()].flatMap((e) => e.routes)
+  const limiter = new SlidingWindowLimiter()
+  const allowedOrigins = new Set(opts.config.corsOrigins)
+  const services = opts.services ?? {}
+
+  const corsHeaders = (origin: string | null): Record<string, string> =>
+    origin && allowedOrigins.has(origin)
+      ? {
+          'access-control-allow-origin': origin,
+          'access-control-allow-credentials': 'false',
+          'access-control-expose-headers':
+            'content-disposition, content-length, x-request-id, retry-after',
+          vary: 'Origin',
+        }
+      : {}
+
+  async function handle(request: Request, env: Env): Promise<Response> {
+    const url = new URL(request.url)
+    if (url.pathname.startsWith('/api/')) {
+      const name = url.pathname.slice(5).split('/', 1)[0]
+      const ep = endpoints.get(name)
+      const response = ep ? await ep.fetch(request, env) : undefined
+      if (response) return response
+      throw notFound('Адрес не найден')
+    }
+    const response = opts.fallback ? await opts.fallback(request, env) : undefined
+    if (response) return response
+    throw notFound('Адрес не найден')
+  }
+
+  async function fetch(request: Request, ctx: Parameters<App['fetch']>[1] = {}): Promise<Response> {
+    const started = performance.now()
+    const requestId = randomUUID()
+    const origin = request.headers.get('origin')
+    const url = new URL(request.url)
+    const env: Env = {
+      sql: opts.sql,
+      config: opts.config,
+      log: opts.log.child({ request_id: requestId }),
+      requestId,
+      ip: ctx.ip ?? ctx.req?.socket?.remoteAddress ?? 'unknown',
+      user: null,
+      rateLimit: (key, limit, windowMs) => limiter.hit(key, limit, windowMs),
+      cache: new Map(),
+      services,
+    }
+
+    let response: Response
+    if (request.method === 'OPTIONS' && origin) {
+      response = new Response(null, {
+        status: allowedOrigins.has(origin) ? 204 : 403,
+        headers: allowedOrigins.has(origin)
+          ? {
+              'access-control-allow-methods': 'GET, POST, PUT, PATCH, DELETE, OPTIONS',
+              'access-control-allow-headers': 'authorization, content-type, range',
+              'access-control-max-age': '600',
+            }
+          : {},
+      })
+    } else {
+      try {
+        response = await handle(request, env)
+      } catch (error) {
+        const known = classify(error)
+        if (known) {
+          response = errorResponse(known)
+          if (known.status >= 500)
+            env.log.warn('request failed', { status: known.status, error: String(error) })
+        } else {
+          env.log.error('unhandled error', {
+            method: request.method,
+            path: url.pathname,
+            error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+          })
+          response = internalError(requestId)
+        }
+      }
+    }
+
+    const extra: Record<string, string> = {
+      ...SECURITY_HEADERS,
+      ...corsHeaders(origin),
+      'x-request-id': requestId,
+    }
+    if (opts.config.tls) extra['strict-transport-security'] = 'max-age=31536000'
+    for (const [k, v] of Object.entries(extra)) {
+      if (!response.headers.has(k)) response.headers.set(k, v)
+    }
+
+    env.log.info('request', {
+      user: env.user?.username ?? null,
+      method: request.method,
+      path: url.pathname,
+      status: response.status,
+      duration_ms: Math.round((performance.now() - started) * 10) / 10,
+    })
+    return response
+  }
+
+  return { fetch, endpoints, routes, services }
+}
+
+export { json }

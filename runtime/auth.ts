@@ -1,0 +1,90 @@
+// Passwords (node's scrypt: slow, salted, constant-time compare) and session tokens (jose HS256,
+// 12 h, carrying the user's token version so logout/password change/deactivation revoke them).
+import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto'
+import { SignJWT, jwtVerify } from 'jose'
+
+const SCRYPT = { N: 2 ** 15, r: 8, p: 1, keylen: 32, maxmem: 64 * 1024 * 1024 }
+export const TOKEN_TTL_SECONDS = 12 * 60 * 60
+
+function scrypt(password: string, salt: Buffer, opts: ScryptOptions, keylen: number) {
+  return new Promise<Buffer>((resolve, reject) =>
+    scryptCb(password.normalize('NFC'), salt, keylen, opts, (err, key) =>
+      err ? reject(err) : resolve(key),
+    ),
+  )
+}
+
+/** `scrypt$N$r$p$salt$hash` (base64url parts). */
+export async function hashPassword(password: string): Promise<string> {
+  const salt = randomBytes(16)
+  const key = await scrypt(password, salt, SCRYPT, SCRYPT.keylen)
+  return [
+    'scrypt',
+    SCRYPT.N,
+    SCRYPT.r,
+    SCRYPT.p,
+    salt.toString('base64url'),
+    key.toString('base64url'),
+  ].join('$')
+}
+
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const [scheme, N, r, p, salt, hash] = stored.split('$')
+  if (scheme !== 'scrypt' || !hash) return false
+  const expected = Buffer.from(hash, 'base64url')
+  const key = await scrypt(
+    password,
+    Buffer.from(salt, 'base64url'),
+    { N: Number(N), r: Number(r), p: Number(p), maxmem: SCRYPT.maxmem },
+    expected.length,
+  )
+  return timingSafeEqual(key, expected)
+}
+
+/** A real hash of a random password: checked against when the user does not exist, so the
+ *  answer takes as long as for a wrong password. */
+let dummyHash: Promise<string> | null = null
+export function timingDummyHash(): Promise<string> {
+  dummyHash ??= hashPassword(randomBytes(16).toString('hex'))
+  return dummyHash
+}
+
+export interface TokenClaims {
+  userId: number
+  tokenVersion: number
+}
+
+const key = (secret: string) => new TextEncoder().encode(secret)
+
+export async function signToken(claims: TokenClaims, secret: string): Promise<string> {
+  return new SignJWT({ tv: claims.tokenVersion })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(String(claims.userId))
+    .setIssuedAt()
+    .setIssuer('deltica')
+    .setExpirationTime(`${TOKEN_TTL_SECONDS}s`)
+    .sign(key(secret))
+}
+
+/** Returns null for anything not valid: bad signature, expired, malformed. */
+export async function verifyToken(token: string, secret: string): Promise<TokenClaims | null> {
+  try {
+    const { payload } = await jwtVerify(token, key(secret), {
+      algorithms: ['HS256'],
+      issuer: 'deltica',
+    })
+    const userId = Number(payload.sub)
+    const tokenVersion = Number(payload.tv)
+    if (!Number.isInteger(userId) || !Number.isInteger(tokenVersion)) return null
+    return { userId, tokenVersion }
+  } catch {
+    return null
+  }
+}
+
+export function bearerToken(request: Request): string | null {
+  const header = request.headers.get('authorization')
+  if (!header) return null
+  const m = /^Bearer\s+(\S+)$/i.exec(header)
+  return m ? m[1] : null
+}

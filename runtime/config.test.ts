@@ -1,0 +1,92 @@
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { ConfigError, loadConfig } from './config.ts'
+
+const strong = 'x'.repeat(40)
+const prodDb = {
+  DB_HOST: 'postgres',
+  DB_NAME: 'deltica_prod',
+  DB_USER: 'deltica_user',
+  DB_PASSWORD: 'p'.repeat(24),
+}
+const tmp = () => mkdtempSync(join(tmpdir(), 'deltica-cfg-'))
+
+describe('loadConfig', () => {
+  it('defaults: port 8000, embedded database, ./data', () => {
+    const dir = tmp()
+    const c = loadConfig({ DATA_DIR: dir })
+    expect(c.port).toBe(8000)
+    expect(c.databaseUrl).toBeNull()
+    expect(c.dataDir).toBe(dir)
+    expect(c.env).toBe('development')
+  })
+
+  it('development generates a secret once and keeps it in DATA_DIR', () => {
+    const dir = tmp()
+    const a = loadConfig({ DATA_DIR: dir })
+    const b = loadConfig({ DATA_DIR: dir })
+    expect(a.secretKey.length).toBeGreaterThanOrEqual(32)
+    expect(b.secretKey).toBe(a.secretKey)
+    expect(readFileSync(join(dir, 'secret.key'), 'utf8').trim()).toBe(a.secretKey)
+  })
+
+  it('builds the database URL from the DB_* set, escaping the password', () => {
+    const c = loadConfig({ DATA_DIR: tmp(), ...prodDb, DB_PASSWORD: 'p@ss/word' })
+    expect(c.databaseUrl).toBe('postgres://deltica_user:p%40ss%2Fword@postgres:5432/deltica_prod')
+  })
+
+  it.each([
+    ['missing secret', { ...prodDb }, /SECRET_KEY не задан/],
+    ['short secret', { ...prodDb, SECRET_KEY: 'short-secret' }, /SECRET_KEY короче 32/],
+    [
+      'placeholder secret',
+      { ...prodDb, SECRET_KEY: 'CHANGE_THIS_' + strong },
+      /SECRET_KEY содержит значение-заглушку/,
+    ],
+    [
+      'placeholder db password',
+      { ...prodDb, SECRET_KEY: strong, DB_PASSWORD: 'CHANGE_THIS_PASSWORD_NOW_PLEASE' },
+      /Пароль базы данных содержит значение-заглушку/,
+    ],
+    [
+      'short db password',
+      { ...prodDb, SECRET_KEY: strong, DB_PASSWORD: 'abc' },
+      /Пароль базы данных короче/,
+    ],
+    [
+      'missing db password',
+      { ...prodDb, SECRET_KEY: strong, DB_PASSWORD: '' },
+      /Пароль базы данных не задан/,
+    ],
+    ['no database at all', { SECRET_KEY: strong }, /нужна база PostgreSQL/],
+    [
+      'password missing in DATABASE_URL',
+      { SECRET_KEY: strong, DATABASE_URL: 'postgres://u@h/db' },
+      /Пароль базы данных не задан/,
+    ],
+  ])('production refuses: %s', (_name, env, message) => {
+    expect(() => loadConfig({ NODE_ENV: 'production', DATA_DIR: tmp(), ...env })).toThrow(message)
+  })
+
+  it('production starts with strong secrets', () => {
+    const c = loadConfig({ NODE_ENV: 'production', DATA_DIR: tmp(), SECRET_KEY: strong, ...prodDb })
+    expect(c.secretKey).toBe(strong)
+  })
+
+  it('refuses a bad port, half a TLS pair, a missing certificate file', () => {
+    expect(() => loadConfig({ PORT: 'eighty', DATA_DIR: tmp() })).toThrow(ConfigError)
+    expect(() => loadConfig({ TLS_CERT_FILE: '/etc/hostname', DATA_DIR: tmp() })).toThrow(
+      /оба параметра/,
+    )
+    expect(() =>
+      loadConfig({ TLS_CERT_FILE: '/nope.crt', TLS_KEY_FILE: '/nope.key', DATA_DIR: tmp() }),
+    ).toThrow(/не найден/)
+  })
+
+  it('reads the CORS origin list', () => {
+    const c = loadConfig({ DATA_DIR: tmp(), CORS_ORIGINS: 'app://deltica, http://10.0.0.5:8080' })
+    expect(c.corsOrigins).toEqual(['app://deltica', 'http://10.0.0.5:8080'])
+  })
+})

@@ -1,0 +1,167 @@
+// Server configuration: read once from the environment, validated with zod, refused with a clear
+// message when production would start insecure.
+import { randomBytes } from 'node:crypto'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { z } from 'zod'
+
+const DEFAULT_CORS_ORIGINS = ['app://deltica', 'http://localhost:5173', 'http://127.0.0.1:5173']
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()))
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8000),
+  HOST: z.string().default('0.0.0.0'),
+  DATABASE_URL: optionalText,
+  DB_HOST: optionalText,
+  DB_PORT: z.coerce.number().int().min(1).max(65535).default(5432),
+  DB_NAME: optionalText,
+  DB_USER: optionalText,
+  DB_PASSWORD: optionalText,
+  DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
+  DATA_DIR: z.string().default('./data'),
+  SECRET_KEY: optionalText,
+  ADMIN_PASSWORD: optionalText,
+  TLS_CERT_FILE: optionalText,
+  TLS_KEY_FILE: optionalText,
+  CORS_ORIGINS: optionalText,
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+})
+
+export interface Config {
+  env: 'development' | 'production' | 'test'
+  port: number
+  host: string
+  /** null = embedded PostgreSQL (PGlite) under dataDir */
+  databaseUrl: string | null
+  poolSize: number
+  dataDir: string
+  secretKey: string
+  adminPassword: string | undefined
+  tls: { certFile: string; keyFile: string } | null
+  corsOrigins: string[]
+  logLevel: 'debug' | 'info' | 'warn' | 'error'
+  version: string
+}
+
+export class ConfigError extends Error {}
+
+const PLACEHOLDER = /^change[_-]?this/i
+
+function weakSecret(value: string | undefined, minLength: number): string | null {
+  if (!value) return 'не задан'
+  if (PLACEHOLDER.test(value)) return 'содержит значение-заглушку из шаблона'
+  if (value.length < minLength) return `короче ${minLength} символов`
+  return null
+}
+
+function databaseUrlFrom(env: z.infer<typeof EnvSchema>): {
+  url: string | null
+  password?: string
+} {
+  if (env.DATABASE_URL) {
+    let password: string | undefined
+    try {
+      password = decodeURIComponent(new URL(env.DATABASE_URL).password) || undefined
+    } catch {
+      throw new ConfigError('DATABASE_URL: не удаётся разобрать адрес базы данных')
+    }
+    return { url: env.DATABASE_URL, password }
+  }
+  if (env.DB_HOST) {
+    if (!env.DB_NAME || !env.DB_USER) {
+      throw new ConfigError('При заданном DB_HOST нужны также DB_NAME и DB_USER')
+    }
+    const auth = env.DB_PASSWORD
+      ? `${encodeURIComponent(env.DB_USER)}:${encodeURIComponent(env.DB_PASSWORD)}`
+      : encodeURIComponent(env.DB_USER)
+    return {
+      url: `postgres://${auth}@${env.DB_HOST}:${env.DB_PORT}/${encodeURIComponent(env.DB_NAME)}`,
+      password: env.DB_PASSWORD,
+    }
+  }
+  return { url: null }
+}
+
+/** Reads the development secret kept in DATA_DIR, creating it on the first start. */
+function developmentSecret(dataDir: string): string {
+  const file = join(dataDir, 'secret.key')
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim()
+  mkdirSync(dataDir, { recursive: true })
+  const secret = randomBytes(48).toString('base64url')
+  writeFileSync(file, secret + '\n', { mode: 0o600 })
+  return secret
+}
+
+function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
+    return String(pkg.version)
+  } catch {
+    return '0.0.0'
+  }
+}
+
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+  const parsed = EnvSchema.safeParse(source)
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`)
+    throw new ConfigError(`Ошибка конфигурации:\n  ${lines.join('\n  ')}`)
+  }
+  const env = parsed.data
+  const production = env.NODE_ENV === 'production'
+  const dataDir = resolve(env.DATA_DIR)
+  const db = databaseUrlFrom(env)
+
+  if ((env.TLS_CERT_FILE && !env.TLS_KEY_FILE) || (!env.TLS_CERT_FILE && env.TLS_KEY_FILE)) {
+    throw new ConfigError('Для HTTPS нужны оба параметра: TLS_CERT_FILE и TLS_KEY_FILE')
+  }
+  for (const file of [env.TLS_CERT_FILE, env.TLS_KEY_FILE]) {
+    if (file && !existsSync(file)) throw new ConfigError(`Файл сертификата не найден: ${file}`)
+  }
+
+  let secretKey = env.SECRET_KEY
+  if (production) {
+    const problem = weakSecret(env.SECRET_KEY, 32)
+    if (problem) throw new ConfigError(`SECRET_KEY ${problem}: в production сервер не запускается`)
+    if (!db.url) {
+      throw new ConfigError(
+        'В production нужна база PostgreSQL: задайте DATABASE_URL или DB_HOST/DB_NAME/DB_USER/DB_PASSWORD',
+      )
+    }
+    const dbProblem = weakSecret(db.password, 16)
+    if (dbProblem) {
+      throw new ConfigError(`Пароль базы данных ${dbProblem}: в production сервер не запускается`)
+    }
+    if (env.ADMIN_PASSWORD && PLACEHOLDER.test(env.ADMIN_PASSWORD)) {
+      throw new ConfigError('ADMIN_PASSWORD содержит значение-заглушку из шаблона')
+    }
+  } else if (!secretKey) {
+    secretKey = developmentSecret(dataDir)
+  } else if (secretKey.length < 32) {
+    throw new ConfigError('SECRET_KEY короче 32 символов')
+  }
+
+  return {
+    env: env.NODE_ENV,
+    port: env.PORT,
+    host: env.HOST,
+    databaseUrl: db.url,
+    poolSize: env.DB_POOL_SIZE,
+    dataDir,
+    secretKey: secretKey!,
+    adminPassword: env.ADMIN_PASSWORD,
+    tls: env.TLS_CERT_FILE ? { certFile: env.TLS_CERT_FILE, keyFile: env.TLS_KEY_FILE! } : null,
+    corsOrigins: env.CORS_ORIGINS
+      ? env.CORS_ORIGINS.split(',')
+          .map((o) => o.trim())
+          .filter(Boolean)
+      : DEFAULT_CORS_ORIGINS,
+    logLevel: env.LOG_LEVEL,
+    version: packageVersion(),
+  }
+}

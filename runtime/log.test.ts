@@ -1,0 +1,42 @@
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { DailyFile, createLogger } from './log.ts'
+
+describe('logging', () => {
+  it('writes JSON lines to a file per day and prunes files older than 30 days', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'deltica-log-'))
+    writeFileSync(join(dir, 'deltica-2026-01-01.log'), 'old\n')
+    writeFileSync(join(dir, 'deltica-2026-02-20.log'), 'recent\n')
+    writeFileSync(join(dir, 'other.txt'), 'not a log\n')
+    let day = '2026-03-01'
+    const file = new DailyFile(dir, 30, () => day)
+    file.write('{"a":1}\n')
+    day = '2026-03-02'
+    file.write('{"a":2}\n')
+    await file.close()
+    expect(readdirSync(dir).sort()).toEqual([
+      'deltica-2026-02-20.log',
+      'deltica-2026-03-01.log',
+      'deltica-2026-03-02.log',
+      'other.txt',
+    ])
+    expect(readFileSync(join(dir, 'deltica-2026-03-02.log'), 'utf8')).toBe('{"a":2}\n')
+    expect(existsSync(join(dir, 'deltica-2026-01-01.log'))).toBe(false)
+  })
+
+  it('logger lines are JSON with the child fields and respect the level', () => {
+    const lines: string[] = []
+    const log = createLogger({ level: 'info', sink: (l) => lines.push(l) })
+    log.debug('hidden')
+    log.child({ request_id: 'r1' }).info('request', { status: 200 })
+    expect(lines).toHaveLength(1)
+    expect(JSON.parse(lines[0])).toMatchObject({
+      level: 'info',
+      msg: 'request',
+      request_id: 'r1',
+      status: 200,
+    })
+  })
+})

@@ -1,0 +1,96 @@
+// JSON-lines logging to stdout and to DATA_DIR/logs/deltica-YYYY-MM-DD.log (one file a day,
+// files older than the retention removed when the day changes).
+import { createWriteStream, mkdirSync, readdirSync, unlinkSync, type WriteStream } from 'node:fs'
+import { join } from 'node:path'
+
+export type Level = 'debug' | 'info' | 'warn' | 'error'
+const LEVELS: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 }
+
+export interface Logger {
+  debug(msg: string, fields?: Record<string, unknown>): void
+  info(msg: string, fields?: Record<string, unknown>): void
+  warn(msg: string, fields?: Record<string, unknown>): void
+  error(msg: string, fields?: Record<string, unknown>): void
+  child(fields: Record<string, unknown>): Logger
+  close(): Promise<void>
+}
+
+export const LOG_FILE_PATTERN = /^deltica-(\d{4}-\d{2}-\d{2})\.log$/
+
+export function logFileName(day: string): string {
+  return `deltica-${day}.log`
+}
+
+/** Daily-rotated append-only file sink. */
+export class DailyFile {
+  private stream: WriteStream | null = null
+  private day = ''
+
+  constructor(
+    readonly dir: string,
+    private readonly keepDays = 30,
+    private readonly today = () => new Date().toISOString().slice(0, 10),
+  ) {
+    mkdirSync(dir, { recursive: true })
+  }
+
+  write(line: string): void {
+    const day = this.today()
+    if (day !== this.day) this.rotate(day)
+    this.stream!.write(line)
+  }
+
+  private rotate(day: string): void {
+    this.stream?.end()
+    this.day = day
+    this.stream = createWriteStream(join(this.dir, logFileName(day)), { flags: 'a' })
+    this.prune(day)
+  }
+
+  /** Removes files whose day is older than keepDays before `day`. */
+  prune(day: string): void {
+    const oldest = new Date(Date.parse(day) - this.keepDays * 86_400_000).toISOString().slice(0, 10)
+    for (const f of readdirSync(this.dir)) {
+      const m = LOG_FILE_PATTERN.exec(f)
+      if (m && m[1] < oldest) unlinkSync(join(this.dir, f))
+    }
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => (this.stream ? this.stream.end(resolve) : resolve()))
+  }
+}
+
+export function createLogger(opts: {
+  level?: Level
+  stdout?: boolean
+  dir?: string | null
+  sink?: (line: string) => void
+}): Logger {
+  const min = LEVELS[opts.level ?? 'info']
+  const file = opts.dir ? new DailyFile(opts.dir) : null
+  const write = (line: string) => {
+    if (opts.stdout) process.stdout.write(line)
+    file?.write(line)
+    opts.sink?.(line)
+  }
+  const make = (base: Record<string, unknown>): Logger => {
+    const emit = (level: Level, msg: string, fields?: Record<string, unknown>) => {
+      if (LEVELS[level] < min) return
+      write(
+        JSON.stringify({ time: new Date().toISOString(), level, msg, ...base, ...fields }) + '\n',
+      )
+    }
+    return {
+      debug: (m, f) => emit('debug', m, f),
+      info: (m, f) => emit('info', m, f),
+      warn: (m, f) => emit('warn', m, f),
+      error: (m, f) => emit('error', m, f),
+      child: (fields) => make({ ...base, ...fields }),
+      close: async () => file?.close(),
+    }
+  }
+  return make({})
+}
+
+export const silentLogger = createLogger({ level: 'error' })

@@ -1,0 +1,66 @@
+// Forward-only migrations: migrations/NNNNN_name.sql applied in order inside one transaction that
+// holds an advisory lock, so two servers starting together never race; recorded in a table.
+import { readdirSync, readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import type { Sql } from './db.ts'
+
+export const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations/', import.meta.url))
+const LOCK_ID = 7_415_001 // arbitrary, constant: "deltica migrations"
+
+export interface Migration {
+  version: number
+  name: string
+  file: string
+}
+
+export function listMigrations(dir = MIGRATIONS_DIR): Migration[] {
+  const migrations = readdirSync(dir)
+    .filter((f) => /^\d{5}_[\w-]+\.sql$/.test(f))
+    .sort()
+    .map((file) => ({ version: Number(file.slice(0, 5)), name: file.slice(6, -4), file }))
+  migrations.forEach((m, i) => {
+    if (m.version !== i + 1) throw new Error(`Migration numbering has a gap at ${m.file}`)
+  })
+  return migrations
+}
+
+export async function pendingMigrations(sql: Sql, dir = MIGRATIONS_DIR): Promise<Migration[]> {
+  const [{ exists }] = await sql`select to_regclass('schema_migrations') is not null as exists`
+  if (!exists) return listMigrations(dir)
+  const applied = new Set((await sql`select version from schema_migrations`).map((r) => r.version))
+  return listMigrations(dir).filter((m) => !applied.has(m.version))
+}
+
+/**
+ * Applies what is pending. `beforeApply` runs (outside the transaction) only when something is
+ * pending — the backup taken before every migration hooks in here.
+ */
+export async function migrate(
+  sql: Sql,
+  opts: { dir?: string; beforeApply?: (pending: Migration[]) => Promise<void> } = {},
+): Promise<Migration[]> {
+  const dir = opts.dir ?? MIGRATIONS_DIR
+  const pending = await pendingMigrations(sql, dir)
+  if (pending.length === 0) return []
+  if (opts.beforeApply) await opts.beforeApply(pending)
+  return sql.begin(async (tx) => {
+    await tx`select pg_advisory_xact_lock(${LOCK_ID})`
+    await tx`
+      create table if not exists schema_migrations (
+        version integer primary key,
+        name text not null,
+        applied_at timestamptz not null default now()
+      )`
+    const applied = new Set(
+      (await tx`select version from schema_migrations`).map((r) => r.version as number),
+    )
+    const done: Migration[] = []
+    for (const m of listMigrations(dir)) {
+      if (applied.has(m.version)) continue
+      await tx.unsafe(readFileSync(`${dir}/${m.file}`, 'utf8'))
+      await tx`insert into schema_migrations (version, name) values (${m.version}, ${m.name})`
+      done.push(m)
+    }
+    return done
+  })
+}
