@@ -47,7 +47,7 @@ export async function seedEquipment(
     await tx`
       insert into equipment (id, equipment_name, equipment_model, equipment_type, equipment_specs,
         factory_number, inventory_number, equipment_year)
-      select i, (${NAMES}::text[])[1 + (i * 7) % 10], (${MODELS}::text[])[1 + (i * 7) % 10],
+      select i, (${NAMES}::text[])[1 + (i * 7 + i / 13) % 10], (${MODELS}::text[])[1 + (i * 7 + i / 13) % 10],
         case when i % 10 = 0 then 'IO' else 'SI' end,
         case when i % 3 = 0 then 'КТ 1,5' when i % 3 = 1 then 'КТ 1' else '-' end,
         'ЗН-' || lpad(i::text, 6, '0'), 'ИН-' || lpad((i % 9973)::text, 5, '0'), 1975 + i % 51
