@@ -1,0 +1,5 @@
+// The daily jobs the server runs through runtime/scheduler.ts. Adding a job is one entry here:
+// { name, hour: <number or setting key>, run: (ctx) => … }.
+import type { DailyJob } from './scheduler.ts'
+
+export const dailyJobs: DailyJob[] = []
