@@ -2,6 +2,7 @@
 // HTTP(S) server → daily scheduler; SIGTERM/SIGINT shut it down gracefully.
 import { join } from 'node:path'
 import { createApp } from './app.ts'
+import { backupBeforeMigrate, backupTarget } from './backup.ts'
 import { ensureFirstAdmin, prepareDatabase } from './bootstrap.ts'
 import { ConfigError, loadConfig } from './config.ts'
 import { openDatabase } from './db.ts'
@@ -29,10 +30,20 @@ async function main() {
     dir: join(config.dataDir, 'logs'),
   })
   const db = await openDatabase(config)
-  await prepareDatabase(db.sql)
+  await prepareDatabase(db.sql, {
+    beforeMigrate: () =>
+      backupBeforeMigrate(
+        backupTarget({
+          sql: db.sql,
+          config,
+          log,
+          services: { database: { kind: db.kind, url: db.url } },
+        }),
+      ),
+  })
   await ensureFirstAdmin(db.sql, config.adminPassword, log)
 
-  const services: Record<string, unknown> = {}
+  const services: Record<string, unknown> = { database: { kind: db.kind, url: db.url } }
   const scheduler = new Scheduler({ sql: db.sql, config, log, services })
   for (const job of dailyJobs) scheduler.register(job)
   services.scheduler = scheduler
