@@ -8,6 +8,7 @@ import { openDatabase } from './db.ts'
 import { createLogger } from './log.ts'
 import { listen } from './server.ts'
 import { staticSite } from './static.ts'
+import { sweepPartialUploads } from './uploads.ts'
 
 async function main() {
   const started = performance.now()
@@ -29,6 +30,8 @@ async function main() {
   const db = await openDatabase(config)
   await prepareDatabase(db.sql)
   await ensureFirstAdmin(db.sql, config.adminPassword, log)
+  const partials = await sweepPartialUploads(config.dataDir)
+  if (partials > 0) log.warn('removed unfinished uploads', { count: partials })
 
   const app = await createApp({ sql: db.sql, config, log, fallback: staticSite(config) })
   const server = await listen(app, config)
