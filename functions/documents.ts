@@ -33,7 +33,7 @@ import { settingsOf } from './_shared/settings.ts'
 
 const api = endpoint(import.meta.url)
 
-export const MAX_DOCUMENT_ITEMS = 5000
+export const MAX_DOCUMENT_ITEMS = 2000
 
 const Body = z.object({
   equipment_ids: z

@@ -81,7 +81,7 @@ async function labelCells(cell: LabelCell | undefined): Promise<TableCell[]> {
       }),
     ]
   }
-  const png = await qrPng(cell.qr, 240)
+  const png = qrPng(cell.qr)
   return [
     new TableCell({
       width: { size: twips(width - QR_COLUMN_MM), type: WidthType.DXA },

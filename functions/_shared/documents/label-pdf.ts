@@ -20,7 +20,15 @@ import {
   MARGIN_Y_MM,
 } from './label-grid.ts'
 import type { LabelCell, LabelSheet } from './model.ts'
-import { color, embedFonts, limitLines, MM, wrapText, type PdfFonts } from './pdf-text.ts'
+import {
+  color,
+  embedFonts,
+  textWidth,
+  limitLines,
+  MM,
+  wrapText,
+  type PdfFonts,
+} from './pdf-text.ts'
 import { qrMatrix, qrRuns } from './qr.ts'
 
 const PAD = 3 * MM
@@ -81,29 +89,29 @@ function drawLabel(page: PDFPage, fonts: PdfFonts, cell: LabelCell, index: numbe
       borderWidth: 2,
     })
   }
-  let textWidth = width - 2 * PAD
+  let textArea = width - 2 * PAD
   if (cell.qr) {
     drawQr(page, cell.qr, x + width - PAD - QR_SIZE, top - PAD - QR_SIZE, QR_SIZE)
-    textWidth -= QR_SIZE + PAD / 2
+    textArea -= QR_SIZE + PAD / 2
   }
   const bottom = top - height + PAD
   let y = top - PAD
   for (const line of cell.lines) {
     const font = line.bold ? fonts.bold : fonts.regular
     const step = line.size * LINE
-    const room = Math.floor((y - bottom) / step)
-    if (room <= 0) break
+    const fitting = Math.floor((y - bottom) / step)
+    if (fitting <= 0) break
     const lines = limitLines(
-      wrapText(line.text, font, line.size, textWidth),
-      room,
+      wrapText(line.text, font, line.size, textArea),
+      fitting,
       font,
       line.size,
-      textWidth,
+      textArea,
     )
     for (const s of lines) {
-      const w = font.widthOfTextAtSize(s, line.size)
+      const w = textWidth(font, s, line.size)
       const dx =
-        line.align === 'center' ? (textWidth - w) / 2 : line.align === 'right' ? textWidth - w : 0
+        line.align === 'center' ? (textArea - w) / 2 : line.align === 'right' ? textArea - w : 0
       page.drawText(s, {
         x: x + PAD + dx,
         y: y - line.size,

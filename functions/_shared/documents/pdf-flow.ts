@@ -2,7 +2,7 @@
 // tables wrap cell text, never split a row across pages and repeat their header on each page.
 import { PDFDocument, PageSizes, type PDFFont, type PDFPage } from 'pdf-lib'
 import type { Align, FlowDocument, Paragraph, Table } from './model.ts'
-import { color, embedFonts, MM, wrapText, type PdfFonts } from './pdf-text.ts'
+import { color, embedFonts, textWidth, MM, wrapText, type PdfFonts } from './pdf-text.ts'
 
 const MARGIN = { left: 20 * MM, right: 10 * MM, top: 15 * MM, bottom: 15 * MM }
 const LINE = 1.2
@@ -42,7 +42,7 @@ class Flow {
   }
 
   text(s: string, x: number, width: number, font: PDFFont, size: number, align: Align = 'left') {
-    const w = font.widthOfTextAtSize(s, size)
+    const w = textWidth(font, s, size)
     const dx = align === 'center' ? (width - w) / 2 : align === 'right' ? width - w : 0
     this.page.drawText(s, { x: x + dx, y: this.y - size, size, font, color: BLACK })
   }

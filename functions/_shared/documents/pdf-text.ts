@@ -21,10 +21,25 @@ export async function embedFonts(doc: PDFDocument): Promise<PdfFonts> {
   return { regular, bold }
 }
 
+const advance = new WeakMap<PDFFont, Map<string, number>>()
+
+/** Width of text in points, from cached per-character advances (fontkit's layout is slow). */
+export function textWidth(font: PDFFont, text: string, size: number): number {
+  let cache = advance.get(font)
+  if (!cache) advance.set(font, (cache = new Map()))
+  let width = 0
+  for (const ch of text) {
+    let w = cache.get(ch)
+    if (w === undefined) cache.set(ch, (w = font.widthOfTextAtSize(ch, 1000)))
+    width += w
+  }
+  return (width * size) / 1000
+}
+
 /** Splits text into lines no wider than `width`; explicit newlines are kept. */
 export function wrapText(text: string, font: PDFFont, size: number, width: number): string[] {
   const lines: string[] = []
-  const fits = (s: string) => font.widthOfTextAtSize(s, size) <= width
+  const fits = (s: string) => textWidth(font, s, size) <= width
   for (const para of text.split('\n')) {
     let line = ''
     for (const word of para.split(/\s+/).filter(Boolean)) {
@@ -61,7 +76,7 @@ export function limitLines(
   const kept = lines.slice(0, Math.max(0, max))
   if (kept.length === 0) return kept
   let last = kept[kept.length - 1]
-  while (last && font.widthOfTextAtSize(`${last}…`, size) > width) last = last.slice(0, -1)
+  while (last && textWidth(font, `${last}…`, size) > width) last = last.slice(0, -1)
   kept[kept.length - 1] = `${last}…`
   return kept
 }
