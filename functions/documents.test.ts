@@ -7,6 +7,7 @@ import {
   docxText,
   pdfPagePng,
   pdfPages,
+  pdfPageSize,
   pdfText,
   pdfWords,
   type PdfWord,
@@ -229,6 +230,7 @@ describe('bids, request, acts, schedule', () => {
     const ids = [gtl[0], gtl[2], lbr[0]]
     const { res, bytes } = await file('bid-verification', { equipment_ids: ids, format: 'pdf' })
     expect(downloadName(res)).toBe('Заявка_на_поверку_3_шт.pdf')
+    expect(pdfPageSize(bytes).width).toBeCloseTo(297 * MM, 0) // landscape A4
     const text = pdfText(bytes)
     for (const s of [
       ORG.customer_name,

@@ -30,6 +30,13 @@ export const pdfPages = (pdf: Uint8Array) =>
     return Number(/^Pages:\s+(\d+)/m.exec(info)![1])
   })
 
+/** Width and height of the first page in points. */
+export const pdfPageSize = (pdf: Uint8Array) =>
+  withTempFile(pdf, 'pdf', (p) => {
+    const m = /^Page size:\s+([\d.]+) x ([\d.]+)/m.exec(execFileSync('pdfinfo', [p]).toString())!
+    return { width: Number(m[1]), height: Number(m[2]) }
+  })
+
 export interface PdfWord {
   page: number
   left: number
