@@ -8,10 +8,10 @@ export const REQUEST_DAYS = 7
 
 export const REQUEST_COLUMNS = [
   { title: '№ п/п', width: 5, align: 'center' as const },
-  { title: 'Наименование', width: 20 },
-  { title: 'Модель', width: 15 },
-  { title: 'Заводской №', width: 13 },
-  { title: 'Подразделение', width: 11 },
+  { title: 'Наименование', width: 18 },
+  { title: 'Модель', width: 12 },
+  { title: 'Заводской №', width: 12 },
+  { title: 'Подразделение', width: 17 },
   { title: 'Сдал (ФИО, подпись)', width: 18 },
   { title: 'Принял (ФИО, подпись)', width: 18 },
 ]

@@ -21,11 +21,11 @@ const MONTHS_SHORT = [
 
 export const SCHEDULE_LIST_COLUMNS = [
   { title: '№ п/п', width: 5, align: 'center' as const },
-  { title: 'Наименование', width: 20 },
+  { title: 'Наименование', width: 18 },
   { title: 'Модель', width: 14 },
   { title: 'Заводской №', width: 11 },
   { title: 'Инвентарный №', width: 11 },
-  { title: 'Подразделение', width: 11 },
+  { title: 'Подразделение', width: 13 },
   { title: 'Вид', width: 10 },
   { title: 'Действует до', width: 9, align: 'center' as const },
   { title: 'План', width: 10 },
