@@ -41,6 +41,8 @@ export interface Stack {
     department?: string
     full_name?: string
   }) => Promise<void>
+  /** what the server printed (its log lines) */
+  output: () => string
   stop: () => Promise<void>
 }
 
@@ -151,6 +153,7 @@ export async function startStack(opts: { corsOrigins?: string[] } = {}): Promise
     api,
     token,
     makeUser,
+    output: () => output,
     async stop() {
       child.kill('SIGTERM')
       await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)))

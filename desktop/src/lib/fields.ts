@@ -83,7 +83,7 @@ export const FIELDS: Field[] = [
   f('status', 'Статус', 'verification', 'enum', { options: STATUSES, computed: true, width: 140 }),
   f('department', 'Подразделение', 'responsibility', 'department', { required: true, width: 140 }),
   f('responsible_person', 'Ответственное лицо', 'responsibility', 'text', { width: 170 }),
-  f('verifier_org', 'Организация-поверитель', 'responsibility', 'text', { defaultVisible: false }),
+  f('verifier_org', 'Организация-поверитель', 'responsibility', 'text', { width: 150 }),
   f('budget_item', 'Статья бюджета', 'finance', 'text', { required: true, defaultVisible: false }),
   f('code_rate', 'Тариф', 'finance', 'text', { defaultVisible: false }),
   f('cost_rate', 'Стоимость по тарифу без НДС', 'finance', 'money', { defaultVisible: false }),

@@ -1,5 +1,6 @@
 // The header's metrics (SPEC §4): counts from GET /api/stats/summary, scoped by the server.
-import { STATUS_COLORS } from '@shared/labels.ts'
+import { STATUS_COLORS, STATUSES } from '@shared/labels.ts'
+import type { Api } from './api.ts'
 
 export interface Summary {
   total: number
@@ -74,3 +75,19 @@ export const QUICK_TAGS: { status: string; label: string }[] = [
   { status: 'status_storage', label: 'На консервации' },
   { status: 'status_repair', label: 'В ремонте' },
 ]
+
+/**
+ * The summary from /api/stats/summary; when the server has no statistics endpoint (an older
+ * server), the same counts from the list's totals (one small request per status).
+ */
+export async function loadSummary(api: Api): Promise<Summary> {
+  try {
+    return await api.get<Summary>('/api/stats/summary')
+  } catch {
+    const count = (status?: string) =>
+      api.get<{ total: number }>('/api/equipment', { status, limit: 1 }).then((r) => r.total)
+    const statuses = Object.keys(STATUSES)
+    const [total, ...counts] = await Promise.all([count(), ...statuses.map((s) => count(s))])
+    return { total, by_status: Object.fromEntries(statuses.map((s, i) => [s, counts[i]])) }
+  }
+}
