@@ -74,7 +74,7 @@ export async function startStack(opts: { corsOrigins?: string[] } = {}): Promise
     DATA_DIR: dataDir,
     ADMIN_PASSWORD,
     SECRET_KEY: randomBytes(32).toString('hex'),
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: 'info',
     NODE_ENV: 'development',
     WEB_CLIENT_DIR: DIST,
     CORS_ORIGINS: ['app://deltica', ...(opts.corsOrigins ?? [])].join(','),
@@ -199,6 +199,7 @@ const CHROMIUM_FLAGS = [
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
+  '--lang=ru-RU',
 ]
 
 /** A fresh Chromium profile (its own --user-data-dir), closed and removed by close(). */
