@@ -2,7 +2,10 @@
 // the list's every filter, sort, search and paging; department scoping and hidden finance.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { harness, type Harness } from '../test/app.ts'
+import { existsSync } from 'node:fs'
 import { dateForDue, inDays, instrument } from '../test/equipment.ts'
+import { multipart, SAMPLES } from '../test/samples.ts'
+import { equipmentDir } from '../runtime/uploads.ts'
 import { ITEM_COLUMNS, FINANCE_ONLY } from './_shared/equipment-fields.ts'
 
 let h: Harness
@@ -437,5 +440,33 @@ describe('update, verification cycles, delete', () => {
       select changes from audit_log where action = 'equipment_delete' and entity_id = ${String(r.id)}`
     expect(audit.changes.factory_number).toEqual({ old: 'DEL-1', new: null })
     expect((await h.call('DELETE', `/api/equipment/${r.id}`, { token: admin })).status).toBe(404)
+  })
+
+  it('the record lists its files; DELETE removes them from disk too', async () => {
+    const r = await create(instrument({ factory_number: 'FILE-1', inventory_number: 'FILE-1' }))
+    const { body, contentType } = multipart([
+      { name: 'category', value: 'verification_docs' },
+      {
+        name: 'file',
+        filename: 'Свидетельство № 5.pdf',
+        content: SAMPLES.pdf,
+        type: 'application/pdf',
+      },
+    ])
+    const up = await h.call('POST', `/api/upload/equipment/${r.id}`, {
+      token: admin,
+      headers: { 'content-type': contentType },
+      raw: body,
+    })
+    expect(up.status, await up.clone().text()).toBe(201)
+    const record = await (await h.call('GET', `/api/equipment/${r.id}`, { token: admin })).json()
+    expect(record.files.map((f: any) => f.original_name)).toEqual(['Свидетельство № 5.pdf'])
+    const dir = equipmentDir(h.config.dataDir, r.id)
+    expect(existsSync(dir)).toBe(true)
+    expect((await h.call('DELETE', `/api/equipment/${r.id}`, { token: admin })).status).toBe(204)
+    expect(existsSync(dir)).toBe(false)
+    const [{ n }] =
+      await h.sql`select count(*)::int as n from equipment_file where equipment_id = ${r.id}`
+    expect(n).toBe(0)
   })
 })

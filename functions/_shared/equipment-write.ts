@@ -17,6 +17,7 @@ import {
   type EquipmentPatchInput,
   type VerificationCycleInput,
 } from './equipment-fields.ts'
+import { listEquipmentFiles } from './files.ts'
 import { departmentScope } from './scope.ts'
 
 type Db = Sql | TransactionSql
@@ -62,8 +63,7 @@ export async function fullRecord(sql: Db, user: User, id: number) {
   return {
     ...visibleRecord(item, user),
     history: history.map((h) => visibleRecord(h, user)),
-    // filled by the files feature (functions/upload.ts)
-    files: [] as unknown[],
+    files: await listEquipmentFiles(sql, id),
   }
 }
 
