@@ -312,7 +312,13 @@ describe('update, verification cycles, delete', () => {
     const [{ version }] = await h.sql`select version from equipment where id = ${id}`
     const ok = await h.call('PATCH', `/api/equipment/${id}`, {
       token: admin,
-      body: { version, responsible_person: 'Зимин К. Л.', cost_rate: 2000 },
+      body: {
+        version,
+        responsible_person: 'Зимин К. Л.',
+        cost_rate: 2000,
+        equipment_name: 'Манометр показывающий',
+        equipment_specs: 'КТ 1',
+      },
     })
     expect(ok.status).toBe(200)
     const after = await ok.json()
@@ -351,6 +357,7 @@ describe('update, verification cycles, delete', () => {
       where action = 'equipment_update' and entity_id = ${String(id)}
       order by id desc limit 1`
     expect(audit.changes).toEqual({
+      equipment_specs: { old: 'КТ 1,5', new: 'КТ 1' },
       responsible_person: { old: 'Ветров А. Б.', new: 'Зимин К. Л.' },
       cost_rate: { old: 1000, new: 2000 },
       total_cost: { old: 3000, new: 6000 },

@@ -67,15 +67,13 @@ export function openApiDocument(routes: RouteInfo[], version: string) {
           content: { [r.produces]: r.produces === 'application/json' ? { schema: {} } : {} },
         },
         ...Object.fromEntries(
-          errorCodes
-            .sort()
-            .map((c) => [
-              c,
-              {
-                description: ERRORS[c],
-                content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
-              },
-            ]),
+          errorCodes.sort().map((c) => [
+            c,
+            {
+              description: ERRORS[c],
+              content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+            },
+          ]),
         ),
       },
     }
