@@ -7,7 +7,9 @@ import { SMTPServer } from 'smtp-server'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { harness, type Harness } from '../test/app.ts'
 import { insertEquipment } from '../test/samples.ts'
+import { dailyJobs } from '../runtime/jobs.ts'
 import { createLogger } from '../runtime/log.ts'
+import { databaseClock, Scheduler } from '../runtime/scheduler.ts'
 import { runRecallDigest } from './_shared/notifications.ts'
 
 interface Received {
@@ -215,6 +217,30 @@ describe('digest', () => {
     expect((await h.call('POST', '/api/notifications/run', { token: laborant })).status).toBe(403)
     const [row] = await h.sql`select action from audit_log where action = 'notify_run'`
     expect(row.action).toBe('notify_run')
+  })
+})
+
+describe('schedule', () => {
+  it('the server scheduler runs the digest once a day from notify_hour', async () => {
+    const job = dailyJobs.find((j) => j.name === 'recall-digest')!
+    expect(job.hour).toBe('notify_hour')
+    ids.J = await insertEquipment(h.sql, { department: 'lbr', name: 'J', due_in_days: 6 })
+    await setSettings({ notify_hour: 9 })
+    let hour = 8
+    const scheduler = new Scheduler({
+      sql: h.sql,
+      config: h.config,
+      log,
+      services: {},
+      clock: async (sql) => ({ day: (await databaseClock(sql)).day, hour }),
+    }).register(job)
+    expect(await scheduler.tick()).toEqual({})
+    expect(received).toEqual([])
+    hour = 9
+    expect(await scheduler.tick()).toEqual({ 'recall-digest': 'done' })
+    expect(byRecipient()).toEqual({ 'boss@lab.local': [ids.J], 'lab2@lab.local': [ids.J] })
+    expect(await scheduler.tick()).toEqual({ 'recall-digest': 'already' })
+    expect(received).toHaveLength(2)
   })
 })
 

@@ -454,6 +454,29 @@ describe('order, pin, category, delete', () => {
   })
 })
 
+describe('the register', () => {
+  it('GET /api/equipment/:id carries the files in order; DELETE removes them from disk', async () => {
+    const a = (await (await upload(eq, 'a.pdf', SAMPLES.pdf)).json()).id
+    const b = (await (await upload(eq, 'b.png', SAMPLES.png)).json()).id
+    await h.call('PUT', `/api/upload/equipment/${eq}/order`, {
+      token: admin,
+      body: { file_ids: [b, a] },
+    })
+    const record = await (await h.call('GET', `/api/equipment/${eq}`, { token: laborant })).json()
+    expect(record.files.map((f: any) => [f.id, f.original_name])).toEqual([
+      [b, 'b.png'],
+      [a, 'a.pdf'],
+    ])
+    expect(readdirSync(equipmentDir(h.config.dataDir, eq))).toHaveLength(2)
+    const del = await h.call('DELETE', `/api/equipment/${eq}`, { token: admin })
+    expect(del.status).toBe(204)
+    expect(existsSync(equipmentDir(h.config.dataDir, eq))).toBe(false)
+    const [{ n }] =
+      await h.sql`select count(*)::int as n from equipment_file where id in (${a}, ${b})`
+    expect(n).toBe(0)
+  })
+})
+
 describe('access', () => {
   it('a laborant reads their department and gets 404 for another; writes are admin-only', async () => {
     const file = await (await upload(eq, 'a.pdf', SAMPLES.pdf)).json()
