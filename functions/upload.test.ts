@@ -94,6 +94,34 @@ describe('size limits (upload_max_mb = 1)', () => {
     expect(n).toBe(0)
   })
 
+  it('refuses a streamed body (no Content-Length) past the limit, keeping nothing', async () => {
+    const { body, contentType } = multipart([
+      { name: 'category', value: 'general_docs' },
+      { name: 'file', filename: 'поток.pdf', content: pdfOf(20 * limit) },
+    ])
+    let pulled = 0
+    const chunk = 64 * 1024
+    const stream = new ReadableStream({
+      pull(controller) {
+        if (pulled >= body.length) return controller.close()
+        controller.enqueue(body.slice(pulled, pulled + chunk))
+        pulled += chunk
+      },
+    })
+    const res = await h.app.fetch(
+      new Request(`http://deltica.test/api/upload/equipment/${eq}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${admin}`, 'content-type': contentType },
+        body: stream,
+        duplex: 'half',
+      } as RequestInit),
+    )
+    expect(res.status).toBe(413)
+    // the rest is read and discarded (not written), so the client gets its answer
+    expect(pulled).toBeGreaterThanOrEqual(body.length)
+    expect(readdirSync(equipmentDir(h.config.dataDir, eq))).toEqual([])
+  })
+
   it('refuses an empty file with 400 «Файл пуст»', async () => {
     const res = await upload(eq, 'пусто.pdf', Buffer.alloc(0))
     expect(res.status).toBe(400)
