@@ -5,6 +5,7 @@ import type { Sql, TransactionSql } from '../../runtime/db.ts'
 import type { Env, User } from '../../runtime/endpoint.ts'
 import { badRequest, conflict, notFound, type FieldIssue } from '../../runtime/errors.ts'
 import { diffFields, recordAudit } from './audit.ts'
+import { listEquipmentFiles } from './files.ts'
 import {
   EQUIPMENT_FIELDS,
   FINANCE_FIELDS,
