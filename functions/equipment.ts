@@ -13,7 +13,6 @@ import { z } from 'zod'
 import { endpoint } from '../runtime/endpoint.ts'
 import { json, notFound } from '../runtime/errors.ts'
 import { EquipmentCreate, EquipmentPatch, VerificationCycle } from './_shared/equipment-fields.ts'
-import { removeEquipmentFiles } from './_shared/files.ts'
 import { FilterQuery, ListQuery, listEquipment } from './_shared/equipment-query.ts'
 import {
   deleteEquipmentRows,

@@ -18,7 +18,6 @@ import {
   type EquipmentPatchInput,
   type VerificationCycleInput,
 } from './equipment-fields.ts'
-import { listEquipmentFiles } from './files.ts'
 import { departmentScope } from './scope.ts'
 
 type Db = Sql | TransactionSql
