@@ -1,13 +1,17 @@
 // Entry point: config → logging → database (real or embedded) → migrations → first admin →
-// HTTP(S) server; SIGTERM/SIGINT shut it down gracefully.
+// HTTP(S) server → daily scheduler; SIGTERM/SIGINT shut it down gracefully.
 import { join } from 'node:path'
 import { createApp } from './app.ts'
+import { backupBeforeMigrate, backupTarget } from './backup.ts'
 import { ensureFirstAdmin, prepareDatabase } from './bootstrap.ts'
 import { ConfigError, loadConfig } from './config.ts'
 import { openDatabase } from './db.ts'
+import { dailyJobs } from './jobs.ts'
 import { createLogger } from './log.ts'
+import { Scheduler } from './scheduler.ts'
 import { listen } from './server.ts'
 import { staticSite } from './static.ts'
+import { sweepPartialUploads } from './uploads.ts'
 
 async function main() {
   const started = performance.now()
@@ -27,10 +31,33 @@ async function main() {
     dir: join(config.dataDir, 'logs'),
   })
   const db = await openDatabase(config)
-  await prepareDatabase(db.sql)
+  await prepareDatabase(db.sql, {
+    beforeMigrate: () =>
+      backupBeforeMigrate(
+        backupTarget({
+          sql: db.sql,
+          config,
+          log,
+          services: { database: { kind: db.kind, url: db.url } },
+        }),
+      ),
+  })
   await ensureFirstAdmin(db.sql, config.adminPassword, log)
+  const partials = await sweepPartialUploads(config.dataDir)
+  if (partials > 0) log.warn('removed unfinished uploads', { count: partials })
 
-  const app = await createApp({ sql: db.sql, config, log, fallback: staticSite(config) })
+  const services: Record<string, unknown> = { database: { kind: db.kind, url: db.url } }
+  const scheduler = new Scheduler({ sql: db.sql, config, log, services })
+  for (const job of dailyJobs) scheduler.register(job)
+  services.scheduler = scheduler
+
+  const app = await createApp({
+    sql: db.sql,
+    config,
+    log,
+    services,
+    fallback: staticSite(config),
+  })
   const server = await listen(app, config)
   log.info('server started', {
     url: server.url,
@@ -45,6 +72,7 @@ async function main() {
     stopping = true
     log.info('shutting down', { signal })
     await server.close(10_000)
+    await scheduler.stop()
     await db.close()
     log.info('stopped')
     await log.close()

@@ -7,10 +7,14 @@ import { connectUrl } from './db.ts'
 import { listMigrations, migrate } from './migrate.ts'
 
 describe('migrations', () => {
-  it('are numbered without gaps', () => {
+  it('are numbered uniquely, in order', () => {
     const all = listMigrations()
     expect(all.length).toBeGreaterThan(0)
-    all.forEach((m, i) => expect(m.version).toBe(i + 1))
+    all.forEach((m, i) => i > 0 && expect(m.version).toBeGreaterThan(all[i - 1].version))
+    const dir = mkdtempSync(join(tmpdir(), 'deltica-mig-'))
+    writeFileSync(join(dir, '00001_a.sql'), '')
+    writeFileSync(join(dir, '00001_b.sql'), '')
+    expect(() => listMigrations(dir)).toThrow(/used twice/)
   })
 
   it('apply once, record themselves, and are idempotent', async () => {

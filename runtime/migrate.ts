@@ -2,7 +2,7 @@
 // holds an advisory lock, so two servers starting together never race; recorded in a table.
 import { readdirSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import type { Sql } from './db.ts'
+import type { Sql, TransactionSql } from './db.ts'
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations/', import.meta.url))
 const LOCK_ID = 7_415_001 // arbitrary, constant: "deltica migrations"
@@ -18,8 +18,11 @@ export function listMigrations(dir = MIGRATIONS_DIR): Migration[] {
     .filter((f) => /^\d{5}_[\w-]+\.sql$/.test(f))
     .sort()
     .map((file) => ({ version: Number(file.slice(0, 5)), name: file.slice(6, -4), file }))
+  // numbers are reserved per branch, so one may land before a lower one: unique, not gap-free
   migrations.forEach((m, i) => {
-    if (m.version !== i + 1) throw new Error(`Migration numbering has a gap at ${m.file}`)
+    if (i > 0 && m.version === migrations[i - 1].version) {
+      throw new Error(`Migration number used twice: ${migrations[i - 1].file}, ${m.file}`)
+    }
   })
   return migrations
 }
@@ -45,22 +48,34 @@ export async function migrate(
   if (opts.beforeApply) await opts.beforeApply(pending)
   return sql.begin(async (tx) => {
     await tx`select pg_advisory_xact_lock(${LOCK_ID})`
-    await tx`
-      create table if not exists schema_migrations (
-        version integer primary key,
-        name text not null,
-        applied_at timestamptz not null default now()
-      )`
-    const applied = new Set(
-      (await tx`select version from schema_migrations`).map((r) => r.version as number),
-    )
-    const done: Migration[] = []
-    for (const m of listMigrations(dir)) {
-      if (applied.has(m.version)) continue
-      await tx.unsafe(readFileSync(`${dir}/${m.file}`, 'utf8'))
-      await tx`insert into schema_migrations (version, name) values (${m.version}, ${m.name})`
-      done.push(m)
-    }
-    return done
+    return applyMigrations(tx, listMigrations(dir), dir)
   })
+}
+
+/**
+ * Inside the caller's transaction: creates schema_migrations if needed and applies each of
+ * `migrations` not yet recorded (restore uses it to rebuild an archive's schema version).
+ */
+export async function applyMigrations(
+  tx: TransactionSql,
+  migrations: Migration[],
+  dir = MIGRATIONS_DIR,
+): Promise<Migration[]> {
+  await tx`
+    create table if not exists schema_migrations (
+      version integer primary key,
+      name text not null,
+      applied_at timestamptz not null default now()
+    )`
+  const applied = new Set(
+    (await tx`select version from schema_migrations`).map((r) => r.version as number),
+  )
+  const done: Migration[] = []
+  for (const m of migrations) {
+    if (applied.has(m.version)) continue
+    await tx.unsafe(readFileSync(`${dir}/${m.file}`, 'utf8'))
+    await tx`insert into schema_migrations (version, name) values (${m.version}, ${m.name})`
+    done.push(m)
+  }
+  return done
 }

@@ -50,6 +50,18 @@ export const SETTINGS = {
     schema: z.number().int().min(1).max(2048),
     default: 50,
   }),
+  backup_hour: def({
+    label: 'Ежедневная резервная копия: час запуска (0–23)',
+    schema: z.number().int().min(0).max(23),
+    default: 2,
+    adminOnly: true,
+  }),
+  backup_keep_days: def({
+    label: 'Хранить резервные копии, дней',
+    schema: z.number().int().min(1).max(3650),
+    default: 30,
+    adminOnly: true,
+  }),
   organization: def({
     label: 'Реквизиты для документов',
     schema: z.object({

@@ -1,10 +1,21 @@
-// npm run migrate — applies pending migrations (and setting defaults), then the first admin.
+// npm run migrate — a backup when something is pending, the pending migrations (and setting
+// defaults), then the first admin.
+import { backupBeforeMigrate, backupTarget } from '../backup.ts'
 import { ensureFirstAdmin, prepareDatabase } from '../bootstrap.ts'
 import { createLogger } from '../log.ts'
 import { withDatabase } from './db.ts'
 
 await withDatabase(async (db, config) => {
-  const applied = await prepareDatabase(db.sql)
+  // a backup of the existing data first: migrations are forward-only
+  const target = backupTarget({
+    sql: db.sql,
+    config,
+    log: createLogger({ level: 'warn', stdout: true }),
+    services: { database: { kind: db.kind, url: db.url } },
+  })
+  const applied = await prepareDatabase(db.sql, {
+    beforeMigrate: () => backupBeforeMigrate(target),
+  })
   console.log(
     applied.length
       ? `Применены миграции: ${applied.map((m) => m.file).join(', ')}`

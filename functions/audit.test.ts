@@ -1,0 +1,59 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { harness, type Harness } from '../test/app.ts'
+
+let h: Harness
+let admin: string
+let adminId: number
+beforeAll(async () => {
+  h = await harness()
+  adminId = await h.makeUser({ username: 'boss', role: 'admin' })
+  await h.makeUser({ username: 'lab', role: 'laborant' })
+  admin = await h.login('boss')
+  // fixed rows at known local moments (the session's time zone)
+  await h.sql`
+    insert into audit_log (at, user_id, username, action, entity, entity_id, changes, ip)
+    values
+      ('2026-03-01 00:00:00', ${adminId}, 'boss', 'equipment_create', 'equipment', '1', null, 'x'),
+      ('2026-03-31 23:59:59', ${adminId}, 'boss', 'equipment_update', 'equipment', '1', '{"a":{"old":1,"new":2}}', 'x'),
+      ('2026-04-01 00:00:00', null, 'lab', 'equipment_update', 'equipment', '2', null, 'x'),
+      ('2026-02-28 23:59:59', null, 'system', 'job_run', 'job', 'backup', null, 'local')`
+})
+afterAll(() => h.close())
+
+const get = async (qs: string) => {
+  const res = await h.call('GET', `/api/audit?${qs}`, { token: admin })
+  expect(res.status).toBe(200)
+  return (await res.json()) as { items: any[]; total: number }
+}
+
+describe('audit viewer', () => {
+  it('filters by date range with inclusive local days', async () => {
+    const march = await get('from=2026-03-01&to=2026-03-31')
+    expect(march.total).toBe(2)
+    expect(march.items.map((i) => i.action)).toEqual(['equipment_update', 'equipment_create'])
+    expect(march.items[0].changes).toEqual({ a: { old: 1, new: 2 } })
+    expect((await get('from=2026-02-28&to=2026-02-28')).total).toBe(1)
+  })
+
+  it('filters by user, username, entity, entity id, action (lists allowed), and pages', async () => {
+    expect((await get(`user_id=${adminId}&to=2026-06-30&from=2026-01-01`)).total).toBe(2)
+    expect((await get('username=LAB&from=2026-01-01&to=2026-06-30')).total).toBe(1)
+    expect((await get('entity=job')).total).toBe(1)
+    expect((await get('entity=equipment&entity_id=1')).total).toBe(2)
+    expect((await get('action=job_run,equipment_create')).total).toBe(2)
+    const logins = await get('action=login_success')
+    expect(logins.total).toBeGreaterThanOrEqual(1) // the admin's own login
+    const page = await get('from=2026-01-01&to=2026-06-30&limit=1&offset=1')
+    expect(page.total).toBe(4)
+    expect(page.items).toHaveLength(1)
+    expect(page.items[0].at).toBeTruthy()
+  })
+
+  it('refuses bad filters with 400 and is admin-only', async () => {
+    for (const qs of ['from=2026-13-01', 'from=2026-05-01&to=2026-04-01', 'limit=0', 'user_id=x']) {
+      expect((await h.call('GET', `/api/audit?${qs}`, { token: admin })).status).toBe(400)
+    }
+    const lab = await h.login('lab')
+    expect((await h.call('GET', '/api/audit', { token: lab })).status).toBe(403)
+  })
+})
