@@ -89,6 +89,9 @@ describe('client releases', () => {
       files: [{ url: file('1.0.0'), sha512, size: bytes.length }],
     })
     expect(Number.isNaN(Date.parse(yml.releaseDate))).toBe(false)
+    // quoted like electron-builder's, so js-yaml in the client reads a string
+    const raw = await (await h.call('GET', '/api/releases/latest.yml')).text()
+    expect(raw).toMatch(/^releaseDate: '\d{4}-\d\d-\d\dT[\d:.]+Z'$/m)
     expect(yml.rollback).toBeUndefined()
 
     const dl = await h.call('GET', `/api/releases/${yml.files[0].url}`)

@@ -13,7 +13,7 @@ import { join } from 'node:path'
 import { Readable, Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { Response } from '@whatwg-node/server'
-import { stringify } from 'yaml'
+import { Scalar, stringify } from 'yaml'
 import { badRequest, conflict, notFound, tooLarge } from './errors.ts'
 import { contentDisposition } from './uploads.ts'
 
@@ -119,7 +119,8 @@ export function latestYml(release: Release, state: ReleaseState): string {
     files: [{ url: release.file, sha512: release.sha512, size: release.size }],
     path: release.file,
     sha512: release.sha512,
-    releaseDate: release.releaseDate,
+    // quoted as electron-builder writes it, so js-yaml reads a string rather than a timestamp
+    releaseDate: Object.assign(new Scalar(release.releaseDate), { type: Scalar.QUOTE_SINGLE }),
     ...(state.rollback ? { rollback: true } : {}),
   })
 }
