@@ -135,6 +135,8 @@ export async function renderLabelsPdf(sheet: LabelSheet): Promise<Uint8Array> {
       drawLabel(page, fonts, sheet.cells[i], i, qr)
     }
     addQrStream(doc, page, qr)
+    // let other requests run between pages: a 1,000-label sheet takes seconds of CPU
+    await new Promise((resolve) => setImmediate(resolve))
   }
   return doc.save()
 }
