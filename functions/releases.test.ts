@@ -1,9 +1,14 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { existsSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
+import { PassThrough, Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import { DigestTransform, HttpError } from 'builder-util-runtime'
+import { GenericProvider } from 'electron-updater/out/providers/GenericProvider.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import { harness, type Harness } from '../test/app.ts'
+import { decideUpdate, verifyDownload } from '../desktop/electron/update-policy.ts'
 import { compareVersions, KEEP_RELEASES, parseRange } from '../runtime/releases.ts'
 
 let h: Harness
@@ -236,5 +241,66 @@ describe('release helpers', () => {
     expect(parseRange('bytes=-0', 100)).toBe('unsatisfiable')
     expect(parseRange('items=0-1', 100)).toBeNull()
     expect(parseRange('bytes=5-2', 100)).toBeNull()
+  })
+})
+
+describe("electron-updater's own generic provider reads what the server serves", () => {
+  // the real provider code from electron-updater; only its HTTP executor is the test app
+  const executor = {
+    async request(options: { path?: string; headers?: Record<string, string> }) {
+      const res = await h.call('GET', options.path!, { headers: options.headers })
+      if (!res.ok) throw new HttpError(res.status, await res.text())
+      return res.text()
+    },
+  }
+  const provider = () =>
+    new GenericProvider(
+      { provider: 'generic', url: 'http://deltica.test/api/releases' },
+      { channel: null, isAddNoCacheQuery: false } as any,
+      { executor, isUseMultipleRangeRequest: false, platform: 'win32' } as any,
+    )
+
+  async function download(url: URL, expected: string, tamper = false) {
+    const res = await h.call('GET', url.pathname)
+    const bytes = Buffer.from(await res.arrayBuffer())
+    if (tamper) bytes[100] ^= 0xff
+    // electron-updater checks a download with this transform and discards it on a mismatch
+    await pipeline(
+      Readable.from([bytes]),
+      new DigestTransform(expected, 'sha512', 'base64'),
+      new PassThrough().resume(),
+    )
+  }
+
+  it('finds the release, resolves the installer URL and verifies its sha512; a corrupted copy fails', async () => {
+    const p = provider()
+    const info = await p.getLatestVersion()
+    expect(info.version).toBe('1.3.0')
+    const [file] = p.resolveFiles(info)
+    expect(file.url.href).toBe('http://deltica.test/api/releases/Deltica-Setup-1.3.0.exe')
+    await download(file.url, file.info.sha512)
+    await expect(download(file.url, file.info.sha512, true)).rejects.toMatchObject({
+      code: 'ERR_CHECKSUM_MISMATCH',
+    })
+    expect(
+      verifyDownload(info, createHash('sha512').update(installers.get('1.3.0')!).digest('base64')),
+    ).toBe('ok')
+    expect(decideUpdate('1.2.0', info)).toMatchObject({ action: 'download', version: '1.3.0' })
+    expect(decideUpdate('1.3.0', info)).toMatchObject({ action: 'none', reason: 'same' })
+  })
+
+  it("carries the admin's rollback mark to the client's decision", async () => {
+    await h.call('PUT', '/api/releases/current', { token: admin, body: { version: '1.2.0' } })
+    const info = await provider().getLatestVersion()
+    expect(info).toMatchObject({ version: '1.2.0', rollback: true })
+    expect(decideUpdate('1.3.0', info)).toEqual({
+      action: 'download',
+      version: '1.2.0',
+      downgrade: true,
+    })
+    await h.call('PUT', '/api/releases/current', { token: admin, body: { version: '1.3.0' } })
+    const back = await provider().getLatestVersion()
+    expect(decideUpdate('1.2.0', back)).toMatchObject({ action: 'download', downgrade: false })
+    expect(decideUpdate('1.3.0', back).action).toBe('none')
   })
 })
