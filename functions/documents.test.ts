@@ -466,3 +466,27 @@ describe('database round trips', () => {
     await h.sql`delete from equipment where id = any(${h.sql.array(many)}::bigint[])`
   })
 })
+
+describe('awkward text', () => {
+  it('control characters, tabs and ₽/№ in the data do not break either format', async () => {
+    const [id] = await insertEquipment(h.sql, [
+      equipmentFixture(9001, {
+        equipment_name: 'Манометр\tточный\u0001',
+        equipment_model: 'МП-₽\u0007',
+        factory_number: '№ 77\u202e',
+      }),
+    ])
+    const pdf = await file('bid-verification', { equipment_ids: [id], format: 'pdf' })
+    const text = pdfText(pdf.bytes)
+    expect(text).toContain('Манометр точный МП-₽')
+    expect(text).toContain('№ 77')
+    const docx = await file('bid-verification', { equipment_ids: [id], format: 'docx' })
+    expect(docxTables(docx.bytes)[0][1].slice(1, 5)).toEqual([
+      'Манометр точный МП-₽',
+      '1',
+      '',
+      '№ 77',
+    ])
+    await h.sql`delete from equipment where id = ${id}`
+  })
+})
