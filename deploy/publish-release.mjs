@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Publishes a desktop client installer on the Deltica server, from where clients update
 // themselves (electron-updater), or rolls the clients back to a kept release. Node 20+, no
-// dependencies; called by build-electron.ps1 after the build:
+// dependencies; run after the client build (deploy/build-electron.ps1), e.g.:
 //   node deploy/publish-release.mjs --server http://deltica-server:8000 --user admin \
 //     dist-electron/Deltica-Setup-1.2.0.exe
 //   node deploy/publish-release.mjs --server http://deltica-server:8000 --user admin --rollback 1.1.0
