@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto'
-import { existsSync, readdirSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, utimesSync } from 'node:fs'
 import { join } from 'node:path'
 import { PassThrough, Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
@@ -82,7 +82,13 @@ describe('client releases', () => {
   })
 
   it('latest.yml describes the published installer; its sha512 matches the bytes served', async () => {
+    // leftovers of a crash mid-publish a day ago are swept by the next publish
+    const stale = join(h.config.dataDir, 'releases', '.crashed.part')
+    mkdirSync(stale)
+    const old = new Date(Date.now() - 2 * 24 * 3600 * 1000)
+    utimesSync(stale, old, old)
     const res = await publish('1.0.0')
+    expect(existsSync(stale)).toBe(false)
     expect(res.status).toBe(201)
     const yml = await latest()
     const bytes = installers.get('1.0.0')!

@@ -146,6 +146,19 @@ async function prune(dataDir: string, state: ReleaseState) {
   }
 }
 
+const STALE_MS = 24 * 60 * 60 * 1000
+
+/** Removes what a crash mid-publish left: temp directories and files older than a day. */
+async function sweepStale(root: string) {
+  for (const name of await readdir(root)) {
+    if (!name.endsWith('.part') && !name.endsWith('.tmp')) continue
+    const path = join(root, name)
+    const info = await stat(path).catch(() => null)
+    if (info && Date.now() - info.mtimeMs > STALE_MS)
+      await rm(path, { recursive: true, force: true })
+  }
+}
+
 /**
  * Stores an installer as release `version` and makes it the active one. Refuses a version that is
  * already on disk or older than the active one (that is a rollback: activate a kept release).
@@ -171,6 +184,7 @@ export async function publishRelease(
   if ((input.declaredSize ?? 0) > MAX_INSTALLER_BYTES) throw tooLarge('Установщик больше 1 ГиБ')
   const root = releasesDir(dataDir)
   await mkdir(root, { recursive: true })
+  await sweepStale(root)
   const temp = join(root, `.${randomUUID()}.part`)
   await mkdir(temp)
   try {
