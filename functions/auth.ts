@@ -37,9 +37,9 @@ const sessionUser = (u: SessionUser) => ({
   role: u.role,
 })
 
-const lockedError = (until: Date) =>
+const lockedError = (until: Date, timeZone: string) =>
   locked(
-    `Учётная запись заблокирована после неудачных попыток входа до ${until.toLocaleTimeString('ru-RU', { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Moscow' })} (МСК)`,
+    `Учётная запись заблокирована после неудачных попыток входа до ${until.toLocaleTimeString('ru-RU', { hour: '2-digit', minute: '2-digit', timeZone })}`,
     { locked_until: until.toISOString() },
   )
 
@@ -58,7 +58,7 @@ api.post(
         entityId: user.id,
         username: user.username,
       })
-      throw lockedError(user.locked_until)
+      throw lockedError(user.locked_until, env.config.timeZone)
     }
 
     const [stored] = user
@@ -91,7 +91,7 @@ api.post(
           username: user.username,
           changes: { failed_logins: after.failed_logins },
         })
-        if (nowLocked) throw lockedError(after.locked_until!)
+        if (nowLocked) throw lockedError(after.locked_until!, env.config.timeZone)
       } else {
         await recordAudit(env.sql, env, {
           action: 'login_failure',

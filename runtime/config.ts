@@ -29,6 +29,7 @@ const EnvSchema = z.object({
   TLS_CERT_FILE: optionalText,
   TLS_KEY_FILE: optionalText,
   CORS_ORIGINS: optionalText,
+  APP_TIMEZONE: z.string().default('Europe/Moscow'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 })
 
@@ -45,6 +46,8 @@ export interface Config {
   tls: { certFile: string; keyFile: string } | null
   corsOrigins: string[]
   logLevel: 'debug' | 'info' | 'warn' | 'error'
+  /** IANA zone of the branch: "today" for statuses and due dates is taken in it */
+  timeZone: string
   version: string
 }
 
@@ -117,6 +120,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   const dataDir = resolve(env.DATA_DIR)
   const db = databaseUrlFrom(env)
 
+  try {
+    new Intl.DateTimeFormat('ru-RU', { timeZone: env.APP_TIMEZONE })
+  } catch {
+    throw new ConfigError(`APP_TIMEZONE: неизвестный часовой пояс ${env.APP_TIMEZONE}`)
+  }
   if ((env.TLS_CERT_FILE && !env.TLS_KEY_FILE) || (!env.TLS_CERT_FILE && env.TLS_KEY_FILE)) {
     throw new ConfigError('Для HTTPS нужны оба параметра: TLS_CERT_FILE и TLS_KEY_FILE')
   }
@@ -162,6 +170,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
           .filter(Boolean)
       : DEFAULT_CORS_ORIGINS,
     logLevel: env.LOG_LEVEL,
+    timeZone: env.APP_TIMEZONE,
     version: packageVersion(),
   }
 }

@@ -16,7 +16,7 @@ export interface Database {
 }
 
 /** Type parsers shared by every pool: dates stay 'YYYY-MM-DD' strings, numerics become numbers. */
-export const poolOptions = (max: number): postgres.Options<{}> => ({
+export const poolOptions = (max: number, timeZone = 'Europe/Moscow'): postgres.Options<{}> => ({
   max,
   idle_timeout: 60,
   connect_timeout: 10,
@@ -41,27 +41,32 @@ export const poolOptions = (max: number): postgres.Options<{}> => ({
       parse: (value: string) => Number(value),
     },
   } as any,
-  connection: { application_name: 'deltica', TimeZone: 'Europe/Moscow' } as any,
+  connection: { application_name: 'deltica', TimeZone: timeZone } as any,
 })
 
-export function connectUrl(url: string, max: number): Sql {
-  return postgres(url, poolOptions(max)) as unknown as Sql
+export function connectUrl(url: string, max: number, timeZone?: string): Sql {
+  return postgres(url, poolOptions(max, timeZone)) as unknown as Sql
 }
 
 export async function openDatabase(opts: {
   databaseUrl: string | null
   dataDir: string
   poolSize: number
+  timeZone?: string
 }): Promise<Database> {
   if (opts.databaseUrl) {
-    const sql = connectUrl(opts.databaseUrl, opts.poolSize)
+    const sql = connectUrl(opts.databaseUrl, opts.poolSize, opts.timeZone)
     return { sql, kind: 'postgres', url: opts.databaseUrl, close: () => sql.end({ timeout: 5 }) }
   }
-  return openEmbedded(join(opts.dataDir, 'pgdata'), opts.poolSize)
+  return openEmbedded(join(opts.dataDir, 'pgdata'), opts.poolSize, opts.timeZone)
 }
 
 /** PGlite in a folder (or in memory when dir is null) behind a loopback pglite-socket server. */
-export async function openEmbedded(dir: string | null, poolSize: number): Promise<Database> {
+export async function openEmbedded(
+  dir: string | null,
+  poolSize: number,
+  timeZone?: string,
+): Promise<Database> {
   const { PGlite } = await import('@electric-sql/pglite')
   const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket')
   if (dir) mkdirSync(dir, { recursive: true })
@@ -75,7 +80,7 @@ export async function openEmbedded(dir: string | null, poolSize: number): Promis
   })
   await server.start()
   const url = `postgres://postgres@${server.getServerConn()}/postgres`
-  const sql = connectUrl(url, poolSize)
+  const sql = connectUrl(url, poolSize, timeZone)
   return {
     sql,
     kind: 'embedded',

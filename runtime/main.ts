@@ -11,6 +11,7 @@ import { createLogger } from './log.ts'
 import { Scheduler } from './scheduler.ts'
 import { listen } from './server.ts'
 import { staticSite } from './static.ts'
+import { sweepPartialUploads } from './uploads.ts'
 
 async function main() {
   const started = performance.now()
@@ -42,6 +43,8 @@ async function main() {
       ),
   })
   await ensureFirstAdmin(db.sql, config.adminPassword, log)
+  const partials = await sweepPartialUploads(config.dataDir)
+  if (partials > 0) log.warn('removed unfinished uploads', { count: partials })
 
   const services: Record<string, unknown> = { database: { kind: db.kind, url: db.url } }
   const scheduler = new Scheduler({ sql: db.sql, config, log, services })

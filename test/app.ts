@@ -23,6 +23,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     tls: null,
     corsOrigins: ['app://deltica', 'http://localhost:5173'],
     logLevel: 'error',
+    timeZone: 'Europe/Moscow',
     version: '0.0.0-test',
     ...overrides,
   }

@@ -1,0 +1,358 @@
+// Reads and writes of one instrument across its sections (equipment, verification,
+// responsibility, finance, history), shared by the register API and the Excel import. Every
+// write runs inside the caller's transaction and is audited there with old → new values.
+import type { Sql, TransactionSql } from '../../runtime/db.ts'
+import type { Env, User } from '../../runtime/endpoint.ts'
+import { badRequest, conflict, notFound, type FieldIssue } from '../../runtime/errors.ts'
+import { diffFields, recordAudit } from './audit.ts'
+import {
+  EQUIPMENT_FIELDS,
+  FINANCE_FIELDS,
+  ITEM_COLUMNS,
+  RESPONSIBILITY_FIELDS,
+  VERIFICATION_FIELDS,
+  WRITABLE_FIELDS,
+  visibleRecord,
+  type EquipmentInput,
+  type EquipmentPatchInput,
+  type VerificationCycleInput,
+} from './equipment-fields.ts'
+import { departmentScope } from './scope.ts'
+
+type Db = Sql | TransactionSql
+export type EquipmentRow = Record<string, any> & { id: number; version: number }
+
+/** Audited fields: everything a client writes plus the computed due date and total. */
+const AUDITED = [...WRITABLE_FIELDS, 'verification_due', 'total_cost'] as const
+
+/** The flat row of an active instrument the user may see, or undefined. */
+export async function findEquipment(
+  sql: Db,
+  user: User,
+  id: number,
+  opts: { lock?: boolean } = {},
+): Promise<EquipmentRow | undefined> {
+  if (opts.lock) await sql`select id from equipment where id = ${id} for update`
+  const [row] = await sql<EquipmentRow[]>`
+    select ${sql(ITEM_COLUMNS as unknown as string[])}, updated_at, updated_by
+    from equipment_active e
+    where e.id = ${id}
+      and ${departmentScope(sql as Sql, user, 'e')}`
+  return row
+}
+
+export async function verificationHistory(sql: Db, id: number) {
+  return sql`
+    select h.id, h.verification_type, h.registry_number, h.verification_interval,
+           h.verification_date, h.verification_due, h.verification_plan, h.verification_result,
+           h.certificate_number, h.verifier_org, h.verification_cost, h.recorded_at,
+           u.username as recorded_by
+    from verification_history h
+    left join users u on u.id = h.recorded_by
+    where h.equipment_id = ${id}
+    order by h.verification_date desc, h.id desc`
+}
+
+/** GET /:id — the full record as the user may see it, with history and files. */
+export async function fullRecord(sql: Db, user: User, id: number) {
+  const row = await findEquipment(sql, user, id)
+  if (!row) throw notFound('Оборудование не найдено')
+  const history = await verificationHistory(sql, id)
+  const { updated_at: _a, updated_by: _b, ...item } = row
+  return {
+    ...visibleRecord(item, user),
+    history: history.map((h) => visibleRecord(h, user)),
+    // filled by the files feature (functions/upload.ts)
+    files: [] as unknown[],
+  }
+}
+
+/** Unknown department → a field error (the foreign key would otherwise be a 409). */
+export async function departmentIssues(sql: Db, codes: string[]): Promise<Set<string>> {
+  const unique = [...new Set(codes)]
+  if (unique.length === 0) return new Set()
+  const rows = await sql`select code from departments where code in ${sql(unique)}`
+  const known = new Set(rows.map((r) => r.code as string))
+  return new Set(unique.filter((c) => !known.has(c)))
+}
+
+async function assertDepartment(sql: Db, code: string | undefined) {
+  if (code === undefined) return
+  if ((await departmentIssues(sql, [code])).size) {
+    throw badRequest('Проверьте поля запроса', {
+      fields: [{ field: 'department', message: 'Неизвестное подразделение' }],
+    })
+  }
+}
+
+const pick = (obj: Record<string, unknown>, keys: readonly string[]) =>
+  keys.filter((k) => obj[k] !== undefined)
+
+/** Inserts all four sections; the plan defaults to the month of the due date. */
+export async function insertEquipment(
+  tx: TransactionSql,
+  env: Pick<Env, 'user' | 'ip'>,
+  input: EquipmentInput,
+  opts: { audit?: string; skipDepartmentCheck?: boolean } = {},
+): Promise<number> {
+  if (!opts.skipDepartmentCheck) await assertDepartment(tx, input.department)
+  const userId = env.user?.id ?? null
+  const [{ id }] = await tx`
+    insert into equipment (
+      equipment_name, equipment_model, equipment_type, equipment_specs, factory_number,
+      inventory_number, equipment_year, created_by, updated_by
+    )
+    values (
+      ${input.equipment_name}, ${input.equipment_model}, ${input.equipment_type},
+      ${input.equipment_specs ?? null}, ${input.factory_number}, ${input.inventory_number},
+      ${input.equipment_year ?? null}, ${userId}, ${userId}
+    )
+    returning id`
+  await tx`
+    insert into verification (
+      equipment_id, verification_type, registry_number, verification_interval, verification_date,
+      verification_plan, verification_state, verification_result, certificate_number,
+      verification_cost
+    )
+    values (
+      ${id}, ${input.verification_type}, ${input.registry_number ?? null},
+      ${input.verification_interval}, ${input.verification_date},
+      coalesce(
+        ${input.verification_plan ?? null}::date,
+        date_trunc('month', verification_due(${input.verification_date}::date, ${input.verification_interval}::integer))::date
+      ),
+      ${input.verification_state}, ${input.verification_result ?? null},
+      ${input.certificate_number ?? null}, ${input.verification_cost ?? null}
+    )`
+  await tx`
+    insert into responsibility (equipment_id, department, responsible_person, verifier_org)
+    values (${id}, ${input.department}, ${input.responsible_person ?? null}, ${input.verifier_org ?? null})`
+  await tx`
+    insert into finance (
+      equipment_id, budget_item, code_rate, cost_rate, quantity, coefficient, invoice_number,
+      paid_amount, payment_date
+    )
+    values (
+      ${id}, ${input.budget_item}, ${input.code_rate ?? null}, ${input.cost_rate ?? null},
+      ${input.quantity}, ${input.coefficient}, ${input.invoice_number ?? null},
+      ${input.paid_amount ?? null}, ${input.payment_date ?? null}
+    )`
+  const [after] = await tx`select * from equipment_full where id = ${id}`
+  await recordAudit(tx, env, {
+    action: opts.audit ?? 'equipment_create',
+    entity: 'equipment',
+    entityId: id,
+    changes: diffFields({}, after, AUDITED),
+  })
+  return id
+}
+
+/** The 409 for a stale version: the current record and who changed it when. */
+export async function staleVersion(tx: Db, user: User, current: EquipmentRow) {
+  const [who] = await tx`
+    select username, full_name from users where id = ${current.updated_by ?? null}`
+  const { updated_at, updated_by: _, ...record } = current
+  return conflict('Запись уже изменил другой пользователь. Обновите данные и повторите', {
+    current: visibleRecord(record, user),
+    changed_by: who ? who.full_name || who.username : null,
+    changed_at: updated_at,
+  })
+}
+
+/**
+ * Applies a subset of fields to the sections they belong to and bumps the version. A changed
+ * date or interval of the current cycle is a correction (no history row); the plan follows the
+ * new due date unless it had been set to another month or is given.
+ * Returns the rows before and after, or null when nothing changed.
+ */
+export async function updateEquipment(
+  tx: TransactionSql,
+  env: Pick<Env, 'user' | 'ip'>,
+  before: EquipmentRow,
+  patch: Partial<EquipmentPatchInput>,
+  opts: { audit?: string; skipDepartmentCheck?: boolean } = {},
+): Promise<{ after: EquipmentRow; changes: ReturnType<typeof diffFields> } | null> {
+  const values: Record<string, any> = {}
+  for (const f of WRITABLE_FIELDS) if (patch[f] !== undefined) values[f] = patch[f]
+  const changed = diffFields(before, values, Object.keys(values))
+  if (Object.keys(changed).length === 0) return null
+  if ('department' in changed && !opts.skipDepartmentCheck)
+    await assertDepartment(tx, values.department as string)
+  const id = before.id
+  const only = (fields: readonly string[]) => pick(changed, fields)
+
+  const eq = only(EQUIPMENT_FIELDS)
+  await tx`
+    update equipment
+    set ${eq.length ? tx`${tx(values, eq)},` : tx``}
+      version = version + 1,
+      updated_at = now(),
+      updated_by = ${env.user?.id ?? null}
+    where id = ${id}`
+  const ver = only(VERIFICATION_FIELDS)
+  if (ver.length) {
+    const redates =
+      (changed.verification_date || changed.verification_interval) && !changed.verification_plan
+    await tx`
+      update verification
+      set ${tx(values, ver)}
+        ${
+          redates
+            ? tx`, verification_plan = case
+                when verification_plan = date_trunc('month', verification_due)::date
+                then date_trunc('month', verification_due(
+                  ${values.verification_date ?? before.verification_date}::date,
+                  ${values.verification_interval ?? before.verification_interval}::integer
+                ))::date
+                else verification_plan end`
+            : tx``
+        }
+      where equipment_id = ${id}`
+  }
+  const resp = only(RESPONSIBILITY_FIELDS)
+  if (resp.length)
+    await tx`update responsibility set ${tx(values, resp)} where equipment_id = ${id}`
+  const fin = only(FINANCE_FIELDS)
+  if (fin.length) await tx`update finance set ${tx(values, fin)} where equipment_id = ${id}`
+
+  const [after] = await tx<EquipmentRow[]>`
+    select ${tx(ITEM_COLUMNS as unknown as string[])}, updated_at, updated_by
+    from equipment_full
+    where id = ${id}`
+  const changes = diffFields(before, after, AUDITED)
+  await recordAudit(tx, env, {
+    action: opts.audit ?? 'equipment_update',
+    entity: 'equipment',
+    entityId: id,
+    changes,
+  })
+  return { after, changes }
+}
+
+/**
+ * A new verification cycle: the current cycle (with the verifier) is copied into the history,
+ * then replaced; the plan moves to the month of the new due date unless given.
+ */
+export async function recordCycle(
+  tx: TransactionSql,
+  env: Pick<Env, 'user' | 'ip'>,
+  before: EquipmentRow,
+  cycle: VerificationCycleInput,
+): Promise<EquipmentRow> {
+  const id = before.id
+  await tx`
+    insert into verification_history (
+      equipment_id, verification_type, registry_number, verification_interval, verification_date,
+      verification_due, verification_plan, verification_result, certificate_number, verifier_org,
+      verification_cost, recorded_by
+    )
+    select v.equipment_id, v.verification_type, v.registry_number, v.verification_interval,
+           v.verification_date, v.verification_due, v.verification_plan, v.verification_result,
+           v.certificate_number, r.verifier_org, v.verification_cost, ${env.user?.id ?? null}
+    from verification v
+    join responsibility r on r.equipment_id = v.equipment_id
+    where v.equipment_id = ${id}`
+  const interval = cycle.verification_interval ?? before.verification_interval
+  await tx`
+    update verification
+    set verification_date = ${cycle.verification_date},
+      verification_interval = ${interval},
+      verification_type = ${cycle.verification_type ?? before.verification_type},
+      verification_state = ${cycle.verification_state ?? before.verification_state},
+      verification_result = ${cycle.verification_result ?? null},
+      certificate_number = ${cycle.certificate_number ?? null},
+      registry_number = ${cycle.registry_number === undefined ? before.registry_number : cycle.registry_number},
+      verification_cost = ${cycle.verification_cost ?? null},
+      verification_plan = coalesce(
+        ${cycle.verification_plan ?? null}::date,
+        date_trunc('month', verification_due(${cycle.verification_date}::date, ${interval}::integer))::date
+      )
+    where equipment_id = ${id}`
+  if (cycle.verifier_org !== undefined) {
+    await tx`update responsibility set verifier_org = ${cycle.verifier_org} where equipment_id = ${id}`
+  }
+  await tx`
+    update equipment
+    set version = version + 1, updated_at = now(), updated_by = ${env.user?.id ?? null}
+    where id = ${id}`
+  const [after] = await tx<EquipmentRow[]>`
+    select ${tx(ITEM_COLUMNS as unknown as string[])}, updated_at, updated_by
+    from equipment_full
+    where id = ${id}`
+  await recordAudit(tx, env, {
+    action: 'verification_record',
+    entity: 'equipment',
+    entityId: id,
+    changes: diffFields(before, after, AUDITED),
+  })
+  return after
+}
+
+/** The branch uses multiples of 12 months: anything else is allowed but flagged. */
+export function intervalWarnings(interval: number | undefined): FieldIssue[] {
+  return interval && interval % 12 !== 0
+    ? [
+        {
+          field: 'verification_interval',
+          message: 'Интервал не кратен 12 месяцам — проверьте значение',
+        },
+      ]
+    : []
+}
+
+/**
+ * Non-blocking remarks on a written record: an interval that is not a multiple of 12 and
+ * inventory/factory numbers that other active instruments also carry ('-' ignored).
+ */
+export async function equipmentWarnings(
+  sql: Db,
+  row: {
+    id?: number
+    verification_interval?: number
+    inventory_number?: string
+    factory_number?: string
+  },
+): Promise<FieldIssue[]> {
+  const warnings: FieldIssue[] = intervalWarnings(row.verification_interval)
+  const numbers = [
+    ['inventory_number', row.inventory_number, 'Инвентарный номер'],
+    ['factory_number', row.factory_number, 'Заводской номер'],
+  ] as const
+  for (const [field, value, label] of numbers) {
+    if (!value || value.trim() === '-' || value.trim() === '') continue
+    const [{ n }] = await sql`
+      select count(*)::int as n
+      from equipment
+      where ${sql(field)} = ${value}
+        and archived_at is null
+        and id <> ${row.id ?? 0}`
+    if (n > 0) {
+      warnings.push({
+        field,
+        message: `${label} «${value}» уже есть у другого оборудования (${n})`,
+      })
+    }
+  }
+  return warnings
+}
+
+/**
+ * Deletes an instrument with all its sections and history in one transaction (foreign keys
+ * cascade). Files on disk: see the hook in functions/equipment.ts.
+ */
+export async function deleteEquipmentRows(
+  tx: TransactionSql,
+  env: Pick<Env, 'user' | 'ip'>,
+  before: EquipmentRow,
+): Promise<void> {
+  await tx`delete from equipment where id = ${before.id}`
+  const { updated_at: _a, updated_by: _b, ...old } = before
+  await recordAudit(tx, env, {
+    action: 'equipment_delete',
+    entity: 'equipment',
+    entityId: before.id,
+    changes: diffFields(old, {}, AUDITED),
+  })
+}
+
+export { ITEM_COLUMNS }

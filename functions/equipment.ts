@@ -1,0 +1,159 @@
+// The equipment register (SPEC §1–2): the main table, one instrument, its writes, Excel in and out.
+//   GET    /api/equipment                   user   {items, total}: q, filters, sort, order, limit, offset
+//   GET    /api/equipment/export.xlsx       user   the same rows (no paging) as an Excel file
+//   POST   /api/equipment/import            admin  XLSX in the export's layout; ?dry_run=1
+//   GET    /api/equipment/:id               user   full record + history + files
+//   POST   /api/equipment                   admin  create all sections → 201 full record
+//   PATCH  /api/equipment/:id               admin  any subset + version → full record; 409 stale
+//   DELETE /api/equipment/:id               admin  rows (and files) → 204
+//   POST   /api/equipment/:id/verifications admin  a new cycle; the previous one → history
+// Laborants see their own department only (404 for another's) and never the finance fields.
+import { Response } from '@whatwg-node/server'
+import { z } from 'zod'
+import { endpoint } from '../runtime/endpoint.ts'
+import { json, notFound } from '../runtime/errors.ts'
+import { EquipmentCreate, EquipmentPatch, VerificationCycle } from './_shared/equipment-fields.ts'
+import { FilterQuery, ListQuery, listEquipment } from './_shared/equipment-query.ts'
+import {
+  deleteEquipmentRows,
+  equipmentWarnings,
+  findEquipment,
+  fullRecord,
+  insertEquipment,
+  recordCycle,
+  staleVersion,
+  updateEquipment,
+} from './_shared/equipment-write.ts'
+import { exportFileName, importWorkbook, streamExport } from './_shared/equipment-xlsx.ts'
+import { IdParams } from './_shared/schemas.ts'
+import { settingsOf } from './_shared/settings.ts'
+
+const api = endpoint(import.meta.url)
+
+const MAX_IMPORT_BYTES = 20 * 1024 * 1024
+
+api.get(
+  '/',
+  {
+    auth: 'user',
+    summary: 'Реестр оборудования: поиск, фильтры, сортировка, страница',
+    query: ListQuery,
+  },
+  async (_req, env, { query }) => {
+    const { expiring_days } = await settingsOf(env)
+    return listEquipment(env.sql, env.user, query, expiring_days)
+  },
+)
+
+// before '/:id': itty matches routes in the order they were added
+api.get(
+  '/export.xlsx',
+  {
+    auth: 'user',
+    summary: 'Выгрузка реестра в Excel (те же параметры, что у списка)',
+    query: FilterQuery,
+    produces: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  },
+  async (_req, env, { query }) => {
+    const { expiring_days } = await settingsOf(env)
+    const body = streamExport(env.sql, env.user, query, expiring_days, env.log)
+    return new Response(body, {
+      headers: {
+        'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+        'content-disposition': exportFileName(),
+        'cache-control': 'no-store',
+      },
+    })
+  },
+)
+
+api.post(
+  '/import',
+  {
+    auth: 'admin',
+    summary: 'Загрузка реестра из Excel (формат выгрузки); dry_run=1 — только проверка',
+    query: z.object({
+      dry_run: z
+        .enum(['0', '1', 'true', 'false'], { message: 'dry_run: 0 или 1' })
+        .optional()
+        .transform((v) => v === '1' || v === 'true'),
+    }),
+    body: 'raw',
+  },
+  async (request, env, { query }) => importWorkbook(request, env, query.dry_run, MAX_IMPORT_BYTES),
+)
+
+api.get(
+  '/:id',
+  { auth: 'user', summary: 'Карточка оборудования с историей и файлами', params: IdParams },
+  (_req, env, { params }) => fullRecord(env.sql, env.user, params.id),
+)
+
+api.post(
+  '/',
+  { auth: 'admin', summary: 'Добавить оборудование (все разделы)', body: EquipmentCreate },
+  async (_req, env, { body }) => {
+    const id = await env.sql.begin((tx) => insertEquipment(tx, env, body))
+    const record = await fullRecord(env.sql, env.user, id)
+    return json({ ...record, warnings: await equipmentWarnings(env.sql, record) }, 201)
+  },
+)
+
+api.patch(
+  '/:id',
+  {
+    auth: 'admin',
+    summary: 'Изменить поля оборудования (с версией записи)',
+    params: IdParams,
+    body: EquipmentPatch,
+  },
+  async (_req, env, { params, body }) => {
+    await env.sql.begin(async (tx) => {
+      const before = await findEquipment(tx, env.user, params.id, { lock: true })
+      if (!before) throw notFound('Оборудование не найдено')
+      if (before.version !== body.version) throw await staleVersion(tx, env.user, before)
+      await updateEquipment(tx, env, before, body)
+    })
+    const record = await fullRecord(env.sql, env.user, params.id)
+    return { ...record, warnings: await equipmentWarnings(env.sql, record) }
+  },
+)
+
+api.delete(
+  '/:id',
+  { auth: 'admin', summary: 'Удалить оборудование со всеми данными', params: IdParams },
+  async (_req, env, { params }) => {
+    await env.sql.begin(async (tx) => {
+      const before = await findEquipment(tx, env.user, params.id, { lock: true })
+      if (!before) throw notFound('Оборудование не найдено')
+      await deleteEquipmentRows(tx, env, before)
+      // Files on disk: the files feature removes them here, after the rows are gone inside this
+      // transaction (a failure rolls the rows back; remove files only once the commit is certain).
+    })
+    return new Response(null, { status: 204 })
+  },
+)
+
+api.post(
+  '/:id/verifications',
+  {
+    auth: 'admin',
+    summary: 'Новый цикл поверки/калибровки/аттестации (прежний — в историю)',
+    params: IdParams,
+    body: VerificationCycle,
+  },
+  async (_req, env, { params, body }) => {
+    await env.sql.begin(async (tx) => {
+      const before = await findEquipment(tx, env.user, params.id, { lock: true })
+      if (!before) throw notFound('Оборудование не найдено')
+      if (body.version !== undefined && before.version !== body.version) {
+        throw await staleVersion(tx, env.user, before)
+      }
+      await recordCycle(tx, env, before, body)
+    })
+    const record = await fullRecord(env.sql, env.user, params.id)
+    return json({ ...record, warnings: await equipmentWarnings(env.sql, record) }, 201)
+  },
+)
+
+export default api
