@@ -193,7 +193,6 @@ function libpqEnv(url: string): NodeJS.ProcessEnv {
     PGPASSWORD: decodeURIComponent(u.password),
     PGDATABASE: decodeURIComponent(u.pathname.slice(1)) || 'postgres',
     PGAPPNAME: 'deltica-backup',
-    PGTZ: 'Europe/Moscow',
   }
 }
 
