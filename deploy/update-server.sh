@@ -13,6 +13,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 image=""
 pull=1
 health_url=${HEALTH_URL:-http://127.0.0.1:8000}
+health_timeout=${HEALTH_TIMEOUT:-180}
 while (($#)); do
   case $1 in
     --image) image=${2:?имя образа}; shift 2 ;;
@@ -37,7 +38,7 @@ rollback() {
   docker image tag deltica:rollback "$current"
   DELTICA_MODE=docker "$DELTICA_HOME/deploy/restore.sh" "$backup" --yes || say "восстановление копии не удалось!"
   compose up -d backend
-  if wait_healthy "$health_url" 180; then
+  if wait_healthy "$health_url" "$health_timeout"; then
     say "откат выполнен, сервер работает на прежней версии"
   else
     say "после отката сервер не отвечает: см. docker compose logs backend"
@@ -58,7 +59,7 @@ say "4/5 перезапуск (миграции применяются при с
 compose up -d backend || rollback
 
 say "5/5 проверка"
-if ! wait_healthy "$health_url" 180; then
+if ! wait_healthy "$health_url" "$health_timeout"; then
   say "сервер не ответил на $health_url/api/health"
   rollback
 fi
