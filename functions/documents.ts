@@ -26,7 +26,7 @@ import { todayIso } from './_shared/documents/parts.ts'
 import { MEDIA_TYPES, render } from './_shared/documents/render.ts'
 import { scheduleYear } from './_shared/documents/schedule.ts'
 import { STATUS_LABELS, type StatusLabel } from './_shared/documents/status-labels.ts'
-import { contentDisposition } from './_shared/download.ts'
+import { contentDisposition } from '../runtime/uploads.ts'
 import { Id } from './_shared/schemas.ts'
 import { departmentScope } from './_shared/scope.ts'
 import { settingsOf } from './_shared/settings.ts'
@@ -95,7 +95,7 @@ async function generate(kind: DocumentKind, env: AuthedEnv, input: Input) {
     headers: {
       'content-type': MEDIA_TYPES[input.format],
       'content-length': String(bytes.byteLength),
-      'content-disposition': contentDisposition(name),
+      'content-disposition': contentDisposition('attachment', name),
       'cache-control': 'no-store',
     },
   })
