@@ -224,7 +224,58 @@ describe('admin screens', () => {
   })
 })
 
+describe('statistics and analytics', () => {
+  it('analytics: cards, calendar (a cell opens the filtered grid), costs, budget, overdue', async () => {
+    await go('/analytics', 'analytics-screen')
+    const cell = page.locator('[data-testid=calendar] .cell-link').first()
+    await cell.waitFor()
+    await shot('analytics')
+    const [department, month] = (await cell.getAttribute('data-cell'))!.split('-')
+    const count = Number(await cell.textContent())
+    await cell.click()
+    await page.waitForSelector('[data-testid=grid] revo-grid')
+    const year = new Date().getFullYear()
+    const plan = `${year}-${month.padStart(2, '0')}-01`
+    const api = await stack.api(
+      'GET',
+      `/api/equipment?limit=1&department=${department}&plan_from=${plan}&plan_to=${plan}`,
+      adminToken,
+    )
+    expect(api.body.total).toBe(count)
+    await expect
+      .poll(() => page.locator('[data-testid=found]').textContent())
+      .toMatch(new RegExp(`^Найдено: ${count} из`))
+    await page.locator('.tags button.link', { hasText: 'Сбросить всё' }).click()
+  })
+})
+
 describe('laborant limits', () => {
+  it('sees the department statistics; a block opens the filtered grid', async () => {
+    const b = await browser()
+    try {
+      const p = b.page
+      await p.goto(stack.url)
+      await p.waitForSelector('[data-testid=login]')
+      await login(p, 'lab.gtl')
+      await p.waitForSelector('[data-testid=grid] revo-grid')
+      await p.goto(`${stack.url}/#/stats`)
+      await p.waitForSelector('[data-testid=fit-card]')
+      await expect.poll(() => p.locator('[data-testid=verified]').textContent()).toMatch(/^\d+$/)
+      await p.screenshot({ path: join(SCREENSHOTS, 'stats-laborant.png') })
+      await p.click('[data-testid=fit-card]')
+      await p.waitForSelector('[data-testid=grid] revo-grid')
+      const token = await stack.token('lab.gtl')
+      const fit = (
+        await stack.api('GET', '/api/equipment?limit=1&status=status_fit&department=gtl', token)
+      ).body.total
+      await expect
+        .poll(() => p.locator('[data-testid=found]').textContent())
+        .toMatch(new RegExp(`^Найдено: ${fit} из`))
+    } finally {
+      await b.close()
+    }
+  })
+
   it('has no admin screens, their routes are refused, the archive is read-only', async () => {
     const b = await browser()
     try {

@@ -20,6 +20,7 @@ import {
 import { CHANNELS, type SetServerResult } from './bridge.ts'
 import { ConfigStore, restoreBounds } from './config-store.ts'
 import { menuTemplate } from './menu.ts'
+import { startUpdates } from './updater.ts'
 import {
   APP_HOST,
   APP_ORIGIN,
@@ -199,6 +200,10 @@ app.whenReady().then(() => {
     ),
   )
   createWindow()
+  startUpdates(
+    () => store.read().serverUrl,
+    () => window,
+  )
 })
 
 app.on('web-contents-created', (_event, contents) => {
