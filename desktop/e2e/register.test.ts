@@ -220,10 +220,16 @@ describe('search, quick tags, filters, sort', () => {
       await expect.poll(() => found(page)).toBe('Найдено: 400 из 400')
 
       // sort by factory number, descending on the second click
-      await page.evaluate(() =>
-        (document.querySelector('revo-grid') as any).scrollToColumnProp('factory_number'),
-      )
       const header = page.locator('revo-grid .rgHeaderCell', { hasText: 'Заводской №' })
+      // horizontal virtualisation: scroll until the header is rendered
+      await expect
+        .poll(async () => {
+          await page.evaluate(() =>
+            (document.querySelector('revo-grid') as any).scrollToColumnProp('factory_number'),
+          )
+          return header.count()
+        })
+        .toBe(1)
       await header.click()
       await expect
         .poll(() => columnTexts(page, 'factory_number').then((t) => t[0]))

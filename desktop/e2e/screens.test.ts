@@ -224,6 +224,77 @@ describe('admin screens', () => {
   })
 })
 
+describe('register tools', () => {
+  it('records a new verification cycle; the old one goes to the history', async () => {
+    await go('/equipment/20', 'equipment-form')
+    const before = (await stack.api('GET', '/api/equipment/20', adminToken)).body
+    await page.click('[data-testid=new-verification]')
+    const dialog = page.locator('[data-testid=verification-dialog]')
+    await dialog.locator('input[name=verification_date]').fill('2026-11-20')
+    await dialog.locator('input[name=certificate_number]').fill('С-ГЭ/20-11-2026/1234')
+    await page.click('[data-testid=save-verification]')
+    await expect
+      .poll(
+        async () =>
+          (await stack.api('GET', '/api/equipment/20', adminToken)).body.verification_date,
+      )
+      .toBe('2026-11-20')
+    await expect.poll(() => page.locator('[data-testid=history] tbody tr').count()).toBe(1)
+    const cells = await page.locator('[data-testid=history] tbody tr td').allTextContents()
+    const d = before.verification_date as string
+    expect(cells[0]).toBe(`${d.slice(8, 10)}.${d.slice(5, 7)}.${d.slice(0, 4)}`)
+    await shot('equipment-history')
+  })
+
+  it('exports the current view to Excel and imports it back (check, then load)', async () => {
+    await go('/', 'grid')
+    await page.click('[data-testid=quick-tags] .tag.status_storage')
+    const storage = (
+      await stack.api('GET', '/api/equipment?limit=1&status=status_storage', adminToken)
+    ).body.total
+    await expect
+      .poll(() => page.locator('[data-testid=found]').textContent())
+      .toMatch(new RegExp(`^Найдено: ${storage} из`))
+    await page.click('[data-testid=excel-menu]')
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('.menu button', { hasText: 'Экспорт' }).click(),
+    ])
+    expect(download.suggestedFilename()).toMatch(/\.xlsx$/)
+    const path = join(stack.dataDir, 'export.xlsx')
+    await download.saveAs(path)
+    await page.click('[data-testid=excel-menu]')
+    await page.setInputFiles('[data-testid=import-file]', path)
+    const report = page.locator('[data-testid=import-report]')
+    await expect
+      .poll(() => report.locator('.alert').textContent())
+      .toContain(`без изменений ${storage}`)
+    await shot('import-check')
+    await page.click('[data-testid=import-load]')
+    await expect.poll(() => report.count()).toBe(0)
+    await page.click('[data-testid=quick-tags] .tag.status_storage')
+  })
+
+  it('archives the selected rows', async () => {
+    await go('/', 'grid')
+    // rendered rows are recycled, so the DOM order is not the row order: pick by row number
+    const check = (row: number) =>
+      page.locator(`revogr-data[col-type=colPinStart] .rgCell[data-rgrow="${row}"] .row-check`)
+    await check(0).waitFor()
+    const ids = await page.evaluate(async () => {
+      const src = await (document.querySelector('revo-grid') as any).getSource()
+      return [src[0].id, src[1].id]
+    })
+    await check(0).check()
+    await check(1).check()
+    await page.click('[data-testid=archive-selected]')
+    for (const id of ids)
+      await expect
+        .poll(async () => (await stack.api('GET', `/api/archive/${id}`, adminToken)).status)
+        .toBe(200)
+  })
+})
+
 describe('statistics and analytics', () => {
   it('analytics: cards, calendar (a cell opens the filtered grid), costs, budget, overdue', async () => {
     await go('/analytics', 'analytics-screen')
