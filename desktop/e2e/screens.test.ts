@@ -275,6 +275,31 @@ describe('register tools', () => {
     await page.click('[data-testid=quick-tags] .tag.status_storage')
   })
 
+  it('documents menu: reasons when nothing is selected; labels for the selection download', async () => {
+    await go('/', 'grid')
+    await page.click('[data-testid=documents-menu]')
+    const item = (label: string) =>
+      page.locator('.menu button[role=menuitem]', { hasText: label }).first()
+    expect(await item('Этикетки').isDisabled()).toBe(true)
+    expect(await item('Этикетки').textContent()).toContain('Отметьте записи в таблице')
+    expect(await item('Акт ввода в эксплуатацию').isDisabled()).toBe(false)
+    await page.click('[data-testid=documents-menu]')
+    const check = (row: number) =>
+      page.locator(`revogr-data[col-type=colPinStart] .rgCell[data-rgrow="${row}"] .row-check`)
+    await check(2).check()
+    await check(3).check()
+    await page.click('[data-testid=documents-menu]')
+    await page.locator('.menu-head input[value=pdf]').check()
+    await shot('documents-menu')
+    const [download] = await Promise.all([page.waitForEvent('download'), item('Этикетки').click()])
+    expect(download.suggestedFilename()).toBe('Этикетки_2_шт.pdf')
+    const path = join(stack.dataDir, 'labels.pdf')
+    await download.saveAs(path)
+    const { readFileSync } = await import('node:fs')
+    expect(readFileSync(path).subarray(0, 5).toString()).toBe('%PDF-')
+    await page.locator('.tags button.link', { hasText: 'снять выбор' }).click()
+  })
+
   it('archives the selected rows', async () => {
     await go('/', 'grid')
     // rendered rows are recycled, so the DOM order is not the row order: pick by row number
@@ -356,6 +381,11 @@ describe('laborant limits', () => {
       await login(p, 'lab.gtl')
       await p.waitForSelector('[data-testid=grid] revo-grid')
       expect(await p.locator('[data-testid=admin-menu]').count()).toBe(0)
+      await p.click('[data-testid=documents-menu]')
+      const bid = p.locator('.menu button[role=menuitem]', { hasText: 'Заявка на поверку' })
+      expect(await bid.isDisabled()).toBe(true)
+      expect(await bid.textContent()).toContain('Доступно администратору')
+      await p.click('[data-testid=documents-menu]')
       for (const path of [
         '/users',
         '/audit',
