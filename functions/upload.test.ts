@@ -8,7 +8,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { harness, type Harness } from '../test/app.ts'
 import { serverUrl } from '../test/db.ts'
 import { insertEquipment, multipart, SAMPLES, type Part } from '../test/samples.ts'
-import { contentDisposition, equipmentDir, uploadsDir } from '../runtime/uploads.ts'
+import {
+  contentDisposition,
+  equipmentDir,
+  sanitizeFileName,
+  uploadsDir,
+} from '../runtime/uploads.ts'
 
 let h: Harness
 let admin: string
@@ -265,6 +270,23 @@ describe('names', () => {
     expect(decodeFilenameStar(dl.headers.get('content-disposition'))).toBe(name)
     expect(dl.headers.get('content-disposition')).toMatch(/^attachment; filename="[\x20-\x7e]+"; /)
     expect(Buffer.from(await dl.arrayBuffer())).toEqual(SAMPLES[kind])
+  })
+})
+
+describe('sanitizeFileName', () => {
+  it('keeps the extension when cutting a long name to 255 characters', () => {
+    const long = 'Протокол '.repeat(40) + '.pdf'
+    const cut = sanitizeFileName(long)
+    expect([...cut]).toHaveLength(255)
+    expect(cut.endsWith('.pdf')).toBe(true)
+    expect(sanitizeFileName('😀'.repeat(300) + '.png')).toMatch(/^(😀){251}\.png$/)
+  })
+
+  it('removes paths, control and bidi characters, leading dots; keeps the rest as is', () => {
+    expect(sanitizeFileName('a/b\\c\u0007d\u202ee.pdf')).toBe('cde.pdf')
+    expect(sanitizeFileName('  ...скрытый.pdf ')).toBe('скрытый.pdf')
+    const nfd = 'Й'.normalize('NFD') + '.pdf'
+    expect(sanitizeFileName(nfd)).toBe(nfd)
   })
 })
 
