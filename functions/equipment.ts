@@ -25,6 +25,7 @@ import {
   updateEquipment,
 } from './_shared/equipment-write.ts'
 import { exportFileName, importWorkbook, streamExport } from './_shared/equipment-xlsx.ts'
+import { removeEquipmentFiles } from './_shared/files.ts'
 import { IdParams } from './_shared/schemas.ts'
 import { settingsOf } from './_shared/settings.ts'
 
@@ -127,9 +128,9 @@ api.delete(
       const before = await findEquipment(tx, env.user, params.id, { lock: true })
       if (!before) throw notFound('Оборудование не найдено')
       await deleteEquipmentRows(tx, env, before)
-      // Files on disk: the files feature removes them here, after the rows are gone inside this
-      // transaction (a failure rolls the rows back; remove files only once the commit is certain).
     })
+    // the rows (file rows included) are gone for good: now the bytes on disk
+    await removeEquipmentFiles(env.config, params.id)
     return new Response(null, { status: 204 })
   },
 )

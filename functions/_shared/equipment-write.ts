@@ -5,6 +5,7 @@ import type { Sql, TransactionSql } from '../../runtime/db.ts'
 import type { Env, User } from '../../runtime/endpoint.ts'
 import { badRequest, conflict, notFound, type FieldIssue } from '../../runtime/errors.ts'
 import { diffFields, recordAudit } from './audit.ts'
+import { listEquipmentFiles } from './files.ts'
 import {
   EQUIPMENT_FIELDS,
   FINANCE_FIELDS,
@@ -62,8 +63,7 @@ export async function fullRecord(sql: Db, user: User, id: number) {
   return {
     ...visibleRecord(item, user),
     history: history.map((h) => visibleRecord(h, user)),
-    // filled by the files feature (functions/upload.ts)
-    files: [] as unknown[],
+    files: await listEquipmentFiles(sql, id),
   }
 }
 
@@ -182,13 +182,19 @@ export async function updateEquipment(
   const only = (fields: readonly string[]) => pick(changed, fields)
 
   const eq = only(EQUIPMENT_FIELDS)
-  await tx`
-    update equipment
-    set ${eq.length ? tx`${tx(values, eq)},` : tx``}
-      version = version + 1,
-      updated_at = now(),
-      updated_by = ${env.user?.id ?? null}
-    where id = ${id}`
+  // postgres.js finds the `set` keyword in the same template as its column helper
+  if (eq.length) {
+    await tx`
+      update equipment
+      set ${tx(values, eq)}, version = version + 1, updated_at = now(),
+        updated_by = ${env.user?.id ?? null}
+      where id = ${id}`
+  } else {
+    await tx`
+      update equipment
+      set version = version + 1, updated_at = now(), updated_by = ${env.user?.id ?? null}
+      where id = ${id}`
+  }
   const ver = only(VERIFICATION_FIELDS)
   if (ver.length) {
     const redates =
