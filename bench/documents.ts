@@ -43,12 +43,14 @@ async function measure(kind: 'labels' | 'schedule', format: 'pdf' | 'docx') {
   let peak = base
   const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5)
   const t0 = performance.now()
+  const cpu0 = process.cpuUsage()
   const bytes = await render(build(kind), format)
   const ms = performance.now() - t0
+  const cpu = process.cpuUsage(cpu0)
   clearInterval(timer)
   peak = Math.max(peak, process.memoryUsage().rss)
   console.log(
-    `${kind} ×${count} ${format}: ${Math.round(ms)} ms, ${(bytes.byteLength / 1e6).toFixed(2)} MB file, ` +
+    `${kind} ×${count} ${format}: ${Math.round(ms)} ms wall, ${Math.round((cpu.user + cpu.system) / 1000)} ms CPU, ${(bytes.byteLength / 1e6).toFixed(2)} MB file, ` +
       `RSS ${Math.round(base / 1e6)} → peak ${Math.round(peak / 1e6)} MB`,
   )
 }

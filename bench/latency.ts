@@ -16,9 +16,13 @@ if (!config.databaseUrl) throw new Error('DATABASE_URL is required')
 const sql = connectUrl(config.databaseUrl, 4)
 const app = await createApp({ sql, config, log: createLogger({ level: 'error' }) })
 
-const [admin] = await sql`select id, token_version from users where role = 'admin' and active limit 1`
+const [admin] =
+  await sql`select id, token_version from users where role = 'admin' and active limit 1`
 if (!admin) throw new Error('no admin user: run npm run migrate -- --with-admin first')
-const token = await signToken({ userId: admin.id, tokenVersion: admin.token_version }, config.secretKey)
+const token = await signToken(
+  { userId: admin.id, tokenVersion: admin.token_version },
+  config.secretKey,
+)
 const [{ n }] = await sql`select count(*)::int as n from equipment_active`
 
 export const CASES: [string, string][] = [

@@ -1,5 +1,7 @@
 import { readdirSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createApp } from '../runtime/app.ts'
+import { createLogger } from '../runtime/log.ts'
 import { harness, type Harness } from '../test/app.ts'
 import {
   decodeQr,
@@ -17,6 +19,7 @@ import { BID_COLUMNS } from './_shared/documents/bids.ts'
 import { labelBox, LABELS_PER_PAGE } from './_shared/documents/label-grid.ts'
 import { addDays, todayIso } from './_shared/documents/parts.ts'
 import { formatDate } from './_shared/labels.ts'
+import { DOCUMENTS_PER_MINUTE } from './documents.ts'
 
 const MM = 72 / 25.4
 
@@ -422,4 +425,87 @@ describe('access and input', () => {
     expect(docxText(bytes)).toContain('АО «Новый заказчик»')
     await h.call('PUT', '/api/settings', { token: admin, body: { organization: ORG } })
   })
+})
+
+describe('database round trips', () => {
+  it('the same number of queries for 1 instrument as for 300 (no query per row)', async () => {
+    const many = await insertEquipment(
+      h.sql,
+      Array.from({ length: 300 }, (_, i) => equipmentFixture(5000 + i)),
+    )
+    let queries = 0
+    // the app under test gets a sql that counts the statements it sends (fragments included)
+    const counting = new Proxy(h.sql, {
+      apply(target, self, args) {
+        queries++
+        return Reflect.apply(target as any, self, args)
+      },
+    })
+    const app = await createApp({
+      sql: counting,
+      config: h.config,
+      log: createLogger({ level: 'error' }),
+    })
+    const run = async (ids: number[]) => {
+      queries = 0
+      const res = await app.fetch(
+        new Request('http://deltica.test/api/documents/schedule', {
+          method: 'POST',
+          headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ equipment_ids: ids, format: 'pdf' }),
+        }),
+        { ip: '10.9.9.9' },
+      )
+      expect(res.status).toBe(200)
+      await res.arrayBuffer()
+      return queries
+    }
+    const one = await run(many.slice(0, 1))
+    const all = await run(many)
+    expect(one).toBeGreaterThan(0)
+    expect(all).toBe(one)
+    await h.sql`delete from equipment where id = any(${h.sql.array(many)}::bigint[])`
+  })
+})
+
+describe('awkward text', () => {
+  it('control characters, tabs and ₽/№ in the data do not break either format', async () => {
+    const [id] = await insertEquipment(h.sql, [
+      equipmentFixture(9001, {
+        equipment_name: 'Манометр\tточный\u0001',
+        equipment_model: 'МП-₽\u0007',
+        factory_number: '№ 77\u202e',
+      }),
+    ])
+    const pdf = await file('bid-verification', { equipment_ids: [id], format: 'pdf' })
+    const text = pdfText(pdf.bytes)
+    expect(text).toContain('Манометр точный МП-₽')
+    expect(text).toContain('№ 77')
+    const docx = await file('bid-verification', { equipment_ids: [id], format: 'docx' })
+    expect(docxTables(docx.bytes)[0][1].slice(1, 5)).toEqual([
+      'Манометр точный МП-₽',
+      '1',
+      '',
+      '№ 77',
+    ])
+    await h.sql`delete from equipment where id = ${id}`
+  })
+})
+
+describe('rate limit', () => {
+  it(`a user gets 429 after ${DOCUMENTS_PER_MINUTE} documents in a minute`, async () => {
+    await h.makeUser({ username: 'busy', role: 'laborant', department: 'gtl' })
+    const token = await h.login('busy')
+    const body = { equipment_ids: [gtl[0]], format: 'pdf' }
+    for (let i = 0; i < DOCUMENTS_PER_MINUTE; i++) {
+      const res = await post('conservation-act', body, token)
+      expect(res.status).toBe(200)
+      await res.arrayBuffer()
+    }
+    const limited = await post('conservation-act', body, token)
+    expect(limited.status).toBe(429)
+    expect(limited.headers.get('retry-after')).toBeTruthy()
+    // another user is not affected
+    expect((await post('conservation-act', body, laborant)).status).toBe(200)
+  }, 120_000)
 })

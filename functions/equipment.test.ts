@@ -2,7 +2,10 @@
 // the list's every filter, sort, search and paging; department scoping and hidden finance.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { harness, type Harness } from '../test/app.ts'
+import { existsSync } from 'node:fs'
 import { dateForDue, inDays, instrument } from '../test/equipment.ts'
+import { multipart, SAMPLES } from '../test/samples.ts'
+import { equipmentDir } from '../runtime/uploads.ts'
 import { ITEM_COLUMNS, FINANCE_ONLY } from './_shared/equipment-fields.ts'
 
 let h: Harness
@@ -309,7 +312,13 @@ describe('update, verification cycles, delete', () => {
     const [{ version }] = await h.sql`select version from equipment where id = ${id}`
     const ok = await h.call('PATCH', `/api/equipment/${id}`, {
       token: admin,
-      body: { version, responsible_person: 'Зимин К. Л.', cost_rate: 2000 },
+      body: {
+        version,
+        responsible_person: 'Зимин К. Л.',
+        cost_rate: 2000,
+        equipment_name: 'Манометр показывающий',
+        equipment_specs: 'КТ 1',
+      },
     })
     expect(ok.status).toBe(200)
     const after = await ok.json()
@@ -348,6 +357,7 @@ describe('update, verification cycles, delete', () => {
       where action = 'equipment_update' and entity_id = ${String(id)}
       order by id desc limit 1`
     expect(audit.changes).toEqual({
+      equipment_specs: { old: 'КТ 1,5', new: 'КТ 1' },
       responsible_person: { old: 'Ветров А. Б.', new: 'Зимин К. Л.' },
       cost_rate: { old: 1000, new: 2000 },
       total_cost: { old: 3000, new: 6000 },
@@ -437,5 +447,33 @@ describe('update, verification cycles, delete', () => {
       select changes from audit_log where action = 'equipment_delete' and entity_id = ${String(r.id)}`
     expect(audit.changes.factory_number).toEqual({ old: 'DEL-1', new: null })
     expect((await h.call('DELETE', `/api/equipment/${r.id}`, { token: admin })).status).toBe(404)
+  })
+
+  it('the record lists its files; DELETE removes them from disk too', async () => {
+    const r = await create(instrument({ factory_number: 'FILE-1', inventory_number: 'FILE-1' }))
+    const { body, contentType } = multipart([
+      { name: 'category', value: 'verification_docs' },
+      {
+        name: 'file',
+        filename: 'Свидетельство № 5.pdf',
+        content: SAMPLES.pdf,
+        type: 'application/pdf',
+      },
+    ])
+    const up = await h.call('POST', `/api/upload/equipment/${r.id}`, {
+      token: admin,
+      headers: { 'content-type': contentType },
+      raw: body,
+    })
+    expect(up.status, await up.clone().text()).toBe(201)
+    const record = await (await h.call('GET', `/api/equipment/${r.id}`, { token: admin })).json()
+    expect(record.files.map((f: any) => f.original_name)).toEqual(['Свидетельство № 5.pdf'])
+    const dir = equipmentDir(h.config.dataDir, r.id)
+    expect(existsSync(dir)).toBe(true)
+    expect((await h.call('DELETE', `/api/equipment/${r.id}`, { token: admin })).status).toBe(204)
+    expect(existsSync(dir)).toBe(false)
+    const [{ n }] =
+      await h.sql`select count(*)::int as n from equipment_file where equipment_id = ${r.id}`
+    expect(n).toBe(0)
   })
 })

@@ -13,7 +13,6 @@ import { z } from 'zod'
 import { endpoint } from '../runtime/endpoint.ts'
 import { json, notFound } from '../runtime/errors.ts'
 import { EquipmentCreate, EquipmentPatch, VerificationCycle } from './_shared/equipment-fields.ts'
-import { removeEquipmentFiles } from './_shared/files.ts'
 import { FilterQuery, ListQuery, listEquipment } from './_shared/equipment-query.ts'
 import {
   deleteEquipmentRows,
@@ -26,6 +25,7 @@ import {
   updateEquipment,
 } from './_shared/equipment-write.ts'
 import { exportFileName, importWorkbook, streamExport } from './_shared/equipment-xlsx.ts'
+import { removeEquipmentFiles } from './_shared/files.ts'
 import { IdParams } from './_shared/schemas.ts'
 import { settingsOf } from './_shared/settings.ts'
 
@@ -129,7 +129,7 @@ api.delete(
       if (!before) throw notFound('Оборудование не найдено')
       await deleteEquipmentRows(tx, env, before)
     })
-    // the rows (files included) are gone for good: now the bytes on disk
+    // the rows (file rows included) are gone for good: now the bytes on disk
     await removeEquipmentFiles(env.config, params.id)
     return new Response(null, { status: 204 })
   },

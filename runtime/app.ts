@@ -9,6 +9,7 @@ import type { Sql } from './db.ts'
 import type { Endpoint, Env, RouteInfo } from './endpoint.ts'
 import { classify, errorResponse, internalError, json, notFound } from './errors.ts'
 import type { Logger } from './log.ts'
+import { docsPage, openApiDocument } from './openapi.ts'
 import { SlidingWindowLimiter } from './rate-limit.ts'
 
 export const FUNCTIONS_DIR = fileURLToPath(new URL('../functions/', import.meta.url))
@@ -82,8 +83,18 @@ export async function createApp(opts: AppOptions): Promise<App> {
         }
       : {}
 
+  // the route table describes itself: /api/openapi.json and /docs (runtime/openapi.ts)
+  let openApi: ReturnType<typeof openApiDocument> | undefined
+
   async function handle(request: Request, env: Env): Promise<Response> {
     const url = new URL(request.url)
+    if (request.method === 'GET' && url.pathname === '/api/openapi.json') {
+      openApi ??= openApiDocument(routes, opts.config.version)
+      return json(openApi)
+    }
+    if (request.method === 'GET' && (url.pathname === '/docs' || url.pathname === '/docs/')) {
+      return docsPage(routes, opts.config.version)
+    }
     if (url.pathname.startsWith('/api/')) {
       const name = url.pathname.slice(5).split('/', 1)[0]
       const ep = endpoints.get(name)

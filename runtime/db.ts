@@ -121,6 +121,9 @@ export async function openEmbedded(
     // every pooled connection plus short-lived ones (migrations, backups) must fit
     maxConnections: poolSize + 10,
   })
+  // pglite-socket ignores connection start-up parameters, and PGlite is one session for every
+  // connection: set the branch's time zone once, so current_date is the local day.
+  await db.query(`select set_config('TimeZone', $1, false)`, [timeZone ?? 'Europe/Moscow'])
   await server.start()
   const url = `postgres://postgres@${server.getServerConn()}/postgres`
   const sql = connectUrl(url, poolSize, timeZone)

@@ -129,6 +129,9 @@ export function classify(error: unknown): HttpError | null {
     case '22007':
     case '22008':
     case '22P02':
+    case '22021': // a character the database cannot store (NUL)
+    case '22P05':
+    case '54000': // a value beyond an index row's limit
       return badRequest('Недопустимое значение поля')
     case '40001':
     case '40P01':

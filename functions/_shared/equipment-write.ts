@@ -182,13 +182,19 @@ export async function updateEquipment(
   const only = (fields: readonly string[]) => pick(changed, fields)
 
   const eq = only(EQUIPMENT_FIELDS)
-  await tx`
-    update equipment
-    set ${eq.length ? tx`${tx(values, eq)},` : tx``}
-      version = version + 1,
-      updated_at = now(),
-      updated_by = ${env.user?.id ?? null}
-    where id = ${id}`
+  // postgres.js finds the `set` keyword in the same template as its column helper
+  if (eq.length) {
+    await tx`
+      update equipment
+      set ${tx(values, eq)}, version = version + 1, updated_at = now(),
+        updated_by = ${env.user?.id ?? null}
+      where id = ${id}`
+  } else {
+    await tx`
+      update equipment
+      set version = version + 1, updated_at = now(), updated_by = ${env.user?.id ?? null}
+      where id = ${id}`
+  }
   const ver = only(VERIFICATION_FIELDS)
   if (ver.length) {
     const redates =

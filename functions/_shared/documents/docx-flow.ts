@@ -16,7 +16,7 @@ import {
   WidthType,
 } from 'docx'
 import { DOCX_FONT } from './fonts.ts'
-import type { Align, FlowDocument, Paragraph, Table } from './model.ts'
+import { printable, type Align, type FlowDocument, type Paragraph, type Table } from './model.ts'
 
 /** twentieths of a point per millimetre */
 export const TWIP_PER_MM = 1440 / 25.4
@@ -39,17 +39,19 @@ export function runs(
   text: string,
   o: { size: number; bold?: boolean; font?: string; color?: string },
 ): TextRun[] {
-  return text.split('\n').map(
-    (line, i) =>
-      new TextRun({
-        text: line,
-        bold: o.bold,
-        size: Math.round(o.size * 2),
-        font: o.font ?? DOCX_FONT,
-        color: o.color?.replace('#', ''),
-        break: i > 0 ? 1 : undefined,
-      }),
-  )
+  return printable(text)
+    .split('\n')
+    .map(
+      (line, i) =>
+        new TextRun({
+          text: line,
+          bold: o.bold,
+          size: Math.round(o.size * 2),
+          font: o.font ?? DOCX_FONT,
+          color: o.color?.replace('#', ''),
+          break: i > 0 ? 1 : undefined,
+        }),
+    )
 }
 
 function paragraph(p: Paragraph): DocxParagraph {

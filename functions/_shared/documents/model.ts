@@ -94,6 +94,16 @@ export interface LabelSheet {
   cells: LabelCell[]
 }
 
+/**
+ * Text as documents print it: tabs become spaces; other control characters, lone surrogates and
+ * bidi controls (user input can carry them) are dropped, so neither format breaks on them.
+ */
+export const printable = (text: string): string =>
+  text
+    .replace(/\t/g, ' ')
+    .replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\ufffe\uffff]/g, '')
+    .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '')
+
 export const paragraph = (text: string, o: Omit<Paragraph, 'type' | 'text'> = {}): Paragraph => ({
   type: 'paragraph',
   text,

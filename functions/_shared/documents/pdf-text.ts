@@ -3,6 +3,7 @@
 import fontkit from '@pdf-lib/fontkit'
 import { rgb, type PDFDocument, type PDFFont, type RGB } from 'pdf-lib'
 import { pdfFonts } from './fonts.ts'
+import { printable } from './model.ts'
 
 export const MM = 72 / 25.4
 
@@ -40,7 +41,7 @@ export function textWidth(font: PDFFont, text: string, size: number): number {
 export function wrapText(text: string, font: PDFFont, size: number, width: number): string[] {
   const lines: string[] = []
   const fits = (s: string) => textWidth(font, s, size) <= width
-  for (const para of text.split('\n')) {
+  for (const para of printable(text).split('\n')) {
     let line = ''
     for (const word of para.split(/\s+/).filter(Boolean)) {
       const candidate = line ? `${line} ${word}` : word

@@ -1,0 +1,25 @@
+// The part of autocannon's API the benchmark uses (the package ships no types).
+declare module 'autocannon' {
+  interface Histogram {
+    average: number
+    p50: number
+    p99: number
+  }
+  interface Result {
+    requests: Histogram
+    latency: Histogram
+    errors: number
+    timeouts: number
+    non2xx: number
+  }
+  interface Options {
+    url: string
+    connections?: number
+    duration?: number
+    method?: string
+    body?: string
+    headers?: Record<string, string>
+  }
+  function autocannon(opts: Options): Promise<Result>
+  export default autocannon
+}

@@ -1,0 +1,275 @@
+// npm run bench [-- --quick] [--sizes 1000,10000,100000] [--duration 5] [--connections 100]
+//   [--no-write]
+// For each register size: a fresh database seeded with the demo seeder, the real server
+// (runtime/main.ts, its own process) and the bare baseline (bench/bare.ts, same SQL builders on
+// node:http, its own process), loaded in turn by autocannon with 100 connections. Prints req/s,
+// p50/p99 latency and the server's RSS for each endpoint beside its baseline, and writes
+// docs/performance.md. Needs a PostgreSQL: BENCH_DATABASE_URL, TEST_DATABASE_URL or DATABASE_URL
+// (a server URL; each size gets its own database, dropped afterwards).
+import { spawn, type ChildProcess } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer as createNetServer, type AddressInfo } from 'node:net'
+import { cpus, totalmem, tmpdir, type as osType, release } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import autocannon from 'autocannon'
+import { prepareDatabase } from '../runtime/bootstrap.ts'
+import { connectUrl } from '../runtime/db.ts'
+import { seedDemo } from '../runtime/seed-demo.ts'
+import { createUser } from '../functions/_shared/users.ts'
+
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    sizes: { type: 'string' },
+    duration: { type: 'string' },
+    connections: { type: 'string', default: '100' },
+    'no-write': { type: 'boolean', default: false },
+  },
+})
+const sizes = (args.sizes ?? (args.quick ? '1000' : '1000,10000,100000')).split(',').map(Number)
+const duration = Number(args.duration ?? (args.quick ? 2 : 5))
+const connections = Number(args.connections)
+const serverUrl =
+  process.env.BENCH_DATABASE_URL ??
+  process.env.TEST_DATABASE_URL ??
+  process.env.DATABASE_URL ??
+  'postgres://postgres@127.0.0.1:5432/postgres'
+const ROOT = new URL('..', import.meta.url).pathname
+const PASSWORD = 'bench-password-1'
+const SECRET = randomBytes(32).toString('hex')
+
+interface Measure {
+  rps: number
+  p50: number
+  p99: number
+  errors: number
+  rssMb: number
+}
+interface Row {
+  size: number
+  label: string
+  app: Measure
+  bare: Measure | null
+}
+
+function rssMb(pid: number): number {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+    return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024
+  } catch {
+    return 0
+  }
+}
+
+async function freePort(): Promise<number> {
+  const server = createNetServer()
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()))
+  const { port } = server.address() as AddressInfo
+  await new Promise((r) => server.close(r))
+  return port
+}
+
+/**
+ * Starts a server process with its output in a file (a pipe read by this busy process would
+ * block the server's synchronous stdout writes and measure the bench, not the server).
+ */
+async function start(
+  command: string[],
+  env: Record<string, string>,
+  logFile: string,
+): Promise<{ child: ChildProcess; port: number }> {
+  const port = await freePort()
+  const out = openSync(logFile, 'a')
+  const child = spawn(process.execPath, command, {
+    cwd: ROOT,
+    env: { ...process.env, ...env, PORT: String(port) },
+    stdio: ['ignore', out, out],
+  })
+  for (let i = 0; i < 600; i++) {
+    if (child.exitCode !== null) break
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/api/health`)).ok) return { child, port }
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  child.kill('SIGTERM')
+  throw new Error(
+    `${command.join(' ')} did not start:\n${readFileSync(logFile, 'utf8').slice(-2000)}`,
+  )
+}
+
+async function load(
+  url: string,
+  opts: { method?: string; body?: string; headers?: Record<string, string> },
+  pid: number,
+): Promise<Measure> {
+  const result = await autocannon({
+    url,
+    connections,
+    duration,
+    method: (opts.method ?? 'GET') as any,
+    body: opts.body,
+    headers: { 'content-type': 'application/json', ...opts.headers },
+  })
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts + result.non2xx,
+    rssMb: rssMb(pid),
+  }
+}
+
+async function benchSize(size: number): Promise<Row[]> {
+  const name = `deltica_bench_${size}_${process.pid}`
+  const admin = connectUrl(serverUrl, 1)
+  await admin.unsafe(`drop database if exists ${name}`)
+  await admin.unsafe(`create database ${name}`)
+  const url = new URL(serverUrl)
+  url.pathname = `/${name}`
+  const dbUrl = url.toString()
+  const sql = connectUrl(dbUrl, 4)
+  const dataDir = mkdtempSync(join(tmpdir(), 'deltica-bench-'))
+  const children: ChildProcess[] = []
+  try {
+    await prepareDatabase(sql)
+    await createUser(sql, {
+      username: 'bench',
+      full_name: 'Бенчмарк',
+      department: null,
+      role: 'admin',
+      password: PASSWORD,
+      active: true,
+    })
+    const seeded = performance.now()
+    await seedDemo(sql, { count: size })
+    const seedSeconds = (performance.now() - seeded) / 1000
+    // autocannon logs in from one address: lift the per-IP login limit for the bench database
+    await sql`update settings set value = '10000' where key = 'login_rate_per_minute'`
+    const [{ id }] = await sql`select id from equipment_active order by id desc limit 1`
+
+    const app = await start(
+      ['--import', 'tsx', 'runtime/main.ts'],
+      {
+        DATABASE_URL: dbUrl,
+        HOST: '127.0.0.1',
+        SECRET_KEY: SECRET,
+        DATA_DIR: dataDir,
+        NODE_ENV: 'development',
+        LOG_LEVEL: 'info',
+      },
+      join(dataDir, 'server.out'),
+    )
+    children.push(app.child)
+    const bare = await start(
+      ['--import', 'tsx', 'bench/bare.ts'],
+      { DATABASE_URL: dbUrl, SECRET_KEY: SECRET },
+      join(dataDir, 'bare.out'),
+    )
+    children.push(bare.child)
+    const appBase = `http://127.0.0.1:${app.port}`
+    const bareBase = `http://127.0.0.1:${bare.port}`
+    const login = await fetch(`${appBase}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'bench', password: PASSWORD }),
+    })
+    const { token } = (await login.json()) as { token: string }
+    const auth = { authorization: `Bearer ${token}` }
+    const hasStats = (await fetch(`${appBase}/api/stats/summary`, { headers: auth })).status === 200
+
+    const q = encodeURIComponent('манометр гтл')
+    const cases: [string, string, { method?: string; body?: string; auth?: boolean }][] = [
+      ['trivial: GET /api/health', '/api/health', {}],
+      ['list: first page', '/api/equipment?limit=100', { auth: true }],
+      ['list: status filter', '/api/equipment?status=status_expired&limit=100', { auth: true }],
+      ['list: 2-word search', `/api/equipment?q=${q}&limit=100`, { auth: true }],
+      ['list: sort by due date', '/api/equipment?sort=verification_due&limit=100', { auth: true }],
+      ['GET /api/equipment/:id', `/api/equipment/${id}`, { auth: true }],
+      [
+        'POST /api/auth/login',
+        '/api/auth/login',
+        { method: 'POST', body: JSON.stringify({ username: 'bench', password: PASSWORD }) },
+      ],
+    ]
+    if (hasStats) cases.push(['GET /api/stats/summary', '/api/stats/summary', { auth: true }])
+
+    const rows: Row[] = []
+    for (const [label, path, o] of cases) {
+      const opts = { method: o.method, body: o.body, headers: o.auth ? auth : {} }
+      const appM = await load(appBase + path, opts, app.child.pid!)
+      const bareM = path.startsWith('/api/stats')
+        ? null
+        : await load(bareBase + path, opts, bare.child.pid!)
+      rows.push({ size, label, app: appM, bare: bareM })
+      printRow(rows[rows.length - 1])
+    }
+    console.log(`  (seeded ${size} in ${seedSeconds.toFixed(1)} s)`)
+    return rows
+  } finally {
+    for (const c of children) c.kill('SIGTERM')
+    await new Promise((r) => setTimeout(r, 500))
+    await sql.end()
+    await admin.unsafe(`drop database if exists ${name} with (force)`)
+    await admin.end()
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+}
+
+const fmt = (n: number, d = 0) => n.toFixed(d)
+const ratio = (r: Row) => (r.bare && r.bare.rps > 0 ? r.app.rps / r.bare.rps : NaN)
+
+function printRow(r: Row) {
+  const b = r.bare
+  console.log(
+    `${String(r.size).padStart(7)}  ${r.label.padEnd(28)} ${fmt(r.app.rps).padStart(7)} ${fmt(r.app.p50).padStart(5)} ${fmt(r.app.p99).padStart(6)} ${fmt(r.app.rssMb).padStart(5)} ${String(r.app.errors).padStart(4)} | ${b ? `${fmt(b.rps).padStart(7)} ${fmt(b.p50).padStart(5)} ${fmt(b.p99).padStart(6)} ${fmt(b.rssMb).padStart(5)}` : '      —'}  ${Number.isNaN(ratio(r)) ? '' : fmt(ratio(r), 2)}`,
+  )
+}
+
+function markdown(rows: Row[], command: string): string {
+  const lines = [
+    '| instruments | endpoint | req/s | p50 ms | p99 ms | RSS MB | errors | bare req/s | bare p50 | bare p99 | bare RSS | ratio |',
+    '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...rows.map((r) => {
+      const b = r.bare
+      return `| ${r.size} | ${r.label} | ${fmt(r.app.rps)} | ${fmt(r.app.p50)} | ${fmt(r.app.p99)} | ${fmt(r.app.rssMb)} | ${r.app.errors} | ${b ? fmt(b.rps) : '—'} | ${b ? fmt(b.p50) : '—'} | ${b ? fmt(b.p99) : '—'} | ${b ? fmt(b.rssMb) : '—'} | ${Number.isNaN(ratio(r)) ? '—' : fmt(ratio(r), 2)} |`
+    }),
+  ]
+  return [
+    '<!-- BENCH:START (written by npm run bench) -->',
+    `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC with \`${command}\`.`,
+    `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${osType()} ${release()}, Node ${process.version}; PostgreSQL at ${new URL(serverUrl).host}.`,
+    `Load: autocannon, ${connections} connections, ${duration} s per row, in the bench process; the server and the bare baseline each run in their own Node process, one after the other, on the same cores as autocannon and PostgreSQL.`,
+    '',
+    ...lines,
+    '<!-- BENCH:END -->',
+  ].join('\n')
+}
+
+console.log(
+  `instruments  endpoint                       req/s   p50    p99   RSS  err |  bare req/s p50  p99  RSS  ratio`,
+)
+const all: Row[] = []
+for (const size of sizes) all.push(...(await benchSize(size)))
+
+if (!args['no-write']) {
+  const command = `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim()
+  const file = join(ROOT, 'docs/performance.md')
+  let doc: string
+  try {
+    doc = readFileSync(file, 'utf8')
+  } catch {
+    doc = '# Performance\n\n<!-- BENCH:START --><!-- BENCH:END -->\n'
+  }
+  const table = markdown(all, command)
+  doc = /<!-- BENCH:START[\s\S]*BENCH:END -->/.test(doc)
+    ? doc.replace(/<!-- BENCH:START[\s\S]*BENCH:END -->/, table)
+    : `${doc}\n${table}\n`
+  writeFileSync(file, doc)
+  console.log(`written: docs/performance.md`)
+}
+process.exit(0)

@@ -1,0 +1,234 @@
+// Excel in and out, read back with exceljs: Russian headers and labels, dates as dates, finance
+// only for admins; export → import reproduces the data; a broken file changes nothing and lists
+// every bad row.
+import ExcelJS from 'exceljs'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { harness, type Harness } from '../test/app.ts'
+import { instrument } from '../test/equipment.ts'
+import { seedDemo } from '../runtime/seed-demo.ts'
+
+let h: Harness
+let admin: string
+let lab: string
+
+beforeAll(async () => {
+  h = await harness()
+  await h.makeUser({ username: 'metro', role: 'admin' })
+  await h.makeUser({ username: 'lab', role: 'laborant', department: 'gtl' })
+  admin = await h.login('metro')
+  lab = await h.login('lab')
+  await seedDemo(h.sql, { count: 60, seed: 7 })
+  const res = await h.call('POST', '/api/equipment', {
+    token: admin,
+    body: instrument({ verification_date: '2025-10-08', equipment_specs: null }),
+  })
+  expect(res.status).toBe(201)
+})
+afterAll(() => h.close())
+
+async function exportBook(query = '', token = admin) {
+  const res = await h.call('GET', `/api/equipment/export.xlsx${query}`, { token })
+  expect(res.status).toBe(200)
+  expect(res.headers.get('content-type')).toContain('spreadsheetml')
+  expect(res.headers.get('content-disposition')).toContain("filename*=UTF-8''")
+  const wb = new ExcelJS.Workbook()
+  await wb.xlsx.load((await res.arrayBuffer()) as any)
+  return wb
+}
+
+async function upload(wb: ExcelJS.Workbook, query = '') {
+  const bytes = Buffer.from(await wb.xlsx.writeBuffer())
+  const res = await h.call('POST', `/api/equipment/import${query}`, { token: admin, raw: bytes })
+  return { status: res.status, body: await res.json() }
+}
+
+async function snapshot() {
+  return h.sql`select * from equipment_full order by id`
+}
+
+const headers = (ws: ExcelJS.Worksheet) =>
+  (ws.getRow(1).values as unknown[]).slice(1).map((v) => String(v))
+
+describe('export', () => {
+  it('Russian headers, labels not codes, dates as dates, always ID; finance for admins only', async () => {
+    const wb = await exportBook('?sort=verification_date&order=desc')
+    const ws = wb.worksheets[0]
+    const hs = headers(ws)
+    expect(hs[0]).toBe('ID')
+    expect(hs).toEqual(
+      expect.arrayContaining(['Наименование', 'Статус', 'Подразделение', 'Итоговая стоимость']),
+    )
+    const [{ n }] = await h.sql`select count(*)::int as n from equipment_active`
+    expect(ws.actualRowCount).toBe(n + 1)
+    const row = ws.getRow(2)
+    const cell = (header: string) => row.getCell(hs.indexOf(header) + 1).value
+    expect(cell('Дата последней верификации')).toBeInstanceOf(Date)
+    expect([
+      'Годен',
+      'Истекает',
+      'Просрочен',
+      'На консервации',
+      'На верификации',
+      'В ремонте',
+    ]).toContain(cell('Статус'))
+    expect([
+      'ГТЛ',
+      'ЛХАиЭИ',
+      'ЛБР',
+      'ЛТР',
+      'ЭС',
+      'ОГМК',
+      'ТО',
+      'ТС',
+      'ОИИ',
+      'СОИИ',
+      'СМТСиК',
+      'ОООПС',
+      'Группа СМ',
+    ]).toContain(cell('Подразделение'))
+    expect(cell('План')).toMatch(/^[А-Я][а-я]+ \d{4}$/)
+    // sorted as asked: the dates descend
+    const dates = []
+    for (let r = 2; r <= ws.actualRowCount; r++)
+      dates.push(
+        (
+          ws.getRow(r).getCell(hs.indexOf('Дата последней верификации') + 1).value as Date
+        ).getTime(),
+      )
+    expect(dates).toEqual([...dates].sort((a, b) => b - a))
+
+    const labWs = (await exportBook('', lab)).worksheets[0]
+    const labHs = headers(labWs)
+    expect(labHs).not.toContain('Итоговая стоимость')
+    expect(labHs).not.toContain('Статья бюджета')
+    const [{ own }] =
+      await h.sql`select count(*)::int as own from equipment_active where department = 'gtl'`
+    expect(labWs.actualRowCount).toBe(own + 1)
+  })
+
+  it('the same filters as the list', async () => {
+    const ws = (await exportBook('?status=status_storage&department=gtl')).worksheets[0]
+    const list = await (
+      await h.call('GET', '/api/equipment?status=status_storage&department=gtl&limit=1000', {
+        token: admin,
+      })
+    ).json()
+    expect(ws.actualRowCount - 1).toBe(list.total)
+  })
+})
+
+describe('import', () => {
+  it('export → import: nothing changes; an edited cell updates that field; a row without ID is created', async () => {
+    const before = await snapshot()
+    const wb = await exportBook()
+    const same = await upload(wb)
+    expect(same.status, JSON.stringify(same.body)).toBe(200)
+    expect(same.body).toMatchObject({ created: 0, updated: 0, unchanged: before.length })
+    expect(await snapshot()).toEqual(before)
+
+    const ws = wb.worksheets[0]
+    const hs = headers(ws)
+    const col = (header: string) => hs.indexOf(header) + 1
+    ws.getRow(2).getCell(col('Ответственное лицо')).value = 'Ильин П. Р.'
+    ws.getRow(2).getCell(col('Состояние')).value = 'В ремонте'
+    ws.getRow(2).getCell(col('Дата последней верификации')).value = '08.10.2025'
+    const id = Number(ws.getRow(2).getCell(1).value)
+    const copy = ws.addRow((ws.getRow(3).values as unknown[]).slice(1))
+    copy.getCell(1).value = null
+    copy.getCell(col('Наименование')).value = 'Новый прибор из Excel'
+
+    const dry = await upload(wb, '?dry_run=1')
+    expect(dry.status).toBe(200)
+    expect(dry.body).toMatchObject({ dry_run: true, created: 1, updated: 1 })
+    expect(await snapshot()).toEqual(before)
+
+    const done = await upload(wb)
+    expect(done.status, JSON.stringify(done.body)).toBe(200)
+    expect(done.body).toMatchObject({ created: 1, updated: 1, unchanged: before.length - 1 })
+    const [row] = await h.sql`select * from equipment_full where id = ${id}`
+    expect(row).toMatchObject({
+      responsible_person: 'Ильин П. Р.',
+      verification_state: 'state_repair',
+      verification_date: '2025-10-08',
+    })
+    const [created] =
+      await h.sql`select * from equipment_full where equipment_name = 'Новый прибор из Excel'`
+    const source = before.find((r) => r.id === Number(ws.getRow(3).getCell(1).value))!
+    for (const f of [
+      'equipment_model',
+      'factory_number',
+      'verification_date',
+      'department',
+      'cost_rate',
+      'verification_plan',
+    ]) {
+      expect(created[f], f).toEqual(source[f])
+    }
+    const audits = await h.sql`
+      select action, changes from audit_log where action like 'equipment_import%' order by id`
+    expect(audits.map((a) => a.action).sort()).toEqual([
+      'equipment_import_create',
+      'equipment_import_update',
+    ])
+    const update = audits.find((a) => a.action === 'equipment_import_update')!
+    expect(update.changes.verification_state.new).toBe('state_repair')
+  })
+
+  it('a broken file changes nothing and reports every bad row with its column', async () => {
+    const before = await snapshot()
+    const [{ n: auditsBefore }] = await h.sql`select count(*)::int as n from audit_log`
+    const wb = await exportBook()
+    const ws = wb.worksheets[0]
+    const hs = headers(ws)
+    const col = (header: string) => hs.indexOf(header) + 1
+    ws.getRow(2).getCell(col('Межповерочный интервал, мес.')).value = 'двенадцать'
+    ws.getRow(3).getCell(col('Тип верификации')).value = 'Осмотр'
+    ws.getRow(4).getCell(col('Подразделение')).value = 'Марс'
+    ws.getRow(5).getCell(col('Наименование')).value = null
+    ws.getRow(6).getCell(col('Дата последней верификации')).value = '31.02.2025'
+    ws.getRow(7).getCell(1).value = 99999999
+    ws.getRow(8).getCell(col('Кол-во')).value = 0
+    ws.getRow(10).getCell(col('Дата последней верификации')).value = '01.01.2025' // a valid edit
+    const res = await upload(wb)
+    expect(res.status).toBe(400)
+    expect(res.body.error).toMatch(/ничего не изменено/)
+    expect(res.body.errors.map((e: any) => [e.row, e.column])).toEqual([
+      [2, 'Межповерочный интервал, мес.'],
+      [3, 'Тип верификации'],
+      [4, 'Подразделение'],
+      [5, 'Наименование'],
+      [6, 'Дата последней верификации'],
+      [7, 'ID'],
+      [8, 'Кол-во'],
+    ])
+    for (const e of res.body.errors) expect(e.message).toMatch(/[а-яё]/i)
+    expect(await snapshot()).toEqual(before)
+    const [{ n: auditsAfter }] = await h.sql`select count(*)::int as n from audit_log`
+    expect(auditsAfter).toBe(auditsBefore)
+  })
+
+  it('not an XLSX → 415; a sheet without the headers → 400; laborant → 403', async () => {
+    const res = await h.call('POST', '/api/equipment/import', { token: admin, raw: 'id;name\n1;x' })
+    expect(res.status).toBe(415)
+    const wb = new ExcelJS.Workbook()
+    wb.addWorksheet('x').addRow(['что-то', 'другое'])
+    expect((await upload(wb)).status).toBe(400)
+    const denied = await h.call('POST', '/api/equipment/import', { token: lab, raw: 'x' })
+    expect(denied.status).toBe(403)
+  })
+
+  it('accepts the file as multipart/form-data too', async () => {
+    const wb = await exportBook('?limit=1')
+    const form = new FormData()
+    form.set('file', new Blob([await wb.xlsx.writeBuffer()]), 'Реестр.xlsx')
+    const res = await h.app.fetch(
+      new Request('http://deltica.test/api/equipment/import?dry_run=1', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${admin}` },
+        body: form,
+      }),
+    )
+    expect(res.status).toBe(200)
+    expect((await res.json()).dry_run).toBe(true)
+  })
+})
