@@ -302,7 +302,7 @@ describe('bids, request, acts, schedule', () => {
   it('request: hand-over date is today + 7 days, signature columns empty', async () => {
     const { bytes } = await file('request', { equipment_ids: lbr, format: 'pdf' })
     const text = pdfText(bytes)
-    expect(text).toContain(`в срок до ${formatDate(addDays(todayIso(), 7))}`)
+    expect(text).toContain(`в срок до ${formatDate(addDays(todayIso(h.config.timeZone), 7))}`)
     expect(text).toContain(`№ ${ORG.room}`)
     const docx = await file('request', { equipment_ids: lbr, format: 'docx' })
     const [table] = docxTables(docx.bytes)

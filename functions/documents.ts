@@ -86,7 +86,7 @@ async function generate(kind: DocumentKind, env: AuthedEnv, input: Input) {
     )
   }
   const { organization } = await settingsOf(env)
-  const today = todayIso()
+  const today = todayIso(env.config.timeZone)
   const ctx = {
     organization,
     today,
