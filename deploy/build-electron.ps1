@@ -7,13 +7,17 @@
 
   Steps: write desktop\.env.production (VITE_API_URL) → npm ci → build (renderer + main) →
   electron-builder NSIS x64 → copy Deltica-Setup-<version>.exe (+ .blockmap) and a SHA-256 file
-  to the share. Stops at the first failing step.
+  to the share → with -Publish, publish it on the server (deploy\publish-release.mjs) so that the
+  clients update themselves; the admin password comes from $env:DELTICA_ADMIN_PASSWORD.
+  Stops at the first failing step.
 #>
 [CmdletBinding()]
 param(
   [Parameter(Mandatory = $true)][string]$ApiUrl,
   [string]$Share = '',
-  [switch]$SkipInstall
+  [switch]$SkipInstall,
+  [switch]$Publish,
+  [string]$PublishUser = 'admin'
 )
 
 $ErrorActionPreference = 'Stop'
@@ -65,6 +69,15 @@ try {
     $copied = Get-FileHash -Algorithm SHA256 (Join-Path $Share $installer.Name)
     if ($copied.Hash.ToLower() -ne $hash) { throw 'Копия на общем ресурсе отличается от собранного файла' }
     Step "Скопировано и проверено: $(Join-Path $Share $installer.Name)"
+  }
+
+  if ($Publish) {
+    Step "Публикация на сервере $ApiUrl (клиенты обновятся сами)"
+    if (-not $env:DELTICA_ADMIN_PASSWORD) {
+      throw 'Для -Publish задайте пароль администратора в переменной окружения DELTICA_ADMIN_PASSWORD'
+    }
+    Run 'node' @((Join-Path $root 'deploy\publish-release.mjs'), '--server', $ApiUrl.TrimEnd('/'),
+      '--user', $PublishUser, $installer.FullName)
   }
 }
 finally {

@@ -19,6 +19,7 @@ import { BID_COLUMNS } from './_shared/documents/bids.ts'
 import { labelBox, LABELS_PER_PAGE } from './_shared/documents/label-grid.ts'
 import { addDays, todayIso } from './_shared/documents/parts.ts'
 import { formatDate } from './_shared/labels.ts'
+import { DOCUMENTS_PER_MINUTE } from './documents.ts'
 
 const MM = 72 / 25.4
 
@@ -301,7 +302,7 @@ describe('bids, request, acts, schedule', () => {
   it('request: hand-over date is today + 7 days, signature columns empty', async () => {
     const { bytes } = await file('request', { equipment_ids: lbr, format: 'pdf' })
     const text = pdfText(bytes)
-    expect(text).toContain(`в срок до ${formatDate(addDays(todayIso(), 7))}`)
+    expect(text).toContain(`в срок до ${formatDate(addDays(todayIso(h.config.timeZone), 7))}`)
     expect(text).toContain(`№ ${ORG.room}`)
     const docx = await file('request', { equipment_ids: lbr, format: 'docx' })
     const [table] = docxTables(docx.bytes)
@@ -489,4 +490,22 @@ describe('awkward text', () => {
     ])
     await h.sql`delete from equipment where id = ${id}`
   })
+})
+
+describe('rate limit', () => {
+  it(`a user gets 429 after ${DOCUMENTS_PER_MINUTE} documents in a minute`, async () => {
+    await h.makeUser({ username: 'busy', role: 'laborant', department: 'gtl' })
+    const token = await h.login('busy')
+    const body = { equipment_ids: [gtl[0]], format: 'pdf' }
+    for (let i = 0; i < DOCUMENTS_PER_MINUTE; i++) {
+      const res = await post('conservation-act', body, token)
+      expect(res.status).toBe(200)
+      await res.arrayBuffer()
+    }
+    const limited = await post('conservation-act', body, token)
+    expect(limited.status).toBe(429)
+    expect(limited.headers.get('retry-after')).toBeTruthy()
+    // another user is not affected
+    expect((await post('conservation-act', body, laborant)).status).toBe(200)
+  }, 120_000)
 })

@@ -9,7 +9,7 @@
 //   POST /api/documents/schedule           admin  {equipment_ids, format, year?}
 // Rows come from equipment_active in one query, scoped to the laborant's department; unknown or
 // other-department ids → 404 listing them. The file is built in memory and sent with its Russian
-// name and count (Этикетки_12_шт.pdf).
+// name and count (Этикетки_12_шт.pdf). At most 60 documents a minute per user (then 429).
 import { Response } from '@whatwg-node/server'
 import { z } from 'zod'
 import type { Sql } from '../runtime/db.ts'
@@ -34,6 +34,8 @@ import { settingsOf } from './_shared/settings.ts'
 const api = endpoint(import.meta.url)
 
 export const MAX_DOCUMENT_ITEMS = 2000
+/** documents one user may generate a minute: each costs up to seconds of CPU */
+export const DOCUMENTS_PER_MINUTE = 60
 
 const Body = z.object({
   equipment_ids: z
@@ -68,6 +70,7 @@ async function selectRows(sql: Sql, env: AuthedEnv, ids: number[]): Promise<Docu
 }
 
 async function generate(kind: DocumentKind, env: AuthedEnv, input: Input) {
+  env.rateLimit(`documents:${env.user.id}`, DOCUMENTS_PER_MINUTE, 60_000)
   const ids = [...new Set(input.equipment_ids)]
   if (ids.length === 0 && !kind.allowEmpty)
     throw badRequest('Не выбрано оборудование для документа')
@@ -83,7 +86,7 @@ async function generate(kind: DocumentKind, env: AuthedEnv, input: Input) {
     )
   }
   const { organization } = await settingsOf(env)
-  const today = todayIso()
+  const today = todayIso(env.config.timeZone)
   const ctx = {
     organization,
     today,

@@ -13,15 +13,15 @@ const WORDS = {
 
 export const BID_COLUMNS = (kind: BidKind) => [
   { title: '№ п/п', width: 4, align: 'center' as const },
-  { title: 'Наименование и тип', width: 19 },
+  { title: 'Наименование и тип', width: 18 },
   { title: 'Кол-во', width: 6, align: 'center' as const },
   { title: 'Кол-во каналов', width: 7, align: 'center' as const },
   { title: 'Заводской №', width: 10 },
   { title: 'Метрологические характеристики', width: 13 },
   { title: 'Год выпуска / № в Госреестре', width: 12 },
-  { title: WORDS[kind].column, width: 12 },
+  { title: WORDS[kind].column, width: 11 },
   { title: 'Протокол', width: 8 },
-  { title: 'Примечания', width: 9 },
+  { title: 'Примечания', width: 10 },
 ]
 
 export function bid(kind: BidKind, rows: DocumentRow[], ctx: DocumentContext): FlowDocument {

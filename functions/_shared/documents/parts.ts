@@ -67,9 +67,14 @@ export const nameAndModel = (r: DocumentRow) => `${r.equipment_name} ${r.equipme
 export const verificationGenitive = (type: string) =>
   type === 'calibration' ? 'калибровки' : type === 'certification' ? 'аттестации' : 'поверки'
 
-export function todayIso(now = new Date()): string {
-  const p = (n: number) => String(n).padStart(2, '0')
-  return `${now.getFullYear()}-${p(now.getMonth() + 1)}-${p(now.getDate())}`
+/** Today's date in the branch's time zone (config.timeZone), as 'YYYY-MM-DD'. */
+export function todayIso(timeZone: string, now = new Date()): string {
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(now)
 }
 
 export function addDays(iso: string, days: number): string {
