@@ -310,6 +310,15 @@ describe('admin editing', () => {
       await expect
         .poll(() => columnTexts(page, 'responsible_person').then((t) => t[2]))
         .toBe(before.responsible_person)
+
+      // Electron's menu Правка → Отменить sends the page an event instead of the key
+      await editCell(page, 2, 'responsible_person', 'Меню М. М.')
+      await expect.poll(async () => (await rowOf(3)).responsible_person).toBe('Меню М. М.')
+      await page.locator('[data-testid=found]').click()
+      await page.evaluate(() => window.dispatchEvent(new Event('deltica:undo')))
+      await expect
+        .poll(async () => (await rowOf(3)).responsible_person)
+        .toBe(before.responsible_person)
     } finally {
       await b.close()
     }

@@ -188,6 +188,8 @@ app.whenReady().then(() => {
         version: app.getVersion(),
         devTools,
         onServerSettings: () => window?.webContents.executeJavaScript("location.hash = '#/server'"),
+        onUndo: () =>
+          window?.webContents.executeJavaScript("window.dispatchEvent(new Event('deltica:undo'))"),
         onAbout: () =>
           void dialog.showMessageBox({
             type: 'info',
