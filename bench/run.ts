@@ -6,18 +6,15 @@
 // p50/p99 latency and the server's RSS for each endpoint beside its baseline, and writes
 // docs/performance.md. Needs a PostgreSQL: BENCH_DATABASE_URL, TEST_DATABASE_URL or DATABASE_URL
 // (a server URL; each size gets its own database, dropped afterwards).
-import { spawn, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer as createNetServer, type AddressInfo } from 'node:net'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, totalmem, tmpdir, type as osType, release } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import autocannon from 'autocannon'
-import { prepareDatabase } from '../runtime/bootstrap.ts'
-import { connectUrl } from '../runtime/db.ts'
-import { seedDemo } from '../runtime/seed-demo.ts'
-import { createUser } from '../functions/_shared/users.ts'
+import { ROOT, start } from './process.ts'
+import { BENCH_PASSWORD, benchDatabase, defaultServerUrl } from './database.ts'
 
 const { values: args } = parseArgs({
   options: {
@@ -31,13 +28,8 @@ const { values: args } = parseArgs({
 const sizes = (args.sizes ?? (args.quick ? '1000' : '1000,10000,100000')).split(',').map(Number)
 const duration = Number(args.duration ?? (args.quick ? 2 : 5))
 const connections = Number(args.connections)
-const serverUrl =
-  process.env.BENCH_DATABASE_URL ??
-  process.env.TEST_DATABASE_URL ??
-  process.env.DATABASE_URL ??
-  'postgres://postgres@127.0.0.1:5432/postgres'
-const ROOT = new URL('..', import.meta.url).pathname
-const PASSWORD = 'bench-password-1'
+const serverUrl = defaultServerUrl()
+const PASSWORD = BENCH_PASSWORD
 const SECRET = randomBytes(32).toString('hex')
 
 interface Measure {
@@ -63,45 +55,6 @@ function rssMb(pid: number): number {
   }
 }
 
-async function freePort(): Promise<number> {
-  const server = createNetServer()
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()))
-  const { port } = server.address() as AddressInfo
-  await new Promise((r) => server.close(r))
-  return port
-}
-
-/**
- * Starts a server process with its output in a file (a pipe read by this busy process would
- * block the server's synchronous stdout writes and measure the bench, not the server).
- */
-async function start(
-  command: string[],
-  env: Record<string, string>,
-  logFile: string,
-): Promise<{ child: ChildProcess; port: number }> {
-  const port = await freePort()
-  const out = openSync(logFile, 'a')
-  const child = spawn(process.execPath, command, {
-    cwd: ROOT,
-    env: { ...process.env, ...env, PORT: String(port) },
-    stdio: ['ignore', out, out],
-  })
-  for (let i = 0; i < 600; i++) {
-    if (child.exitCode !== null) break
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/api/health`)).ok) return { child, port }
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100))
-  }
-  child.kill('SIGTERM')
-  throw new Error(
-    `${command.join(' ')} did not start:\n${readFileSync(logFile, 'utf8').slice(-2000)}`,
-  )
-}
-
 async function load(
   url: string,
   opts: { method?: string; body?: string; headers?: Record<string, string> },
@@ -125,31 +78,12 @@ async function load(
 }
 
 async function benchSize(size: number): Promise<Row[]> {
-  const name = `deltica_bench_${size}_${process.pid}`
-  const admin = connectUrl(serverUrl, 1)
-  await admin.unsafe(`drop database if exists ${name}`)
-  await admin.unsafe(`create database ${name}`)
-  const url = new URL(serverUrl)
-  url.pathname = `/${name}`
-  const dbUrl = url.toString()
-  const sql = connectUrl(dbUrl, 4)
+  const db = await benchDatabase(size)
+  const { sql, seedSeconds } = db
+  const dbUrl = db.url
   const dataDir = mkdtempSync(join(tmpdir(), 'deltica-bench-'))
   const children: ChildProcess[] = []
   try {
-    await prepareDatabase(sql)
-    await createUser(sql, {
-      username: 'bench',
-      full_name: 'Бенчмарк',
-      department: null,
-      role: 'admin',
-      password: PASSWORD,
-      active: true,
-    })
-    const seeded = performance.now()
-    await seedDemo(sql, { count: size })
-    const seedSeconds = (performance.now() - seeded) / 1000
-    // autocannon logs in from one address: lift the per-IP login limit for the bench database
-    await sql`update settings set value = '10000' where key = 'login_rate_per_minute'`
     const [{ id }] = await sql`select id from equipment_active order by id desc limit 1`
 
     const app = await start(
@@ -213,9 +147,7 @@ async function benchSize(size: number): Promise<Row[]> {
   } finally {
     for (const c of children) c.kill('SIGTERM')
     await new Promise((r) => setTimeout(r, 500))
-    await sql.end()
-    await admin.unsafe(`drop database if exists ${name} with (force)`)
-    await admin.end()
+    await db.drop()
     rmSync(dataDir, { recursive: true, force: true })
   }
 }
