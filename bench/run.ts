@@ -57,12 +57,12 @@ function rssMb(pid: number): number {
 
 async function load(
   url: string,
-  opts: { method?: string; body?: string; headers?: Record<string, string> },
+  opts: { method?: string; body?: string; headers?: Record<string, string>; connections?: number },
   pid: number,
 ): Promise<Measure> {
   const result = await autocannon({
     url,
-    connections,
+    connections: opts.connections ?? connections,
     duration,
     method: (opts.method ?? 'GET') as any,
     body: opts.body,
@@ -82,7 +82,7 @@ async function benchSize(size: number): Promise<Row[]> {
   const { sql, seedSeconds } = db
   const dbUrl = db.url
   const dataDir = mkdtempSync(join(tmpdir(), 'deltica-bench-'))
-  const children: ChildProcess[] = []
+  const children = running
   try {
     const [{ id }] = await sql`select id from equipment_active order by id desc limit 1`
 
@@ -117,7 +117,11 @@ async function benchSize(size: number): Promise<Row[]> {
     const hasStats = (await fetch(`${appBase}/api/stats/summary`, { headers: auth })).status === 200
 
     const q = encodeURIComponent('манометр гтл')
-    const cases: [string, string, { method?: string; body?: string; auth?: boolean }][] = [
+    const cases: [
+      string,
+      string,
+      { method?: string; body?: string; auth?: boolean; connections?: number },
+    ][] = [
       ['trivial: GET /api/health', '/api/health', {}],
       ['list: first page', '/api/equipment?limit=100', { auth: true }],
       ['list: status filter', '/api/equipment?status=status_expired&limit=100', { auth: true }],
@@ -125,16 +129,26 @@ async function benchSize(size: number): Promise<Row[]> {
       ['list: sort by due date', '/api/equipment?sort=verification_due&limit=100', { auth: true }],
       ['GET /api/equipment/:id', `/api/equipment/${id}`, { auth: true }],
       [
-        'POST /api/auth/login',
+        // scrypt (N=2^15, ~100 ms of CPU each) bounds login: 100 connections only queue behind it
+        'login (10 connections)',
         '/api/auth/login',
-        { method: 'POST', body: JSON.stringify({ username: 'bench', password: PASSWORD }) },
+        {
+          method: 'POST',
+          body: JSON.stringify({ username: 'bench', password: PASSWORD }),
+          connections: 10,
+        },
       ],
     ]
     if (hasStats) cases.push(['GET /api/stats/summary', '/api/stats/summary', { auth: true }])
 
     const rows: Row[] = []
     for (const [label, path, o] of cases) {
-      const opts = { method: o.method, body: o.body, headers: o.auth ? auth : {} }
+      const opts = {
+        method: o.method,
+        body: o.body,
+        headers: o.auth ? auth : {},
+        connections: o.connections,
+      }
       const appM = await load(appBase + path, opts, app.child.pid!)
       const bareM = path.startsWith('/api/stats')
         ? null
@@ -145,11 +159,20 @@ async function benchSize(size: number): Promise<Row[]> {
     console.log(`  (seeded ${size} in ${seedSeconds.toFixed(1)} s)`)
     return rows
   } finally {
-    for (const c of children) c.kill('SIGTERM')
+    for (const c of children.splice(0)) c.kill('SIGTERM')
     await new Promise((r) => setTimeout(r, 500))
     await db.drop()
     rmSync(dataDir, { recursive: true, force: true })
   }
+}
+
+const running: ChildProcess[] = []
+// Ctrl+C: stop the servers this run started (the databases are dropped on the next run's start)
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    for (const c of running) c.kill('SIGTERM')
+    process.exit(130)
+  })
 }
 
 const fmt = (n: number, d = 0) => n.toFixed(d)
