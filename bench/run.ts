@@ -14,7 +14,7 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import autocannon from 'autocannon'
 import { ROOT, start } from './process.ts'
-import { BENCH_PASSWORD, benchDatabase, defaultServerUrl } from './database.ts'
+import { BENCH_PASSWORD, benchDatabase, defaultServerUrl, type BenchDatabase } from './database.ts'
 
 const { values: args } = parseArgs({
   options: {
@@ -63,6 +63,7 @@ async function load(
   const result = await autocannon({
     url,
     connections: opts.connections ?? connections,
+    timeout: 30,
     duration,
     method: (opts.method ?? 'GET') as any,
     body: opts.body,
@@ -154,6 +155,7 @@ async function benchSize(size: number): Promise<Row[]> {
         ? null
         : await load(bareBase + path, opts, bare.child.pid!)
       rows.push({ size, label, app: appM, bare: bareM })
+      await settle(sql)
       printRow(rows[rows.length - 1])
     }
     console.log(`  (seeded ${size} in ${seedSeconds.toFixed(1)} s)`)
@@ -163,6 +165,20 @@ async function benchSize(size: number): Promise<Row[]> {
     await new Promise((r) => setTimeout(r, 500))
     await db.drop()
     rmSync(dataDir, { recursive: true, force: true })
+  }
+}
+
+/**
+ * Waits until the bench database runs no query: requests the load generator gave up on keep
+ * running in PostgreSQL and would otherwise be measured against the next row.
+ */
+async function settle(sql: BenchDatabase['sql']) {
+  for (let i = 0; i < 120; i++) {
+    const [{ n }] = await sql`
+      select count(*)::int as n from pg_stat_activity
+      where datname = current_database() and state = 'active' and pid <> pg_backend_pid()`
+    if (n === 0) return
+    await new Promise((r) => setTimeout(r, 500))
   }
 }
 
@@ -212,7 +228,8 @@ const all: Row[] = []
 for (const size of sizes) all.push(...(await benchSize(size)))
 
 if (!args['no-write']) {
-  const command = `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim()
+  const extra = process.argv.slice(2).join(' ')
+  const command = extra ? `npm run bench -- ${extra}` : 'npm run bench'
   const file = join(ROOT, 'docs/performance.md')
   let doc: string
   try {
