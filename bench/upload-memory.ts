@@ -1,13 +1,14 @@
 // Upload memory check: starts a real server process, streams a 100 MiB file to
 // POST /api/upload/equipment/:id and samples the server's RSS (/proc/<pid>/status) while it
 // runs. Prints baseline, peak and growth; fails when the growth passes MAX_GROWTH_MB or the
-// stored file's hash differs from what was sent.
+// stored file's hash differs from what was sent. Then cuts an upload off mid-stream (the client's
+// socket destroyed) and checks that neither a file (nor its temp file) nor a row remains.
 //   TEST_DATABASE_URL=postgres://… node --import tsx bench/upload-memory.ts
 // It needs TEST_DATABASE_URL (a real PostgreSQL): the instrument is inserted directly, and the
 // embedded database would add its own memory to the server process being measured.
 import { spawn } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { request } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -121,16 +122,38 @@ async function main() {
       )
     }
     console.log(`upload memory: ok (growth ${growth.toFixed(0)} MB ≤ ${MAX_GROWTH_MB} MB)`)
+
+    const cut = await send(equipmentId, token, 20, 5)
+    await sleep(1000)
+    const dir = join(dataDir, 'uploads', 'equipment', String(equipmentId))
+    const onDisk = readdirSync(dir)
+    const check = connectUrl(dbUrl, 1)
+    const [{ n }] = await check`
+      select count(*)::int as n from equipment_file where equipment_id = ${equipmentId}`
+    await check.end()
+    if (
+      cut.status !== 0 ||
+      onDisk.length !== 2 ||
+      n !== 2 ||
+      onDisk.some((f) => f.endsWith('.part'))
+    ) {
+      throw new Error(`a cut-off upload left something: files ${onDisk.join(', ')}; rows ${n}`)
+    }
+    console.log('cut-off upload: ok (no file, no temp file, no row)')
   } finally {
     await cleanup()
   }
 }
 
-/** Streams a multipart body with `mb` MiB of PDF-looking bytes, generated chunk by chunk. */
+/**
+ * Streams a multipart body with `mb` MiB of PDF-looking bytes, generated chunk by chunk; with
+ * `cutAfterMb` the socket is destroyed after that much (status 0).
+ */
 function send(
   equipmentId: number,
   token: string,
   mb: number,
+  cutAfterMb?: number,
 ): Promise<{ status: number; body: string; sha256: string }> {
   const boundary = '----deltica-bench'
   const head = Buffer.from(
@@ -162,7 +185,9 @@ function send(
         )
       },
     )
-    req.on('error', reject)
+    req.on('error', (error) =>
+      cutAfterMb ? resolve({ status: 0, body: '', sha256: '' }) : reject(error),
+    )
     req.write(head)
     let sent = 0
     const pump = () => {
@@ -171,6 +196,10 @@ function send(
         if (sent === 0) part = Buffer.concat([Buffer.from('%PDF-1.7\n'), part.subarray(9)])
         hash.update(part)
         sent += part.length
+        if (cutAfterMb && sent >= cutAfterMb * 1024 * 1024) {
+          req.destroy()
+          return
+        }
         if (!req.write(part)) {
           req.once('drain', pump)
           return

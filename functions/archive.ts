@@ -15,25 +15,13 @@ import { endpoint } from '../runtime/endpoint.ts'
 import type { User } from '../runtime/endpoint.ts'
 import { conflict, json, notFound } from '../runtime/errors.ts'
 import { diffFields, recordAudit } from './_shared/audit.ts'
+import { visibleRecord } from './_shared/equipment-fields.ts'
+import { verificationHistory } from './_shared/equipment-write.ts'
 import { listEquipmentFiles, removeEquipmentFiles } from './_shared/files.ts'
 import { DateString, Id, IdParams, Paging, queryList, queryText } from './_shared/schemas.ts'
-import { departmentScope, isAdmin } from './_shared/scope.ts'
+import { departmentScope } from './_shared/scope.ts'
 
 const api = endpoint(import.meta.url)
-
-/** Money fields hidden from laborants (SPEC §1 "Finance is visible to admins only"). */
-const FINANCE_FIELDS = [
-  'budget_item',
-  'code_rate',
-  'cost_rate',
-  'quantity',
-  'coefficient',
-  'total_cost',
-  'invoice_number',
-  'paid_amount',
-  'payment_date',
-  'verification_cost',
-] as const
 
 const Reason = z
   .string({ message: 'Укажите причину списания' })
@@ -54,13 +42,6 @@ const ListQuery = z.object({
 type Db = Sql | TransactionSql
 type Row = Record<string, unknown>
 
-function withoutFinance(user: User, row: Row): Row {
-  if (isAdmin(user)) return row
-  const copy = { ...row }
-  for (const f of FINANCE_FIELDS) delete copy[f]
-  return copy
-}
-
 /**
  * The full record of an instrument in the user's scope (archived or, with `archived: false`,
  * active), with its verification history and files; null when not found.
@@ -76,18 +57,11 @@ async function readRecord(sql: Db, user: User, id: number, archived: boolean) {
       and (e.archived_at is not null) = ${archived}
       and ${departmentScope(sql as Sql, user, 'e')}`
   if (!row) return null
-  const history = await sql<Row[]>`
-    select id, verification_type, registry_number, verification_interval, verification_date,
-           verification_due, verification_plan, verification_result, certificate_number,
-           verifier_org, verification_cost, recorded_at, recorded_by
-    from verification_history
-    where equipment_id = ${id}
-    order by verification_date desc, id desc`
-  const files = await listEquipmentFiles(sql, id)
+  const history = await verificationHistory(sql, id)
   return {
-    ...withoutFinance(user, row),
-    history: history.map((h) => withoutFinance(user, h)),
-    files,
+    ...visibleRecord(row, user),
+    history: history.map((h) => visibleRecord(h, user)),
+    files: await listEquipmentFiles(sql, id),
   }
 }
 

@@ -4,7 +4,13 @@
 import { z } from 'zod'
 import { endpoint, parse } from '../runtime/endpoint.ts'
 import { recordAudit, type Changes } from './_shared/audit.ts'
-import { loadSettings, SETTINGS, settingKeys, type SettingKey } from './_shared/settings.ts'
+import {
+  loadSettings,
+  SECRET_MASK,
+  SETTINGS,
+  settingKeys,
+  type SettingKey,
+} from './_shared/settings.ts'
 
 const api = endpoint(import.meta.url)
 
@@ -12,6 +18,8 @@ const SettingsPatch = z
   .object(Object.fromEntries(settingKeys.map((k) => [k, SETTINGS[k].schema.optional()])))
   .strict()
   .refine((v) => Object.keys(v).length > 0, 'Нет ни одной настройки для изменения')
+
+const isSecret = (key: SettingKey) => (SETTINGS[key] as { secret?: boolean }).secret === true
 
 function visible(isAdmin: boolean) {
   return settingKeys.filter((k) => isAdmin || !(SETTINGS[k] as { adminOnly?: boolean }).adminOnly)
@@ -21,7 +29,9 @@ async function view(sql: Parameters<typeof loadSettings>[0], isAdmin: boolean) {
   const values = await loadSettings(sql)
   const keys = visible(isAdmin)
   return {
-    values: Object.fromEntries(keys.map((k) => [k, values[k]])),
+    values: Object.fromEntries(
+      keys.map((k) => [k, isSecret(k) ? (values[k] ? SECRET_MASK : '') : values[k]]),
+    ),
     labels: Object.fromEntries(keys.map((k) => [k, SETTINGS[k].label])),
   }
 }
@@ -40,12 +50,16 @@ api.put(
       const changes: Changes = {}
       for (const [key, value] of Object.entries(patch) as [SettingKey, unknown][]) {
         if (value === undefined) continue
+        // a secret read back as its mask is sent unchanged by a form: keep the stored value
+        if (isSecret(key) && value === SECRET_MASK) continue
         await tx`
         insert into settings (key, value, updated_at, updated_by)
         values (${key}, ${tx.json(value as any)}, now(), ${env.user.id})
         on conflict (key) do update set value = excluded.value, updated_at = now(), updated_by = excluded.updated_by`
         if (JSON.stringify(before[key]) !== JSON.stringify(value))
-          changes[key] = { old: before[key], new: value }
+          changes[key] = isSecret(key)
+            ? { old: '***', new: '***' }
+            : { old: before[key], new: value }
       }
       await recordAudit(tx, env, { action: 'settings_update', entity: 'settings', changes })
     })

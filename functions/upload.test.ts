@@ -7,7 +7,12 @@ import { join, relative } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { harness, type Harness } from '../test/app.ts'
 import { insertEquipment, multipart, SAMPLES, type Part } from '../test/samples.ts'
-import { equipmentDir, uploadsDir } from '../runtime/uploads.ts'
+import {
+  contentDisposition,
+  equipmentDir,
+  sanitizeFileName,
+  uploadsDir,
+} from '../runtime/uploads.ts'
 
 let h: Harness
 let admin: string
@@ -92,6 +97,34 @@ describe('size limits (upload_max_mb = 1)', () => {
     const [{ n }] =
       await h.sql`select count(*)::int as n from equipment_file where equipment_id = ${eq}`
     expect(n).toBe(0)
+  })
+
+  it('refuses a streamed body (no Content-Length) past the limit, keeping nothing', async () => {
+    const { body, contentType } = multipart([
+      { name: 'category', value: 'general_docs' },
+      { name: 'file', filename: 'поток.pdf', content: pdfOf(20 * limit) },
+    ])
+    let pulled = 0
+    const chunk = 64 * 1024
+    const stream = new ReadableStream({
+      pull(controller) {
+        if (pulled >= body.length) return controller.close()
+        controller.enqueue(body.slice(pulled, pulled + chunk))
+        pulled += chunk
+      },
+    })
+    const res = await h.app.fetch(
+      new Request(`http://deltica.test/api/upload/equipment/${eq}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${admin}`, 'content-type': contentType },
+        body: stream,
+        duplex: 'half',
+      } as RequestInit),
+    )
+    expect(res.status).toBe(413)
+    // the rest is read and discarded (not written), so the client gets its answer
+    expect(pulled).toBeGreaterThanOrEqual(body.length)
+    expect(readdirSync(equipmentDir(h.config.dataDir, eq))).toEqual([])
   })
 
   it('refuses an empty file with 400 «Файл пуст»', async () => {
@@ -234,7 +267,39 @@ describe('names', () => {
     const dl = await h.call('GET', `/api/upload/${file.id}?download=1`, { token: admin })
     expect(dl.headers.get('content-disposition')).toMatch(/^attachment; /)
     expect(decodeFilenameStar(dl.headers.get('content-disposition'))).toBe(name)
+    expect(dl.headers.get('content-disposition')).toMatch(/^attachment; filename="[\x20-\x7e]+"; /)
     expect(Buffer.from(await dl.arrayBuffer())).toEqual(SAMPLES[kind])
+  })
+})
+
+describe('sanitizeFileName', () => {
+  it('keeps the extension when cutting a long name to 255 characters', () => {
+    const long = 'Протокол '.repeat(40) + '.pdf'
+    const cut = sanitizeFileName(long)
+    expect([...cut]).toHaveLength(255)
+    expect(cut.endsWith('.pdf')).toBe(true)
+    expect(sanitizeFileName('😀'.repeat(300) + '.png')).toMatch(/^(😀){251}\.png$/)
+  })
+
+  it('removes paths, control and bidi characters, leading dots; keeps the rest as is', () => {
+    expect(sanitizeFileName('a/b\\c\u0007d\u202ee.pdf')).toBe('cde.pdf')
+    expect(sanitizeFileName('  ...скрытый.pdf ')).toBe('скрытый.pdf')
+    const nfd = 'Й'.normalize('NFD') + '.pdf'
+    expect(sanitizeFileName(nfd)).toBe(nfd)
+  })
+})
+
+describe('content disposition', () => {
+  it('sends a readable ASCII fallback next to the exact UTF-8 name', () => {
+    expect(contentDisposition('attachment', 'Свидетельство № 5 (копия).pdf')).toBe(
+      `attachment; filename="Svidetelstvo N 5 (kopiia).pdf"; filename*=UTF-8''` +
+        '%D0%A1%D0%B2%D0%B8%D0%B4%D0%B5%D1%82%D0%B5%D0%BB%D1%8C%D1%81%D1%82%D0%B2%D0%BE%20%E2%84%96%205%20%28%D0%BA%D0%BE%D0%BF%D0%B8%D1%8F%29.pdf',
+    )
+    expect(contentDisposition('inline', 'Паспорт «ЩИТ» 100% "x";y.pdf')).toBe(
+      `inline; filename="Pasport 'ShchIT' 100_ _x__y.pdf"; filename*=UTF-8''` +
+        encodeURIComponent('Паспорт «ЩИТ» 100% "x";y.pdf'),
+    )
+    expect(contentDisposition('inline', '日本.png')).toMatch(/^inline; filename="__.png"; /)
   })
 })
 
@@ -451,6 +516,29 @@ describe('order, pin, category, delete', () => {
     ).toBe(409)
     expect((await h.call('DELETE', `/api/upload/${file.id}`, { token: admin })).status).toBe(409)
     expect((await h.call('GET', `/api/upload/${file.id}`, { token: admin })).status).toBe(200)
+  })
+})
+
+describe('the register', () => {
+  it('GET /api/equipment/:id carries the files in order; DELETE removes them from disk', async () => {
+    const a = (await (await upload(eq, 'a.pdf', SAMPLES.pdf)).json()).id
+    const b = (await (await upload(eq, 'b.png', SAMPLES.png)).json()).id
+    await h.call('PUT', `/api/upload/equipment/${eq}/order`, {
+      token: admin,
+      body: { file_ids: [b, a] },
+    })
+    const record = await (await h.call('GET', `/api/equipment/${eq}`, { token: laborant })).json()
+    expect(record.files.map((f: any) => [f.id, f.original_name])).toEqual([
+      [b, 'b.png'],
+      [a, 'a.pdf'],
+    ])
+    expect(readdirSync(equipmentDir(h.config.dataDir, eq))).toHaveLength(2)
+    const del = await h.call('DELETE', `/api/equipment/${eq}`, { token: admin })
+    expect(del.status).toBe(204)
+    expect(existsSync(equipmentDir(h.config.dataDir, eq))).toBe(false)
+    const [{ n }] =
+      await h.sql`select count(*)::int as n from equipment_file where id in (${a}, ${b})`
+    expect(n).toBe(0)
   })
 })
 

@@ -1,7 +1,7 @@
 // User administration (admins only; users are deactivated, never deleted).
 //   GET   /api/users       list with lockout state
-//   POST  /api/users       create {username, full_name, department, role, password, active?}
-//   PATCH /api/users/:id   {full_name?, department?, role?, active?, password?, unlock?: true}
+//   POST  /api/users       create {username, full_name, email?, department, role, password, active?}
+//   PATCH /api/users/:id   {full_name?, email?, department?, role?, active?, password?, unlock?: true}
 import { endpoint } from '../runtime/endpoint.ts'
 import { json, notFound } from '../runtime/errors.ts'
 import { diffFields, recordAudit } from './_shared/audit.ts'
@@ -20,7 +20,7 @@ const api = endpoint(import.meta.url)
 
 api.get('/', { auth: 'admin', summary: 'Список пользователей' }, async (_req, env) => {
   const rows = await env.sql<UserRow[]>`
-    select id, username, full_name, department, role, active, failed_logins, locked_until, token_version
+    select id, username, full_name, department, role, active, failed_logins, locked_until, token_version, email
     from users
     order by lower(username)`
   return { items: rows.map(userView) }

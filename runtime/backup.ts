@@ -38,6 +38,8 @@ const SKIP_DATA = ['backups']
 const FORMAT = 'deltica-backup'
 const ARCHIVE_PATTERN = /^deltica-backup-\d{8}-\d{6}-[a-z_]+(-\d+)?\.tar$/
 const LOCK = [7_415_101, 0] as const // "a backup or restore is running"
+/** `.<uuid>.part`: an upload still arriving (runtime/uploads.ts), not yet a file of any row */
+const IN_PROGRESS = /^\..*\.part$/
 
 export type BackupKind = 'manual' | 'scheduled' | 'pre_migration' | 'cli'
 
@@ -132,7 +134,7 @@ async function walk(dir: string): Promise<string[]> {
   for (const e of entries) {
     const p = join(dir, e.name)
     if (e.isDirectory()) out.push(...(await walk(p)))
-    else if (e.isFile()) out.push(p)
+    else if (e.isFile() && !IN_PROGRESS.test(e.name)) out.push(p)
   }
   return out
 }
@@ -191,7 +193,6 @@ function libpqEnv(url: string): NodeJS.ProcessEnv {
     PGPASSWORD: decodeURIComponent(u.password),
     PGDATABASE: decodeURIComponent(u.pathname.slice(1)) || 'postgres',
     PGAPPNAME: 'deltica-backup',
-    PGTZ: 'Europe/Moscow',
   }
 }
 
@@ -422,7 +423,16 @@ async function backupUnlocked(
       dbFile,
       ...FILE_STORES.filter((s) => existsSync(join(staging, s))),
     ]
-    await tarCreate({ file: partial, cwd: staging, portable: true, follow: true }, entries)
+    await tarCreate(
+      {
+        file: partial,
+        cwd: staging,
+        portable: true,
+        follow: true,
+        filter: (path) => !IN_PROGRESS.test(path.split('/').pop() ?? ''),
+      },
+      entries,
+    )
     await rename(partial, final)
     const size = (await stat(final)).size
     const sha256 = await sha256File(final)

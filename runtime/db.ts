@@ -61,6 +61,49 @@ export async function openDatabase(opts: {
   return openEmbedded(join(opts.dataDir, 'pgdata'), opts.poolSize, opts.timeZone)
 }
 
+/**
+ * pglite-socket (0.2.17) queues every protocol message separately and keeps one connection's
+ * messages together only inside a transaction; between two connections the Parse/Bind/Execute
+ * messages of one query could interleave with another's on the single PGlite session ("portal
+ * does not exist", hung connections under concurrent requests). Reporting "in transaction" from
+ * a query's first message until its Sync makes the queue serve that connection's batch whole.
+ */
+function keepBatchesTogether<T extends PGliteLike>(db: T): T {
+  let midBatch = false
+  const SYNC = 0x53
+  const QUERY = 0x51
+  const TERMINATE = 0x58
+  return new Proxy(db, {
+    get(target, prop) {
+      if (prop === 'isInTransaction') return () => midBatch || target.isInTransaction()
+      if (prop === 'execProtocolRawStream') {
+        return async (message: Uint8Array, ...rest: unknown[]) => {
+          try {
+            return await target.execProtocolRawStream(message, ...rest)
+          } finally {
+            midBatch = message[0] !== SYNC && message[0] !== QUERY && message[0] !== TERMINATE
+          }
+        }
+      }
+      if (prop === 'exec') {
+        // the queue's ROLLBACK for a connection that went away mid-batch ends the batch too
+        return (...args: unknown[]) => {
+          midBatch = false
+          return target.exec(...args)
+        }
+      }
+      const value = Reflect.get(target, prop, target)
+      return typeof value === 'function' ? value.bind(target) : value
+    },
+  })
+}
+
+interface PGliteLike {
+  isInTransaction(): boolean
+  execProtocolRawStream(message: Uint8Array, ...rest: unknown[]): Promise<unknown>
+  exec(...args: unknown[]): Promise<unknown>
+}
+
 /** PGlite in a folder (or in memory when dir is null) behind a loopback pglite-socket server. */
 export async function openEmbedded(
   dir: string | null,
@@ -72,12 +115,15 @@ export async function openEmbedded(
   if (dir) mkdirSync(dir, { recursive: true })
   const db = dir ? await PGlite.create(dir) : await PGlite.create()
   const server = new PGLiteSocketServer({
-    db,
+    db: keepBatchesTogether(db),
     host: '127.0.0.1',
     port: 0,
     // every pooled connection plus short-lived ones (migrations, backups) must fit
     maxConnections: poolSize + 10,
   })
+  // pglite-socket ignores connection start-up parameters, and PGlite is one session for every
+  // connection: set the branch's time zone once, so current_date is the local day.
+  await db.query(`select set_config('TimeZone', $1, false)`, [timeZone ?? 'Europe/Moscow'])
   await server.start()
   const url = `postgres://postgres@${server.getServerConn()}/postgres`
   const sql = connectUrl(url, poolSize, timeZone)

@@ -70,3 +70,15 @@ describe('migrations', () => {
     },
   )
 })
+
+describe('time zone', () => {
+  it('the session runs in the branch time zone (current_date is the local day), embedded too', async () => {
+    const db = await emptyDatabase()
+    try {
+      const [row] = await db.sql`select current_setting('TimeZone') as tz`
+      expect(row.tz).toBe('Europe/Moscow')
+    } finally {
+      await db.close()
+    }
+  })
+})

@@ -8,6 +8,7 @@ import { Password, Role, Username } from '../functions/_shared/schemas.ts'
 import {
   AUDITED_USER_FIELDS,
   createUser,
+  Email,
   findUserByName,
   updateUser,
   userView,
@@ -19,6 +20,7 @@ const Entry = z
   .object({
     username: Username,
     full_name: z.string().trim().max(200).optional(),
+    email: Email.optional(),
     department: z.string().trim().min(1).nullable().optional(),
     role: Role,
     active: z.boolean().optional(),
@@ -76,6 +78,7 @@ export async function syncUsers(sql: Sql, text: string): Promise<SyncReport> {
           const created = await createUser(tx, {
             username: entry.username,
             full_name: entry.full_name ?? '',
+            email: entry.email ?? null,
             department: entry.department ?? null,
             role: entry.role,
             password: entry.password,
@@ -92,6 +95,7 @@ export async function syncUsers(sql: Sql, text: string): Promise<SyncReport> {
         } else {
           const result = await updateUser(tx, existing.id, {
             full_name: entry.full_name,
+            email: entry.email,
             department: entry.department,
             role: entry.role,
             active: entry.active,

@@ -100,7 +100,13 @@ export function multipart(parts: Part[]): { body: Uint8Array<ArrayBuffer>; conte
 /** An instrument with all its sections, inserted directly; returns its id. */
 export async function insertEquipment(
   sql: Sql,
-  e: { department?: string; name?: string; due_in_days?: number; state?: string } = {},
+  e: {
+    department?: string
+    name?: string
+    due_in_days?: number
+    state?: string
+    responsible_person?: string
+  } = {},
 ): Promise<number> {
   return sql.begin(async (tx) => {
     const [{ id }] = await tx`
@@ -118,7 +124,7 @@ export async function insertEquipment(
               ${e.state ?? 'state_work'})`
     await tx`
       insert into responsibility (equipment_id, department, responsible_person, verifier_org)
-      values (${id}, ${e.department ?? 'gtl'}, 'Иванов И. И.', 'ТЦСМ')`
+      values (${id}, ${e.department ?? 'gtl'}, ${e.responsible_person ?? 'Иванов И. И.'}, 'ТЦСМ')`
     await tx`
       insert into finance (equipment_id, budget_item, cost_rate, quantity)
       values (${id}, '11.03.02.01', 1500, 1)`

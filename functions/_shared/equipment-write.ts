@@ -5,6 +5,7 @@ import type { Sql, TransactionSql } from '../../runtime/db.ts'
 import type { Env, User } from '../../runtime/endpoint.ts'
 import { badRequest, conflict, notFound, type FieldIssue } from '../../runtime/errors.ts'
 import { diffFields, recordAudit } from './audit.ts'
+import { listEquipmentFiles } from './files.ts'
 import {
   EQUIPMENT_FIELDS,
   FINANCE_FIELDS,
@@ -17,7 +18,6 @@ import {
   type EquipmentPatchInput,
   type VerificationCycleInput,
 } from './equipment-fields.ts'
-import { listEquipmentFiles } from './files.ts'
 import { departmentScope } from './scope.ts'
 
 type Db = Sql | TransactionSql

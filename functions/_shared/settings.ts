@@ -11,7 +11,12 @@ interface SettingDef<S extends z.ZodType = z.ZodType> {
   default: z.output<S>
   /** readable by admins only */
   adminOnly?: boolean
+  /** never sent back in clear (a password): reads show SECRET_MASK when set */
+  secret?: boolean
 }
+
+/** What a read shows instead of a secret setting that has a value; writing it back keeps it. */
+export const SECRET_MASK = '********'
 
 const def = <S extends z.ZodType>(d: SettingDef<S>) => d
 
@@ -49,6 +54,48 @@ export const SETTINGS = {
     label: 'Максимальный размер файла, МиБ',
     schema: z.number().int().min(1).max(2048),
     default: 50,
+  }),
+  notify_enabled: def({
+    label: 'Рассылка напоминаний о поверке по e-mail включена',
+    schema: z.boolean(),
+    default: false,
+    adminOnly: true,
+  }),
+  notify_hour: def({
+    label: 'Час ежедневной рассылки напоминаний (0–23)',
+    schema: z.number().int().min(0).max(23),
+    default: 8,
+    adminOnly: true,
+  }),
+  notify_offsets: def({
+    label: 'Напоминать за столько дней до окончания срока (отрицательные — после)',
+    schema: z
+      .array(z.number().int().min(-365).max(365))
+      .min(1, 'Нужен хотя бы один срок')
+      .max(10)
+      .transform((days) => [...new Set(days)].sort((a, b) => b - a)),
+    default: [60, 30, 7, 0, -7],
+    adminOnly: true,
+  }),
+  smtp: def({
+    label: 'Почтовый сервер (SMTP)',
+    schema: z.object({
+      host: text(253),
+      port: z.number().int().min(1).max(65535),
+      security: z.enum(['none', 'starttls', 'tls']),
+      user: text(254),
+      from: text(254),
+      tls_verify: z.boolean(),
+    }),
+    default: { host: '', port: 587, security: 'starttls', user: '', from: '', tls_verify: true },
+    adminOnly: true,
+  }),
+  smtp_password: def({
+    label: 'Пароль почтового сервера',
+    schema: z.string().max(500),
+    default: '',
+    adminOnly: true,
+    secret: true,
   }),
   backup_hour: def({
     label: 'Ежедневная резервная копия: час запуска (0–23)',

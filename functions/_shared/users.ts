@@ -7,10 +7,22 @@ import { Password, Role, Username } from './schemas.ts'
 
 export const PUBLIC_USER_COLUMNS = ['id', 'username', 'full_name', 'department', 'role'] as const
 
+/** An optional e-mail for recall notifications; '' clears it. */
+export const Email = z.preprocess(
+  (v) => (typeof v === 'string' && v.trim() === '' ? null : v),
+  z
+    .string()
+    .trim()
+    .max(254, 'Адрес e-mail не длиннее 254 символов')
+    .regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, 'Неверный адрес e-mail')
+    .nullable(),
+)
+
 export const UserCreate = z
   .object({
     username: Username,
     full_name: z.string().trim().max(200).default(''),
+    email: Email.optional(),
     department: z.string().trim().min(1).nullable().optional(),
     role: Role,
     password: Password,
@@ -21,6 +33,7 @@ export const UserCreate = z
 export const UserUpdate = z
   .object({
     full_name: z.string().trim().max(200).optional(),
+    email: Email.optional(),
     department: z.string().trim().min(1).nullable().optional(),
     role: Role.optional(),
     active: z.boolean().optional(),
@@ -39,6 +52,7 @@ export interface UserRow {
   failed_logins: number
   locked_until: Date | null
   token_version: number
+  email: string | null
 }
 
 type Db = Sql | TransactionSql
@@ -63,7 +77,7 @@ function assertLaborantDepartment(role: string, department: string | null | unde
 
 export async function findUserByName(sql: Db, username: string): Promise<UserRow | undefined> {
   const [row] = await sql<UserRow[]>`
-    select id, username, full_name, department, role, active, failed_logins, locked_until, token_version
+    select id, username, full_name, department, role, active, failed_logins, locked_until, token_version, email
     from users
     where lower(username) = lower(${username})`
   return row
@@ -76,12 +90,12 @@ export async function createUser(sql: Db, input: z.output<typeof UserCreate>): P
     throw conflict('Пользователь с таким логином уже существует')
   }
   const [row] = await sql<UserRow[]>`
-    insert into users (username, full_name, department, role, active, password_hash)
+    insert into users (username, full_name, department, role, active, password_hash, email)
     values (
       ${input.username}, ${input.full_name}, ${input.department ?? null}, ${input.role},
-      ${input.active}, ${await hashPassword(input.password)}
+      ${input.active}, ${await hashPassword(input.password)}, ${input.email ?? null}
     )
-    returning id, username, full_name, department, role, active, failed_logins, locked_until, token_version`
+    returning id, username, full_name, department, role, active, failed_logins, locked_until, token_version, email`
   return row
 }
 
@@ -95,7 +109,7 @@ export async function updateUser(
   patch: z.output<typeof UserUpdate>,
 ): Promise<{ before: UserRow; after: UserRow } | null> {
   const [before] = await sql<UserRow[]>`
-    select id, username, full_name, department, role, active, failed_logins, locked_until, token_version
+    select id, username, full_name, department, role, active, failed_logins, locked_until, token_version, email
     from users
     where id = ${id}
     for update`
@@ -115,6 +129,7 @@ export async function updateUser(
   const [after] = await sql<UserRow[]>`
     update users set
       full_name = ${patch.full_name ?? before.full_name},
+      email = ${patch.email === undefined ? before.email : patch.email},
       department = ${department},
       role = ${role},
       active = ${active},
@@ -124,7 +139,7 @@ export async function updateUser(
       token_version = token_version + ${revoke ? 1 : 0},
       updated_at = now()
     where id = ${id}
-    returning id, username, full_name, department, role, active, failed_logins, locked_until, token_version`
+    returning id, username, full_name, department, role, active, failed_logins, locked_until, token_version, email`
   return { before, after }
 }
 
@@ -134,6 +149,7 @@ export function userView(u: UserRow) {
     id: u.id,
     username: u.username,
     full_name: u.full_name,
+    email: u.email,
     department: u.department,
     role: u.role,
     active: u.active,
@@ -144,6 +160,7 @@ export function userView(u: UserRow) {
 
 export const AUDITED_USER_FIELDS = [
   'full_name',
+  'email',
   'department',
   'role',
   'active',

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Deployment checks that run without a Docker engine: compose.yaml validates, the Dockerfile lints,
+# every shell script passes shellcheck; docker/entrypoint.sh brings the server up against the local
+# PostgreSQL; deploy/smoke.sh passes against it; deploy/backup.sh → wipe → deploy/restore.sh gives
+# back identical tables and byte-identical files.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+for pair in jq:jq shellcheck:shellcheck docker-compose:docker-compose; do
+  command -v "${pair%%:*}" >/dev/null || { apt-get update -qq; apt-get install -y -qq --no-install-recommends "${pair#*:}" >/dev/null; }
+done
+
+echo "--- compose.yaml"
+DELTICA_ENV_FILE=.env.production.example docker-compose --env-file .env.production.example -f compose.yaml config -q
+# the database must not be published outside the compose network
+DELTICA_ENV_FILE=.env.production.example docker-compose --env-file .env.production.example -f compose.yaml config |
+  awk '/^  postgres:/ {p=1; next} /^  [a-z]/ {p=0} p && /ports:/ {found=1} END {exit found}' ||
+  { echo "postgres publishes a port"; exit 1; }
+
+echo "--- Dockerfile"
+npx dockerfile-utils lint docker/Dockerfile
+
+echo "--- shellcheck"
+shellcheck -x docker/entrypoint.sh deploy/*.sh .ci/run .ci/steps/*.sh
+
+echo "--- entrypoint.sh against the local PostgreSQL"
+db=deltica_ci_deploy
+psql -h 127.0.0.1 -U postgres -qc "drop database if exists $db with (force)" -c "create database $db"
+data=$(mktemp -d)
+log=$(mktemp)
+port=18500
+export DB_HOST=127.0.0.1 DB_PORT=5432 DB_USER=postgres DB_NAME=$db DATA_DIR=$data PORT=$port
+export ADMIN_PASSWORD=ci-deploy-admin-1 USERS_FILE=/nonexistent
+unset DATABASE_URL TEST_DATABASE_URL
+start() {
+  setsid docker/entrypoint.sh >>"$log" 2>&1 &
+  pid=$!
+  for _ in $(seq 1 120); do
+    curl -fsS "http://127.0.0.1:$port/api/health" >/dev/null 2>&1 && return 0
+    sleep 0.5
+  done
+  cat "$log"
+  return 1
+}
+stop() {
+  kill -TERM -- -"$pid" 2>/dev/null || true
+  for _ in $(seq 1 60); do kill -0 -- -"$pid" 2>/dev/null || return 0; sleep 0.5; done
+}
+trap 'stop; rm -rf "$data" "$log"; psql -h 127.0.0.1 -U postgres -qc "drop database if exists $db with (force)" || true' EXIT
+start
+grep -q 'entrypoint: запуск сервера' "$log"
+
+echo "--- smoke.sh"
+SMOKE_PASSWORD=$ADMIN_PASSWORD deploy/smoke.sh --url "http://127.0.0.1:$port" --instruments 1000 --users 10
+
+echo "--- backup.sh → wipe → restore.sh"
+npm run -s seed:demo -- --count 2000 >/dev/null
+mkdir -p "$data/uploads/equipment/1" "$data/uploads/pinned"
+head -c 3000000 /dev/urandom >"$data/uploads/equipment/1/a.pdf"
+head -c 1000 /dev/urandom >"$data/uploads/pinned/Инструкция.pdf"
+stop
+sums() { # every table's rows and checksum (audit_log: restore appends its own entry)
+  psql -h 127.0.0.1 -U postgres -d "$db" -Atc "
+    select string_agg(format('select %L, count(*), coalesce(sum(hashtextextended(t::text, 0)), 0) from %I t', tablename, tablename), ' union all ' order by tablename)
+    from pg_tables where schemaname = 'public' and tablename not in ('backups', 'audit_log')" |
+    psql -h 127.0.0.1 -U postgres -d "$db" -At
+}
+files() { (cd "$data/uploads" && find . -type f ! -name '.*.part' -exec sha256sum {} + | sort); }
+before_sums=$(sums)
+before_files=$(files)
+archive=$(DELTICA_MODE=local deploy/backup.sh | tail -n 1)
+test -f "$archive"
+PGOPTIONS='-c client_min_messages=warning' psql -h 127.0.0.1 -U postgres -d "$db" -qc 'drop schema public cascade; create schema public;'
+rm -rf "$data/uploads"
+# a truncated copy is refused and changes nothing
+head -c $(($(stat -c %s "$archive") / 2)) "$archive" >"$data/truncated.tar"
+if DELTICA_MODE=local deploy/restore.sh "$data/truncated.tar" --yes; then
+  echo "a truncated archive was accepted"; exit 1
+fi
+test "$(psql -h 127.0.0.1 -U postgres -d "$db" -Atc "select count(*) from pg_tables where schemaname = 'public'")" = 0
+DELTICA_MODE=local deploy/restore.sh "$archive" --yes
+test "$(sums)" = "$before_sums" || { echo "tables differ after restore"; diff <(echo "$before_sums") <(sums); exit 1; }
+test "$(files)" = "$before_files" || { echo "files differ after restore"; exit 1; }
+echo "round trip: $(echo "$before_sums" | wc -l) tables and $(echo "$before_files" | wc -l) files identical"
+start
+echo "server starts on the restored data — ok"

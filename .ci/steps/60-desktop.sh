@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The desktop client: install (no Electron binary download), unit tests, typecheck, the renderer
+# build, the Electron main/preload bundle, the installer configuration and icon, then the browser
+# tests (playwright-core + Debian Chromium) against a real server with seeded data.
+set -euo pipefail
+cd "$(dirname "$0")/../../desktop"
+export ELECTRON_SKIP_BINARY_DOWNLOAD=1
+export TEST_DATABASE_URL=${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}
+command -v chromium >/dev/null || { apt-get update -qq; apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
+
+npm ci --no-audit --no-fund
+npm run typecheck
+npm test
+npm run build
+npm run build:main
+node scripts/check-installer.mjs
+npm run test:browser

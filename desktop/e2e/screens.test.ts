@@ -1,0 +1,282 @@
+// Browser tests of the other screens (issue 9): archive, users, audit, settings, backups,
+// monitor, pinned documents, contracts, notifications — each screen's main path as the admin,
+// and the laborant's limits (admin screens absent, their routes refused). Screenshots to docs.
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { seedEquipment } from './seed.ts'
+import { browser, login, SCREENSHOTS, startStack, USER_PASSWORD, type Stack } from './stack.ts'
+
+let stack: Stack
+let adminToken: string
+let admin: Awaited<ReturnType<typeof browser>>
+let page: Page
+
+const PDF = '%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n'
+
+beforeAll(async () => {
+  stack = await startStack()
+  await seedEquipment(stack.sql, 200)
+  await stack.makeUser({
+    username: 'lab.gtl',
+    role: 'laborant',
+    department: 'gtl',
+    full_name: 'Петрова Анна',
+  })
+  adminToken = await stack.token('admin')
+  admin = await browser()
+  page = admin.page
+  page.on(
+    'dialog',
+    (d) => void (d.type() === 'prompt' ? d.accept('Извещение о непригодности № 12') : d.accept()),
+  )
+  await page.goto(stack.url)
+  await page.waitForSelector('[data-testid=login]')
+  await login(page, 'admin')
+  await page.waitForSelector('[data-testid=grid] revo-grid')
+})
+afterAll(async () => {
+  await admin?.close()
+  await stack?.stop()
+})
+
+async function go(path: string, testid: string) {
+  await page.goto(`${stack.url}/#${path}`)
+  await page.waitForSelector(`[data-testid=${testid}]`)
+}
+const shot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) })
+
+describe('admin screens', () => {
+  it('shows the attention banner after sign-in and the notifications on demand', async () => {
+    await go('/', 'grid')
+    await expect
+      .poll(() => page.locator('[data-testid=attention-banner]').textContent())
+      .toContain('Требуют внимания')
+    await page.click('[data-testid=bell]')
+    const panel = page.locator('[data-testid=notifications]')
+    await expect.poll(() => panel.locator('.notification').count()).toBeGreaterThan(0)
+    await shot('notifications')
+    await page.click('[data-testid=bell]')
+  })
+
+  it('archives from the card; the archive lists, edits the reason, shows the record, restores and purges', async () => {
+    await go('/equipment/5', 'equipment-form')
+    await page.click('[data-testid=archive]')
+    await expect
+      .poll(async () => (await stack.api('GET', '/api/archive/5', adminToken)).status)
+      .toBe(200)
+    await go('/equipment/6', 'equipment-form')
+    await page.click('[data-testid=archive]')
+    await expect
+      .poll(async () => (await stack.api('GET', '/api/archive/6', adminToken)).status)
+      .toBe(200)
+
+    await go('/archive', 'archive-screen')
+    const rows = page.locator('[data-testid=archive-table] tbody tr[data-id]')
+    await expect.poll(() => rows.count()).toBe(2)
+    const reason = page.locator('tr[data-id="5"] input[aria-label="Причина списания"]')
+    expect(await reason.inputValue()).toBe('Извещение о непригодности № 12')
+    await reason.fill('Поломка при транспортировке')
+    await reason.press('Enter')
+    await expect
+      .poll(async () => (await stack.api('GET', '/api/archive/5', adminToken)).body.archive_reason)
+      .toBe('Поломка при транспортировке')
+    await shot('archive')
+
+    await page.locator('tr[data-id="5"] button', { hasText: 'Открыть' }).click()
+    await page.waitForSelector('[data-testid=archive-record]')
+    await shot('archive-record')
+    await page
+      .locator('[data-testid=archive-record] header button', { hasText: 'Восстановить' })
+      .click()
+    await expect
+      .poll(async () => (await stack.api('GET', '/api/equipment/5', adminToken)).status)
+      .toBe(200)
+
+    await page.locator('tr[data-id="6"] [data-action=purge]').click()
+    await expect
+      .poll(async () => (await stack.api('GET', '/api/archive/6', adminToken)).status)
+      .toBe(404)
+    expect((await stack.api('GET', '/api/equipment/6', adminToken)).status).toBe(404)
+    await expect.poll(() => rows.count()).toBe(0)
+  })
+
+  it('manages users: create, role, lock shown and unlocked, password reset', async () => {
+    await go('/users', 'users-screen')
+    await page.click('[data-testid=new-user]')
+    const form = page.locator('[data-testid=user-form]')
+    await form.locator('input[name=username]').fill('ivanova')
+    await form.locator('input[name=full_name]').fill('Иванова Мария')
+    await form.locator('select[name=department]').selectOption('lbr')
+    await form.locator('input[name=password]').fill(USER_PASSWORD)
+    await form.locator('button[type=submit]').click()
+    const row = page.locator('tr[data-username=ivanova]')
+    await row.waitFor()
+    // five wrong passwords lock the account
+    for (let i = 0; i < 5; i++)
+      await fetch(`${stack.url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'ivanova', password: 'wrong-password' }),
+      })
+    await page.reload()
+    await row.locator('[data-action=unlock]').waitFor()
+    await shot('users')
+    await row.locator('[data-action=unlock]').click()
+    await expect.poll(() => row.locator('[data-action=unlock]').count()).toBe(0)
+    await expect
+      .poll(() =>
+        stack.token('ivanova').then(
+          () => true,
+          () => false,
+        ),
+      )
+      .toBe(true)
+    await row.locator('select[aria-label="Роль"]').selectOption('admin')
+    await expect
+      .poll(
+        async () =>
+          (await stack.api('GET', '/api/users', adminToken)).body.items.find(
+            (u: any) => u.username === 'ivanova',
+          ).role,
+      )
+      .toBe('admin')
+  })
+
+  it('shows the audit log with old → new values, filtered by object', async () => {
+    await go('/audit', 'audit-screen')
+    await page.locator('select[name=entity]').selectOption('equipment')
+    await page.locator('form.toolbar button[type=submit]').click()
+    await expect
+      .poll(() => page.locator('[data-testid=audit-table] tbody tr').first().textContent())
+      .toContain('equipment')
+    expect(await page.locator('[data-testid=audit-table] .change').count()).toBeGreaterThan(0)
+    await shot('audit')
+  })
+
+  it('changes a setting', async () => {
+    await go('/settings', 'settings-screen')
+    await page.locator('input[name=expiring_days]').fill('30')
+    await page.click('[data-testid=save-settings]')
+    await expect
+      .poll(
+        async () => (await stack.api('GET', '/api/settings', adminToken)).body.values.expiring_days,
+      )
+      .toBe(30)
+    await shot('settings')
+  })
+
+  it('makes a backup now and lists it', async () => {
+    await go('/backup', 'backup-screen')
+    await page.click('[data-testid=backup-now]')
+    await expect
+      .poll(() => page.locator('[data-testid=backup-table] tbody tr').first().textContent(), {
+        timeout: 60_000,
+      })
+      .toMatch(/Готово|Ошибка/)
+    const history = (await stack.api('GET', '/api/backup', adminToken)).body.items
+    expect(history).toHaveLength(1)
+    await shot('backup')
+  })
+
+  it('shows the system monitor', async () => {
+    await go('/monitor', 'monitor-screen')
+    await expect.poll(() => page.locator('.card').first().textContent()).toContain('Работает')
+    await expect
+      .poll(() => page.locator('[data-testid=log-lines] tbody tr:not(.empty)').count())
+      .toBeGreaterThan(0)
+    await shot('monitor')
+  })
+
+  it('uploads, lists and deletes pinned documents', async () => {
+    await go('/pinned', 'pinned-screen')
+    await page.setInputFiles('[data-testid=pinned-upload]', {
+      name: 'График поверки 2027.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.from(PDF),
+    })
+    const row = page.locator('[data-testid=pinned-table] tbody tr', {
+      hasText: 'График поверки 2027.pdf',
+    })
+    await row.waitFor()
+    await shot('pinned')
+  })
+
+  it('keeps the contracts notebook with the balance in red when overspent', async () => {
+    await go('/contracts', 'contracts-screen')
+    await page.locator('input[name=executor_name]').fill('ФБУ «Тюменский ЦСМ»')
+    await page.locator('input[name=contract_number]').fill('45-ТЦСМ/2026')
+    await page.click('[data-testid=add-contract]')
+    const row = page.locator('[data-testid=contracts-table] tbody tr[data-id]')
+    await row.waitFor()
+    await row.locator('input[name=contract_amount]').fill('100000')
+    await row.locator('input[name=contract_amount]').press('Tab')
+    await expect
+      .poll(() => row.locator('[data-testid=balance]').textContent())
+      .toMatch(/^100\s000,00$/)
+    await row.locator('input[name=spent_amount]').fill('120 000,50')
+    await row.locator('input[name=spent_amount]').press('Tab')
+    await expect
+      .poll(() => row.locator('[data-testid=balance]').textContent())
+      .toMatch(/^-20\s000,50$/)
+    expect(await row.locator('[data-testid=balance]').getAttribute('class')).toContain('negative')
+    await shot('contracts')
+  })
+})
+
+describe('laborant limits', () => {
+  it('has no admin screens, their routes are refused, the archive is read-only', async () => {
+    const b = await browser()
+    try {
+      const p = b.page
+      await p.goto(stack.url)
+      await p.waitForSelector('[data-testid=login]')
+      await login(p, 'lab.gtl')
+      await p.waitForSelector('[data-testid=grid] revo-grid')
+      expect(await p.locator('[data-testid=admin-menu]').count()).toBe(0)
+      for (const path of [
+        '/users',
+        '/audit',
+        '/settings',
+        '/backup',
+        '/monitor',
+        '/contracts',
+        '/analytics',
+      ]) {
+        await p.goto(`${stack.url}/#${path}`)
+        await p.waitForSelector('[data-testid=not-found]')
+      }
+      const token = await stack.token('lab.gtl')
+      for (const path of [
+        '/api/users',
+        '/api/audit',
+        '/api/backup',
+        '/api/contracts',
+        '/api/health/system',
+      ])
+        expect((await stack.api('GET', path, token)).status).toBe(403)
+      await p.goto(`${stack.url}/#/archive`)
+      await p.waitForSelector('[data-testid=archive-screen]')
+      expect(
+        await p
+          .locator(
+            '[data-action=restore], [data-action=purge], input[aria-label="Причина списания"]',
+          )
+          .count(),
+      ).toBe(0)
+      await p.goto(`${stack.url}/#/pinned`)
+      await p.waitForSelector('[data-testid=pinned-screen]')
+      await expect
+        .poll(() =>
+          p
+            .locator('[data-testid=pinned-table] tbody tr', { hasText: 'График поверки 2027.pdf' })
+            .count(),
+        )
+        .toBe(1)
+      expect(await p.locator('[data-testid=pinned-upload], [data-action=delete]').count()).toBe(0)
+      await p.screenshot({ path: join(SCREENSHOTS, 'pinned-laborant.png') })
+    } finally {
+      await b.close()
+    }
+  })
+})

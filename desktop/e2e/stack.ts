@@ -1,0 +1,242 @@
+// The real stack for browser tests and the bench: a fresh PostgreSQL database (TEST_DATABASE_URL)
+// or the embedded engine, the real server (npm start's entry) serving the built renderer, a
+// second static server for the cross-origin path, and Debian's Chromium via playwright-core.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { createReadStream, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { extname, join, normalize, resolve, sep } from 'node:path'
+import postgres from 'postgres'
+import { chromium, type BrowserContext, type Page } from 'playwright-core'
+
+export const ROOT = resolve(import.meta.dirname, '../..')
+export const DIST = resolve(import.meta.dirname, '../dist')
+export const ADMIN_PASSWORD = 'e2e-admin-pass-1'
+export const USER_PASSWORD = 'e2e-user-pass-1'
+
+async function freePort(): Promise<number> {
+  const s = createServer()
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r))
+  const { port } = s.address() as AddressInfo
+  await new Promise((r) => s.close(r))
+  return port
+}
+
+export interface Stack {
+  url: string
+  sql: postgres.Sql
+  dataDir: string
+  token: (username: string, password?: string) => Promise<string>
+  api: <T = any>(
+    method: string,
+    path: string,
+    token: string,
+    body?: unknown,
+  ) => Promise<{ status: number; body: T }>
+  makeUser: (u: {
+    username: string
+    role: 'admin' | 'laborant'
+    department?: string
+    full_name?: string
+  }) => Promise<void>
+  /** what the server printed (its log lines) */
+  output: () => string
+  stop: () => Promise<void>
+}
+
+export async function startStack(opts: { corsOrigins?: string[] } = {}): Promise<Stack> {
+  if (!existsSync(join(DIST, 'index.html')))
+    throw new Error('desktop/dist is not built: npm run build')
+  const base = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL
+  if (!base) throw new Error('browser tests need TEST_DATABASE_URL (a real PostgreSQL)')
+  const dataDir = mkdtempSync(join(tmpdir(), 'deltica-e2e-'))
+  let databaseUrl: string
+  let dropDatabase = async () => {}
+  {
+    const name = `deltica_e2e_${process.pid}_${randomBytes(3).toString('hex')}`
+    const admin = postgres(base, { max: 1, onnotice: () => {} })
+    await admin.unsafe(`create database ${name}`)
+    const u = new URL(base)
+    u.pathname = `/${name}`
+    databaseUrl = u.toString()
+    dropDatabase = async () => {
+      await admin.unsafe(`drop database if exists ${name} with (force)`)
+      await admin.end()
+    }
+  }
+  const port = await freePort()
+  const env: Record<string, string> = {
+    ...(process.env as Record<string, string>),
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    ADMIN_PASSWORD,
+    SECRET_KEY: randomBytes(32).toString('hex'),
+    LOG_LEVEL: 'info',
+    NODE_ENV: 'development',
+    WEB_CLIENT_DIR: DIST,
+    CORS_ORIGINS: ['app://deltica', ...(opts.corsOrigins ?? [])].join(','),
+  }
+  delete env.TEST_DATABASE_URL
+  env.DATABASE_URL = databaseUrl
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'runtime/main.ts'], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let output = ''
+  child.stdout!.on('data', (d) => (output += d))
+  child.stderr!.on('data', (d) => (output += d))
+  const url = `http://127.0.0.1:${port}`
+  const started = Date.now()
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited: ${output}`)
+    try {
+      if ((await fetch(`${url}/api/health`)).ok) break
+    } catch {
+      /* not yet */
+    }
+    if (Date.now() - started > 90_000) throw new Error(`server did not start: ${output}`)
+    await new Promise((r) => setTimeout(r, 250))
+  }
+  const sql = postgres(databaseUrl, {
+    max: 4,
+    onnotice: () => {},
+    types: {
+      date: { to: 1082, from: [1082], serialize: (x: string) => x, parse: (x: string) => x },
+    },
+  })
+
+  const api: Stack['api'] = async (method, path, token, body) => {
+    const r = await fetch(`${url}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body ? { 'content-type': 'application/json' } : {}),
+      },
+      body: body ? JSON.stringify(body) : undefined,
+    })
+    return { status: r.status, body: (await r.json().catch(() => null)) as any }
+  }
+  const token = async (
+    username: string,
+    password = username === 'admin' ? ADMIN_PASSWORD : USER_PASSWORD,
+  ) => {
+    const r = await fetch(`${url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': '127.0.0.9' },
+      body: JSON.stringify({ username, password }),
+    })
+    if (!r.ok) throw new Error(`login ${username}: ${r.status}`)
+    return ((await r.json()) as { token: string }).token
+  }
+  let adminToken: string | null = null
+  const makeUser: Stack['makeUser'] = async (u) => {
+    adminToken ??= await token('admin')
+    const r = await api('POST', '/api/users', adminToken, {
+      username: u.username,
+      full_name: u.full_name ?? u.username,
+      role: u.role,
+      department: u.department ?? null,
+      password: USER_PASSWORD,
+    })
+    if (r.status !== 201 && r.status !== 200)
+      throw new Error(`user ${u.username}: ${JSON.stringify(r.body)}`)
+  }
+
+  return {
+    url,
+    sql,
+    dataDir,
+    api,
+    token,
+    makeUser,
+    output: () => output,
+    async stop() {
+      child.kill('SIGTERM')
+      await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)))
+      await sql.end({ timeout: 2 })
+      await dropDatabase()
+      rmSync(dataDir, { recursive: true, force: true })
+    },
+  }
+}
+
+/** The built renderer on another origin (as Electron's app:// page is): a plain static server. */
+export async function staticServer(): Promise<{ url: string; close: () => Promise<void> }> {
+  const types: Record<string, string> = {
+    '.html': 'text/html',
+    '.js': 'text/javascript',
+    '.css': 'text/css',
+    '.svg': 'image/svg+xml',
+  }
+  const server: Server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)
+    const file = normalize(join(DIST, path === '/' ? 'index.html' : path))
+    if (!file.startsWith(DIST + sep) || !existsSync(file) || !statSync(file).isFile()) {
+      res.writeHead(404).end('not found')
+      return
+    }
+    res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' })
+    createReadStream(file).pipe(res)
+  })
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise((r) => server.close(() => r())),
+  }
+}
+
+const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--lang=ru-RU',
+]
+
+/** A fresh Chromium profile (its own --user-data-dir), closed and removed by close(). */
+export async function browser(): Promise<{
+  context: BrowserContext
+  page: Page
+  close: () => Promise<void>
+}> {
+  const profile = mkdtempSync(join(tmpdir(), 'deltica-chromium-'))
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: CHROMIUM_FLAGS,
+    viewport: { width: 1440, height: 880 },
+    locale: 'ru-RU',
+    timezoneId: 'Europe/Moscow',
+    acceptDownloads: true,
+  })
+  const page = context.pages()[0] ?? (await context.newPage())
+  return {
+    context,
+    page,
+    async close() {
+      await context.close()
+      rmSync(profile, { recursive: true, force: true })
+    },
+  }
+}
+
+export const SCREENSHOTS = resolve(ROOT, 'docs/images')
+
+export async function login(
+  page: Page,
+  username: string,
+  password = username === 'admin' ? ADMIN_PASSWORD : USER_PASSWORD,
+) {
+  await page.fill('input[name=username]', username)
+  await page.fill('input[name=password]', password)
+  await page.click('button[type=submit]')
+}

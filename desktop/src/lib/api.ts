@@ -1,0 +1,165 @@
+// The HTTP client of the renderer: JSON requests with the Bearer token, Russian errors (the
+// server's {error, fields} or a network failure), file downloads as blobs, uploads with progress.
+
+export interface FieldError {
+  field: string
+  message: string
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly body: Record<string, unknown> = {},
+  ) {
+    super(message)
+  }
+  get fields(): FieldError[] {
+    return Array.isArray(this.body.fields) ? (this.body.fields as FieldError[]) : []
+  }
+}
+
+export const UNREACHABLE = 'Сервер недоступен. Проверьте адрес сервера и подключение к сети'
+
+const fallbackMessage = (status: number) =>
+  status === 401
+    ? 'Требуется вход в систему'
+    : status === 403
+      ? 'Недостаточно прав для этого действия'
+      : status === 404
+        ? 'Не найдено'
+        : status >= 500
+          ? 'Ошибка сервера. Повторите попытку позже'
+          : `Ошибка запроса (${status})`
+
+/** The file name from Content-Disposition (filename*=UTF-8'' preferred). */
+export function dispositionName(header: string | null, fallback = 'document'): string {
+  if (!header) return fallback
+  const star = /filename\*\s*=\s*UTF-8''([^;]+)/i.exec(header)
+  if (star) {
+    try {
+      return decodeURIComponent(star[1].trim())
+    } catch {
+      /* fall through to the plain name */
+    }
+  }
+  const plain = /filename\s*=\s*"?([^";]+)"?/i.exec(header)
+  return plain ? plain[1] : fallback
+}
+
+export type Query = Record<
+  string,
+  string | number | boolean | null | undefined | (string | number)[]
+>
+
+export function queryString(q: Query): string {
+  const p = new URLSearchParams()
+  for (const [k, v] of Object.entries(q)) {
+    if (v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0)) continue
+    p.set(k, Array.isArray(v) ? v.join(',') : String(v))
+  }
+  const s = p.toString()
+  return s ? `?${s}` : ''
+}
+
+export class Api {
+  token: string | null = null
+  /** called on a 401 from an authenticated request (the session expired or was revoked) */
+  onUnauthorized: (() => void) | null = null
+
+  constructor(
+    public baseUrl: string,
+    private fetcher: typeof fetch = (...a) => fetch(...a),
+  ) {}
+
+  private headers(extra: Record<string, string> = {}) {
+    return this.token ? { ...extra, authorization: `Bearer ${this.token}` } : extra
+  }
+
+  async raw(
+    method: string,
+    path: string,
+    init: { body?: BodyInit; headers?: Record<string, string> } = {},
+  ) {
+    let response: Response
+    try {
+      response = await this.fetcher(`${this.baseUrl}${path}`, {
+        method,
+        body: init.body,
+        headers: this.headers(init.headers),
+      })
+    } catch {
+      throw new ApiError(0, UNREACHABLE)
+    }
+    if (!response.ok) {
+      const body = (await response.json().catch(() => ({}))) as Record<string, unknown>
+      if (response.status === 401 && this.token && this.onUnauthorized) this.onUnauthorized()
+      throw new ApiError(
+        response.status,
+        typeof body.error === 'string' ? body.error : fallbackMessage(response.status),
+        body,
+      )
+    }
+    return response
+  }
+
+  async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const response = await this.raw(
+      method,
+      path,
+      body === undefined
+        ? {}
+        : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } },
+    )
+    if (response.status === 204) return undefined as T
+    return (await response.json()) as T
+  }
+
+  get = <T>(path: string, q: Query = {}) => this.request<T>('GET', path + queryString(q))
+  post = <T>(path: string, body?: unknown) => this.request<T>('POST', path, body ?? {})
+  patch = <T>(path: string, body: unknown) => this.request<T>('PATCH', path, body)
+  put = <T>(path: string, body: unknown) => this.request<T>('PUT', path, body)
+  del = <T>(path: string) => this.request<T>('DELETE', path)
+
+  /** A file from the server (GET or POST with a JSON body) → blob + its Russian name. */
+  async file(method: 'GET' | 'POST', path: string, body?: unknown) {
+    const response = await this.raw(
+      method,
+      path,
+      body === undefined
+        ? {}
+        : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } },
+    )
+    const blob = await response.blob()
+    return { blob, name: dispositionName(response.headers.get('content-disposition')) }
+  }
+
+  /** multipart upload with progress (0..1); XHR because fetch has no upload progress */
+  upload<T>(path: string, form: FormData, onProgress?: (fraction: number) => void): Promise<T> {
+    return new Promise((resolve, reject) => {
+      const xhr = new XMLHttpRequest()
+      xhr.open('POST', `${this.baseUrl}${path}`)
+      if (this.token) xhr.setRequestHeader('authorization', `Bearer ${this.token}`)
+      xhr.upload.onprogress = (e) => e.lengthComputable && onProgress?.(e.loaded / e.total)
+      xhr.onerror = () => reject(new ApiError(0, UNREACHABLE))
+      xhr.onload = () => {
+        let body: Record<string, unknown> = {}
+        try {
+          body = JSON.parse(xhr.responseText)
+        } catch {
+          /* not JSON */
+        }
+        if (xhr.status >= 200 && xhr.status < 300) resolve(body as T)
+        else
+          reject(
+            new ApiError(
+              xhr.status,
+              typeof body.error === 'string' ? body.error : fallbackMessage(xhr.status),
+              body,
+            ),
+          )
+      }
+      xhr.send(form)
+    })
+  }
+}

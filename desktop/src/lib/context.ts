@@ -1,0 +1,19 @@
+// What every screen needs, handed down through Svelte's context: the API client, the session,
+// the department labels and the settings.
+import { getContext, setContext } from 'svelte'
+import type { Api } from './api.ts'
+import type { Session } from '../state/session.svelte.ts'
+
+export interface AppContext {
+  api: Api
+  session: Session
+  departments: () => Record<string, string>
+  departmentList: () => { code: string; label: string }[]
+  settings: () => Record<string, unknown>
+  navigate: (hash: string) => void
+  toast: (text: string, kind?: 'ok' | 'error') => void
+}
+
+const KEY = Symbol('deltica')
+export const provideApp = (ctx: AppContext) => setContext(KEY, ctx)
+export const useApp = () => getContext<AppContext>(KEY)

@@ -1,0 +1,136 @@
+// Admin edits in the grid: each change saved with the row's `version` (PATCH /api/equipment/:id),
+// a version conflict reported with who changed the record and the row reloaded from the server's
+// copy, and Ctrl+Z undoing the last 10 saved edits (an edit = one cell or one pasted range).
+import { ApiError, type Api } from '../lib/api.ts'
+import type { Register } from './register.svelte.ts'
+
+export interface CellChange {
+  id: number
+  field: string
+  value: unknown
+}
+
+interface Undoable {
+  id: number
+  field: string
+  before: unknown
+  after: unknown
+}
+
+export type Notice = { kind: 'ok' | 'error' | 'conflict'; text: string } | null
+
+export const UNDO_DEPTH = 10
+
+function whoAndWhen(body: Record<string, unknown>): string {
+  const by = body.changed_by
+  const name =
+    typeof by === 'string'
+      ? by
+      : by && typeof by === 'object'
+        ? String(
+            (by as Record<string, unknown>).full_name ??
+              (by as Record<string, unknown>).username ??
+              '',
+          )
+        : ''
+  const at = typeof body.changed_at === 'string' ? new Date(body.changed_at) : null
+  const when =
+    at && !Number.isNaN(at.getTime())
+      ? at.toLocaleString('ru-RU', {
+          day: '2-digit',
+          month: '2-digit',
+          hour: '2-digit',
+          minute: '2-digit',
+        })
+      : ''
+  return [name && `изменил(а) ${name}`, when && `в ${when}`].filter(Boolean).join(' ')
+}
+
+export class Edits {
+  undoStack = $state.raw<Undoable[][]>([])
+  notice = $state.raw<Notice>(null)
+  saving = $state(false)
+
+  constructor(
+    private api: Api,
+    private register: Register,
+  ) {}
+
+  /** Save changes (grouped per record). Returns true when every record was saved. */
+  async save(changes: CellChange[], record = true): Promise<boolean> {
+    const byId = new Map<number, CellChange[]>()
+    for (const c of changes) byId.set(c.id, [...(byId.get(c.id) ?? []), c])
+    const done: Undoable[] = []
+    let allSaved = true
+    this.saving = true
+    try {
+      for (const [id, list] of byId) {
+        const row = this.register.byId(id)
+        if (!row) continue
+        const patch: Record<string, unknown> = { version: row.version }
+        for (const c of list) patch[c.field] = c.value
+        const before = Object.fromEntries(list.map((c) => [c.field, row[c.field]]))
+        try {
+          const saved = await this.api.patch<Record<string, unknown>>(`/api/equipment/${id}`, patch)
+          this.register.applyRow(saved?.id ? saved : await this.api.get(`/api/equipment/${id}`))
+          for (const c of list)
+            done.push({ id, field: c.field, before: before[c.field], after: c.value })
+        } catch (error) {
+          allSaved = false
+          this.report(error, id)
+          if (error instanceof ApiError && error.status === 409) {
+            const current = error.body.current as Record<string, unknown> | undefined
+            this.register.applyRow(
+              current?.id ? current : await this.api.get(`/api/equipment/${id}`),
+            )
+          }
+        }
+      }
+    } finally {
+      this.saving = false
+    }
+    if (record && done.length) this.undoStack = [...this.undoStack, done].slice(-UNDO_DEPTH)
+    if (allSaved && done.length)
+      this.notice = { kind: 'ok', text: `Сохранено: ${done.length} ${cells(done.length)}` }
+    return allSaved
+  }
+
+  private report(error: unknown, id: number) {
+    if (error instanceof ApiError && error.status === 409) {
+      const who = whoAndWhen(error.body)
+      this.notice = {
+        kind: 'conflict',
+        text: `Запись №${id} уже изменена другим пользователем${who ? ` (${who})` : ''}. Строка обновлена — проверьте и повторите правку.`,
+      }
+    } else if (error instanceof ApiError) {
+      const detail = error.fields.map((f) => f.message).join('; ')
+      this.notice = { kind: 'error', text: detail ? `${error.message}: ${detail}` : error.message }
+    } else {
+      this.notice = { kind: 'error', text: 'Не удалось сохранить изменение' }
+    }
+  }
+
+  get canUndo() {
+    return this.undoStack.length > 0
+  }
+
+  /** Undo the last saved edit (restores the previous values, saved with the current version). */
+  async undo(): Promise<boolean> {
+    const last = this.undoStack.at(-1)
+    if (!last) return false
+    this.undoStack = this.undoStack.slice(0, -1)
+    const ok = await this.save(
+      last.map((u) => ({ id: u.id, field: u.field, value: u.before })),
+      false,
+    )
+    if (ok) this.notice = { kind: 'ok', text: 'Изменение отменено' }
+    return ok
+  }
+}
+
+const cells = (n: number) =>
+  n % 10 === 1 && n % 100 !== 11
+    ? 'ячейка'
+    : [2, 3, 4].includes(n % 10) && ![12, 13, 14].includes(n % 100)
+      ? 'ячейки'
+      : 'ячеек'

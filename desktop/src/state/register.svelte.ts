@@ -1,0 +1,192 @@
+// The main grid's data: the query (search, quick tags, filters, sort) and the rows, fetched from
+// GET /api/equipment a page at a time as the grid scrolls. `rows` always has `total` entries;
+// pages not yet loaded are placeholders that are filled in place, so the grid's virtual scroll
+// spans the whole register while only the visible pages travel.
+import type { Api, Query } from '../lib/api.ts'
+
+export type Row = Record<string, unknown> & { id?: number; version?: number; __i: number }
+
+export interface Filters {
+  status: string[]
+  state: string[]
+  type: string[]
+  verification_type: string[]
+  department: string[]
+  due_from: string
+  due_to: string
+  plan_from: string
+  plan_to: string
+}
+
+export const emptyFilters = (): Filters => ({
+  status: [],
+  state: [],
+  type: [],
+  verification_type: [],
+  department: [],
+  due_from: '',
+  due_to: '',
+  plan_from: '',
+  plan_to: '',
+})
+
+export interface Sort {
+  field: string
+  order: 'asc' | 'desc'
+}
+
+export const PAGE_SIZE = 100
+
+export class Register {
+  q = $state('')
+  filters = $state<Filters>(emptyFilters())
+  sort = $state.raw<Sort | null>(null)
+  total = $state(0)
+  rows = $state.raw<Row[]>([])
+  /** bumps when loaded rows change in place, so the grid repaints */
+  revision = $state(0)
+  loading = $state(false)
+  error = $state<string | null>(null)
+
+  private pages = new Map<number, Promise<void>>()
+  private generation = 0
+
+  constructor(
+    private api: Api,
+    readonly path = '/api/equipment',
+    readonly pageSize = PAGE_SIZE,
+  ) {}
+
+  /** number of active filters (the drawer's badge) */
+  get activeFilters(): number {
+    const f = this.filters
+    return (
+      [f.state, f.type, f.verification_type, f.department].filter((x) => x.length).length +
+      [f.due_from || f.due_to, f.plan_from || f.plan_to].filter(Boolean).length
+    )
+  }
+
+  params(): Query {
+    const f = this.filters
+    return {
+      q: this.q.trim(),
+      status: f.status,
+      state: f.state,
+      type: f.type,
+      verification_type: f.verification_type,
+      department: f.department,
+      due_from: f.due_from,
+      due_to: f.due_to,
+      plan_from: f.plan_from,
+      plan_to: f.plan_to,
+      sort: this.sort?.field,
+      order: this.sort?.order,
+    }
+  }
+
+  /** Start over with the current query: total and the first page. */
+  async reload(): Promise<void> {
+    const generation = ++this.generation
+    this.pages.clear()
+    this.loading = true
+    this.error = null
+    try {
+      const first = await this.fetchPage(0)
+      if (generation !== this.generation) return
+      this.total = first.total
+      const rows: Row[] = new Array(first.total)
+      for (let i = 0; i < first.total; i++) rows[i] = { __i: i }
+      this.rows = rows
+      this.fill(0, first.items)
+      this.pages.set(0, Promise.resolve())
+    } catch (error) {
+      if (generation !== this.generation) return
+      this.error = (error as Error).message
+      this.total = 0
+      this.rows = []
+    } finally {
+      if (generation === this.generation) this.loading = false
+    }
+  }
+
+  private fetchPage(page: number) {
+    return this.api.get<{ items: Record<string, unknown>[]; total: number }>(this.path, {
+      ...this.params(),
+      limit: this.pageSize,
+      offset: page * this.pageSize,
+    })
+  }
+
+  private fill(page: number, items: Record<string, unknown>[]) {
+    const start = page * this.pageSize
+    items.forEach((item, k) => {
+      const row = this.rows[start + k]
+      if (row) Object.assign(row, item)
+    })
+    this.revision++
+  }
+
+  /** Make sure rows [from, to) are loaded (the grid's visible range plus a margin). */
+  ensure(from: number, to: number): Promise<void> {
+    const first = Math.max(0, Math.floor(from / this.pageSize))
+    const last = Math.min(
+      Math.ceil(this.total / this.pageSize) - 1,
+      Math.floor((to - 1) / this.pageSize),
+    )
+    const waits: Promise<void>[] = []
+    for (let page = first; page <= last; page++) {
+      let pending = this.pages.get(page)
+      if (!pending) {
+        const generation = this.generation
+        pending = this.fetchPage(page).then(
+          (result) => {
+            if (generation === this.generation) this.fill(page, result.items)
+          },
+          (error) => {
+            if (generation === this.generation) {
+              this.pages.delete(page)
+              this.error = (error as Error).message
+            }
+          },
+        )
+        this.pages.set(page, pending)
+      }
+      waits.push(pending)
+    }
+    return Promise.all(waits).then(() => undefined)
+  }
+
+  isLoaded(index: number) {
+    return this.rows[index]?.id !== undefined
+  }
+
+  byId(id: number): Row | undefined {
+    return this.rows.find((r) => r.id === id)
+  }
+
+  /** A saved or reloaded record replaces the loaded row with the same id. */
+  applyRow(record: Record<string, unknown>) {
+    const row = this.byId(Number(record.id))
+    if (!row) return
+    for (const key of Object.keys(row)) if (key !== '__i' && !(key in record)) delete row[key]
+    Object.assign(row, record)
+    this.revision++
+  }
+
+  setSort(field: string | null, order: 'asc' | 'desc' = 'asc') {
+    this.sort = field ? { field, order } : null
+    return this.reload()
+  }
+
+  toggleStatus(status: string) {
+    const s = this.filters.status
+    this.filters.status = s.includes(status) ? s.filter((x) => x !== status) : [...s, status]
+    return this.reload()
+  }
+
+  resetFilters() {
+    this.filters = emptyFilters()
+    this.q = ''
+    return this.reload()
+  }
+}
