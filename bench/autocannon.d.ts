@@ -15,6 +15,8 @@ declare module 'autocannon' {
   interface Options {
     url: string
     connections?: number
+    /** seconds before a request counts as timed out */
+    timeout?: number
     duration?: number
     method?: string
     body?: string

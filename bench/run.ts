@@ -6,18 +6,15 @@
 // p50/p99 latency and the server's RSS for each endpoint beside its baseline, and writes
 // docs/performance.md. Needs a PostgreSQL: BENCH_DATABASE_URL, TEST_DATABASE_URL or DATABASE_URL
 // (a server URL; each size gets its own database, dropped afterwards).
-import { spawn, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer as createNetServer, type AddressInfo } from 'node:net'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, totalmem, tmpdir, type as osType, release } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import autocannon from 'autocannon'
-import { prepareDatabase } from '../runtime/bootstrap.ts'
-import { connectUrl } from '../runtime/db.ts'
-import { seedDemo } from '../runtime/seed-demo.ts'
-import { createUser } from '../functions/_shared/users.ts'
+import { ROOT, start } from './process.ts'
+import { BENCH_PASSWORD, benchDatabase, defaultServerUrl, type BenchDatabase } from './database.ts'
 
 const { values: args } = parseArgs({
   options: {
@@ -31,13 +28,8 @@ const { values: args } = parseArgs({
 const sizes = (args.sizes ?? (args.quick ? '1000' : '1000,10000,100000')).split(',').map(Number)
 const duration = Number(args.duration ?? (args.quick ? 2 : 5))
 const connections = Number(args.connections)
-const serverUrl =
-  process.env.BENCH_DATABASE_URL ??
-  process.env.TEST_DATABASE_URL ??
-  process.env.DATABASE_URL ??
-  'postgres://postgres@127.0.0.1:5432/postgres'
-const ROOT = new URL('..', import.meta.url).pathname
-const PASSWORD = 'bench-password-1'
+const serverUrl = defaultServerUrl()
+const PASSWORD = BENCH_PASSWORD
 const SECRET = randomBytes(32).toString('hex')
 
 interface Measure {
@@ -63,53 +55,15 @@ function rssMb(pid: number): number {
   }
 }
 
-async function freePort(): Promise<number> {
-  const server = createNetServer()
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()))
-  const { port } = server.address() as AddressInfo
-  await new Promise((r) => server.close(r))
-  return port
-}
-
-/**
- * Starts a server process with its output in a file (a pipe read by this busy process would
- * block the server's synchronous stdout writes and measure the bench, not the server).
- */
-async function start(
-  command: string[],
-  env: Record<string, string>,
-  logFile: string,
-): Promise<{ child: ChildProcess; port: number }> {
-  const port = await freePort()
-  const out = openSync(logFile, 'a')
-  const child = spawn(process.execPath, command, {
-    cwd: ROOT,
-    env: { ...process.env, ...env, PORT: String(port) },
-    stdio: ['ignore', out, out],
-  })
-  for (let i = 0; i < 600; i++) {
-    if (child.exitCode !== null) break
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/api/health`)).ok) return { child, port }
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100))
-  }
-  child.kill('SIGTERM')
-  throw new Error(
-    `${command.join(' ')} did not start:\n${readFileSync(logFile, 'utf8').slice(-2000)}`,
-  )
-}
-
 async function load(
   url: string,
-  opts: { method?: string; body?: string; headers?: Record<string, string> },
+  opts: { method?: string; body?: string; headers?: Record<string, string>; connections?: number },
   pid: number,
 ): Promise<Measure> {
   const result = await autocannon({
     url,
-    connections,
+    connections: opts.connections ?? connections,
+    timeout: 30,
     duration,
     method: (opts.method ?? 'GET') as any,
     body: opts.body,
@@ -125,31 +79,12 @@ async function load(
 }
 
 async function benchSize(size: number): Promise<Row[]> {
-  const name = `deltica_bench_${size}_${process.pid}`
-  const admin = connectUrl(serverUrl, 1)
-  await admin.unsafe(`drop database if exists ${name}`)
-  await admin.unsafe(`create database ${name}`)
-  const url = new URL(serverUrl)
-  url.pathname = `/${name}`
-  const dbUrl = url.toString()
-  const sql = connectUrl(dbUrl, 4)
+  const db = await benchDatabase(size)
+  const { sql, seedSeconds } = db
+  const dbUrl = db.url
   const dataDir = mkdtempSync(join(tmpdir(), 'deltica-bench-'))
-  const children: ChildProcess[] = []
+  const children = running
   try {
-    await prepareDatabase(sql)
-    await createUser(sql, {
-      username: 'bench',
-      full_name: 'Бенчмарк',
-      department: null,
-      role: 'admin',
-      password: PASSWORD,
-      active: true,
-    })
-    const seeded = performance.now()
-    await seedDemo(sql, { count: size })
-    const seedSeconds = (performance.now() - seeded) / 1000
-    // autocannon logs in from one address: lift the per-IP login limit for the bench database
-    await sql`update settings set value = '10000' where key = 'login_rate_per_minute'`
     const [{ id }] = await sql`select id from equipment_active order by id desc limit 1`
 
     const app = await start(
@@ -183,7 +118,11 @@ async function benchSize(size: number): Promise<Row[]> {
     const hasStats = (await fetch(`${appBase}/api/stats/summary`, { headers: auth })).status === 200
 
     const q = encodeURIComponent('манометр гтл')
-    const cases: [string, string, { method?: string; body?: string; auth?: boolean }][] = [
+    const cases: [
+      string,
+      string,
+      { method?: string; body?: string; auth?: boolean; connections?: number },
+    ][] = [
       ['trivial: GET /api/health', '/api/health', {}],
       ['list: first page', '/api/equipment?limit=100', { auth: true }],
       ['list: status filter', '/api/equipment?status=status_expired&limit=100', { auth: true }],
@@ -191,33 +130,65 @@ async function benchSize(size: number): Promise<Row[]> {
       ['list: sort by due date', '/api/equipment?sort=verification_due&limit=100', { auth: true }],
       ['GET /api/equipment/:id', `/api/equipment/${id}`, { auth: true }],
       [
-        'POST /api/auth/login',
+        // scrypt (N=2^15, ~100 ms of CPU each) bounds login: 100 connections only queue behind it
+        'login (10 connections)',
         '/api/auth/login',
-        { method: 'POST', body: JSON.stringify({ username: 'bench', password: PASSWORD }) },
+        {
+          method: 'POST',
+          body: JSON.stringify({ username: 'bench', password: PASSWORD }),
+          connections: 10,
+        },
       ],
     ]
     if (hasStats) cases.push(['GET /api/stats/summary', '/api/stats/summary', { auth: true }])
 
     const rows: Row[] = []
     for (const [label, path, o] of cases) {
-      const opts = { method: o.method, body: o.body, headers: o.auth ? auth : {} }
+      const opts = {
+        method: o.method,
+        body: o.body,
+        headers: o.auth ? auth : {},
+        connections: o.connections,
+      }
       const appM = await load(appBase + path, opts, app.child.pid!)
       const bareM = path.startsWith('/api/stats')
         ? null
         : await load(bareBase + path, opts, bare.child.pid!)
       rows.push({ size, label, app: appM, bare: bareM })
+      await settle(sql)
       printRow(rows[rows.length - 1])
     }
     console.log(`  (seeded ${size} in ${seedSeconds.toFixed(1)} s)`)
     return rows
   } finally {
-    for (const c of children) c.kill('SIGTERM')
+    for (const c of children.splice(0)) c.kill('SIGTERM')
     await new Promise((r) => setTimeout(r, 500))
-    await sql.end()
-    await admin.unsafe(`drop database if exists ${name} with (force)`)
-    await admin.end()
+    await db.drop()
     rmSync(dataDir, { recursive: true, force: true })
   }
+}
+
+/**
+ * Waits until the bench database runs no query: requests the load generator gave up on keep
+ * running in PostgreSQL and would otherwise be measured against the next row.
+ */
+async function settle(sql: BenchDatabase['sql']) {
+  for (let i = 0; i < 120; i++) {
+    const [{ n }] = await sql`
+      select count(*)::int as n from pg_stat_activity
+      where datname = current_database() and state = 'active' and pid <> pg_backend_pid()`
+    if (n === 0) return
+    await new Promise((r) => setTimeout(r, 500))
+  }
+}
+
+const running: ChildProcess[] = []
+// Ctrl+C: stop the servers this run started (the databases are dropped on the next run's start)
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    for (const c of running) c.kill('SIGTERM')
+    process.exit(130)
+  })
 }
 
 const fmt = (n: number, d = 0) => n.toFixed(d)
@@ -257,7 +228,8 @@ const all: Row[] = []
 for (const size of sizes) all.push(...(await benchSize(size)))
 
 if (!args['no-write']) {
-  const command = `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim()
+  const extra = process.argv.slice(2).join(' ')
+  const command = extra ? `npm run bench -- ${extra}` : 'npm run bench'
   const file = join(ROOT, 'docs/performance.md')
   let doc: string
   try {

@@ -145,6 +145,8 @@ export function streamExport(
       where ${where}
       order by ${order}`.cursor(500)
     for await (const rows of cursor) {
+      // the client went away: stop reading (leaving the loop closes the cursor)
+      if (out.destroyed) return
       for (const r of rows) {
         const values: Record<string, unknown> = {}
         for (const c of columns) {
