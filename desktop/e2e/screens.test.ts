@@ -417,7 +417,14 @@ describe('laborant limits', () => {
         '/api/health/system',
       ])
         expect((await stack.api('GET', path, token)).status).toBe(403)
-      await p.goto(`${stack.url}/#/archive`)
+      // the «Списано» metric opens the department's archive
+      await p.goto(`${stack.url}/#/`)
+      await p.waitForSelector('[data-testid=grid] revo-grid')
+      const archived = (await stack.api('GET', '/api/stats/summary', token)).body.archived
+      await expect
+        .poll(() => p.locator('[data-metric=archived] .metric-value').textContent())
+        .toBe(String(archived))
+      await p.click('[data-metric=archived]')
       await p.waitForSelector('[data-testid=archive-screen]')
       expect(
         await p
