@@ -209,6 +209,20 @@ describe('admin screens', () => {
       hasText: 'График поверки 2027.pdf',
     })
     await row.waitFor()
+    // a second one, then deleted (the confirmation is accepted)
+    await page.setInputFiles('[data-testid=pinned-upload]', {
+      name: 'Черновик приказа.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.from(PDF),
+    })
+    const draft = page.locator('[data-testid=pinned-table] tbody tr', {
+      hasText: 'Черновик приказа.pdf',
+    })
+    await draft.waitFor()
+    await draft.locator('[data-action=delete]').click()
+    await expect.poll(() => draft.count()).toBe(0)
+    const left = (await stack.api('GET', '/api/pinned', adminToken)).body.items
+    expect(left.map((d: any) => d.original_name)).toEqual(['График поверки 2027.pdf'])
     await shot('pinned')
   })
 
