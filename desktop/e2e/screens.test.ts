@@ -141,6 +141,16 @@ describe('admin screens', () => {
           ).role,
       )
       .toBe('admin')
+    // «Сбросить пароль»: the prompt is answered by the dialog handler above
+    await row.locator('button', { hasText: 'Сбросить пароль' }).click()
+    await expect
+      .poll(() =>
+        stack.token('ivanova', 'Извещение о непригодности № 12').then(
+          () => true,
+          () => false,
+        ),
+      )
+      .toBe(true)
   })
 
   it('shows the audit log with old → new values, filtered by object', async () => {
