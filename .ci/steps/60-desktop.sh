@@ -14,4 +14,5 @@ npm test
 npm run build
 npm run build:main
 node scripts/check-installer.mjs
+node scripts/unpacked-build.mjs
 npm run test:browser

@@ -4,7 +4,15 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { seedEquipment } from './seed.ts'
-import { browser, login, SCREENSHOTS, startStack, staticServer, type Stack } from './stack.ts'
+import {
+  browser,
+  login,
+  SCREENSHOTS,
+  startStack,
+  staticServer,
+  USER_PASSWORD,
+  type Stack,
+} from './stack.ts'
 
 let stack: Stack
 let site: Awaited<ReturnType<typeof staticServer>>
@@ -88,6 +96,46 @@ describe('first run and sign-in', () => {
       }
       await login(page, 'victim', 'wrong-password')
       await expect.poll(() => page.locator('[role=alert]').textContent()).toContain('заблокирована')
+    } finally {
+      await b.close()
+    }
+  })
+})
+
+describe('password change', () => {
+  it('changes the own password from the profile menu; the new one signs in', async () => {
+    await stack.makeUser({ username: 'lab.ltr', role: 'laborant', department: 'ltr' })
+    const b = await browser()
+    try {
+      const { page } = b
+      await page.goto(stack.url)
+      await page.waitForSelector('[data-testid=login]')
+      await login(page, 'lab.ltr')
+      await page.waitForSelector('[data-testid=grid] revo-grid')
+      await page.click('[data-testid=profile]')
+      await page.locator('.menu button', { hasText: 'Сменить пароль' }).click()
+      const dialog = page.locator('[data-testid=password-dialog]')
+      await dialog.locator('input[name=current]').fill(USER_PASSWORD)
+      await dialog.locator('input[name=next]').fill('new-secret-42')
+      await dialog.locator('input[name=repeat]').fill('new-secret-4')
+      await dialog.locator('button[type=submit]').click()
+      await expect
+        .poll(() => dialog.locator('[role=alert]').textContent())
+        .toContain('не совпадают')
+      await dialog.locator('input[name=repeat]').fill('new-secret-42')
+      await dialog.locator('button[type=submit]').click()
+      await expect.poll(() => dialog.count()).toBe(0)
+      await expect
+        .poll(() =>
+          stack.token('lab.ltr', 'new-secret-42').then(
+            () => true,
+            () => false,
+          ),
+        )
+        .toBe(true)
+      // the session continues with the new token
+      await page.reload()
+      await page.waitForSelector('[data-testid=grid] revo-grid')
     } finally {
       await b.close()
     }

@@ -224,7 +224,154 @@ describe('admin screens', () => {
   })
 })
 
+describe('register tools', () => {
+  it('records a new verification cycle; the old one goes to the history', async () => {
+    await go('/equipment/20', 'equipment-form')
+    const before = (await stack.api('GET', '/api/equipment/20', adminToken)).body
+    await page.click('[data-testid=new-verification]')
+    const dialog = page.locator('[data-testid=verification-dialog]')
+    await dialog.locator('input[name=verification_date]').fill('2026-11-20')
+    await dialog.locator('input[name=certificate_number]').fill('С-ГЭ/20-11-2026/1234')
+    await page.click('[data-testid=save-verification]')
+    await expect
+      .poll(
+        async () =>
+          (await stack.api('GET', '/api/equipment/20', adminToken)).body.verification_date,
+      )
+      .toBe('2026-11-20')
+    await expect.poll(() => page.locator('[data-testid=history] tbody tr').count()).toBe(1)
+    const cells = await page.locator('[data-testid=history] tbody tr td').allTextContents()
+    const d = before.verification_date as string
+    expect(cells[0]).toBe(`${d.slice(8, 10)}.${d.slice(5, 7)}.${d.slice(0, 4)}`)
+    await shot('equipment-history')
+  })
+
+  it('exports the current view to Excel and imports it back (check, then load)', async () => {
+    await go('/', 'grid')
+    await page.click('[data-testid=quick-tags] .tag.status_storage')
+    const storage = (
+      await stack.api('GET', '/api/equipment?limit=1&status=status_storage', adminToken)
+    ).body.total
+    await expect
+      .poll(() => page.locator('[data-testid=found]').textContent())
+      .toMatch(new RegExp(`^Найдено: ${storage} из`))
+    await page.click('[data-testid=excel-menu]')
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('.menu button', { hasText: 'Экспорт' }).click(),
+    ])
+    expect(download.suggestedFilename()).toMatch(/\.xlsx$/)
+    const path = join(stack.dataDir, 'export.xlsx')
+    await download.saveAs(path)
+    await page.click('[data-testid=excel-menu]')
+    await page.setInputFiles('[data-testid=import-file]', path)
+    const report = page.locator('[data-testid=import-report]')
+    await expect
+      .poll(() => report.locator('.alert').textContent())
+      .toContain(`без изменений ${storage}`)
+    await shot('import-check')
+    await page.click('[data-testid=import-load]')
+    await expect.poll(() => report.count()).toBe(0)
+    await page.click('[data-testid=quick-tags] .tag.status_storage')
+  })
+
+  it('documents menu: reasons when nothing is selected; labels for the selection download', async () => {
+    await go('/', 'grid')
+    await page.click('[data-testid=documents-menu]')
+    const item = (label: string) =>
+      page.locator('.menu button[role=menuitem]', { hasText: label }).first()
+    expect(await item('Этикетки').isDisabled()).toBe(true)
+    expect(await item('Этикетки').textContent()).toContain('Отметьте записи в таблице')
+    expect(await item('Акт ввода в эксплуатацию').isDisabled()).toBe(false)
+    await page.click('[data-testid=documents-menu]')
+    const check = (row: number) =>
+      page.locator(`revogr-data[col-type=colPinStart] .rgCell[data-rgrow="${row}"] .row-check`)
+    await check(2).check()
+    await check(3).check()
+    await page.click('[data-testid=documents-menu]')
+    await page.locator('.menu-head input[value=pdf]').check()
+    await shot('documents-menu')
+    const [download] = await Promise.all([page.waitForEvent('download'), item('Этикетки').click()])
+    expect(download.suggestedFilename()).toBe('Этикетки_2_шт.pdf')
+    const path = join(stack.dataDir, 'labels.pdf')
+    await download.saveAs(path)
+    const { readFileSync } = await import('node:fs')
+    expect(readFileSync(path).subarray(0, 5).toString()).toBe('%PDF-')
+    await page.locator('.tags button.link', { hasText: 'снять выбор' }).click()
+  })
+
+  it('archives the selected rows', async () => {
+    await go('/', 'grid')
+    // rendered rows are recycled, so the DOM order is not the row order: pick by row number
+    const check = (row: number) =>
+      page.locator(`revogr-data[col-type=colPinStart] .rgCell[data-rgrow="${row}"] .row-check`)
+    await check(0).waitFor()
+    const ids = await page.evaluate(async () => {
+      const src = await (document.querySelector('revo-grid') as any).getSource()
+      return [src[0].id, src[1].id]
+    })
+    await check(0).check()
+    await check(1).check()
+    await page.click('[data-testid=archive-selected]')
+    for (const id of ids)
+      await expect
+        .poll(async () => (await stack.api('GET', `/api/archive/${id}`, adminToken)).status)
+        .toBe(200)
+  })
+})
+
+describe('statistics and analytics', () => {
+  it('analytics: cards, calendar (a cell opens the filtered grid), costs, budget, overdue', async () => {
+    await go('/analytics', 'analytics-screen')
+    const cell = page.locator('[data-testid=calendar] .cell-link').first()
+    await cell.waitFor()
+    await shot('analytics')
+    const [department, month] = (await cell.getAttribute('data-cell'))!.split('-')
+    const count = Number(await cell.textContent())
+    await cell.click()
+    await page.waitForSelector('[data-testid=grid] revo-grid')
+    const year = new Date().getFullYear()
+    const plan = `${year}-${month.padStart(2, '0')}-01`
+    const api = await stack.api(
+      'GET',
+      `/api/equipment?limit=1&department=${department}&plan_from=${plan}&plan_to=${plan}`,
+      adminToken,
+    )
+    expect(api.body.total).toBe(count)
+    await expect
+      .poll(() => page.locator('[data-testid=found]').textContent())
+      .toMatch(new RegExp(`^Найдено: ${count} из`))
+    await page.locator('.tags button.link', { hasText: 'Сбросить всё' }).click()
+  })
+})
+
 describe('laborant limits', () => {
+  it('sees the department statistics; a block opens the filtered grid', async () => {
+    const b = await browser()
+    try {
+      const p = b.page
+      await p.goto(stack.url)
+      await p.waitForSelector('[data-testid=login]')
+      await login(p, 'lab.gtl')
+      await p.waitForSelector('[data-testid=grid] revo-grid')
+      await p.goto(`${stack.url}/#/stats`)
+      await p.waitForSelector('[data-testid=fit-card]')
+      await expect.poll(() => p.locator('[data-testid=verified]').textContent()).toMatch(/^\d+$/)
+      await p.screenshot({ path: join(SCREENSHOTS, 'stats-laborant.png') })
+      await p.click('[data-testid=fit-card]')
+      await p.waitForSelector('[data-testid=grid] revo-grid')
+      const token = await stack.token('lab.gtl')
+      const fit = (
+        await stack.api('GET', '/api/equipment?limit=1&status=status_fit&department=gtl', token)
+      ).body.total
+      await expect
+        .poll(() => p.locator('[data-testid=found]').textContent())
+        .toMatch(new RegExp(`^Найдено: ${fit} из`))
+    } finally {
+      await b.close()
+    }
+  })
+
   it('has no admin screens, their routes are refused, the archive is read-only', async () => {
     const b = await browser()
     try {
@@ -234,6 +381,11 @@ describe('laborant limits', () => {
       await login(p, 'lab.gtl')
       await p.waitForSelector('[data-testid=grid] revo-grid')
       expect(await p.locator('[data-testid=admin-menu]').count()).toBe(0)
+      await p.click('[data-testid=documents-menu]')
+      const bid = p.locator('.menu button[role=menuitem]', { hasText: 'Заявка на поверку' })
+      expect(await bid.isDisabled()).toBe(true)
+      expect(await bid.textContent()).toContain('Доступно администратору')
+      await p.click('[data-testid=documents-menu]')
       for (const path of [
         '/users',
         '/audit',

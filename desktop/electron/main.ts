@@ -20,6 +20,7 @@ import {
 import { CHANNELS, type SetServerResult } from './bridge.ts'
 import { ConfigStore, restoreBounds } from './config-store.ts'
 import { menuTemplate } from './menu.ts'
+import { startUpdates } from './updater.ts'
 import {
   APP_HOST,
   APP_ORIGIN,
@@ -187,6 +188,8 @@ app.whenReady().then(() => {
         version: app.getVersion(),
         devTools,
         onServerSettings: () => window?.webContents.executeJavaScript("location.hash = '#/server'"),
+        onUndo: () =>
+          window?.webContents.executeJavaScript("window.dispatchEvent(new Event('deltica:undo'))"),
         onAbout: () =>
           void dialog.showMessageBox({
             type: 'info',
@@ -199,6 +202,10 @@ app.whenReady().then(() => {
     ),
   )
   createWindow()
+  startUpdates(
+    () => store.read().serverUrl,
+    () => window,
+  )
 })
 
 app.on('web-contents-created', (_event, contents) => {

@@ -6,6 +6,8 @@ export function menuTemplate(opts: {
   devTools: boolean
   onAbout: () => void
   onServerSettings: () => void
+  /** Правка → Отменить: the page decides (a text field's undo, or the grid's last edits) */
+  onUndo: () => void
 }): MenuItemConstructorOptions[] {
   return [
     {
@@ -19,7 +21,7 @@ export function menuTemplate(opts: {
     {
       label: 'Правка',
       submenu: [
-        { label: 'Отменить', role: 'undo', accelerator: 'CmdOrCtrl+Z' },
+        { label: 'Отменить', accelerator: 'CmdOrCtrl+Z', click: opts.onUndo },
         { label: 'Повторить', role: 'redo', accelerator: 'CmdOrCtrl+Y' },
         { type: 'separator' },
         { label: 'Вырезать', role: 'cut' },

@@ -22,7 +22,7 @@ for (const [entry, out] of [
     platform: 'node',
     format: 'cjs',
     target: 'node22',
-    external: ['electron'],
+    external: ['electron', 'electron-updater'],
     define: { 'import.meta.env': JSON.stringify({ VITE_API_URL: env.VITE_API_URL ?? null }) },
     logLevel: 'warning',
   })

@@ -83,6 +83,13 @@ export class Session {
     this.clear()
   }
 
+  /** after a password change the server issues a new token (older ones are revoked) */
+  replaceToken(token: string, user: SessionUser) {
+    this.api.token = token
+    this.user = user
+    this.storage.setItem(KEY, JSON.stringify({ token, user, server: this.api.baseUrl }))
+  }
+
   clear() {
     this.api.token = null
     this.user = null
