@@ -154,15 +154,25 @@ describe('admin screens', () => {
     await shot('audit')
   })
 
-  it('changes a setting', async () => {
+  it('changes settings of every kind (number, flag, list, organisation details, SMTP)', async () => {
     await go('/settings', 'settings-screen')
     await page.locator('input[name=expiring_days]').fill('30')
+    await page.locator('input[name=notify_enabled]').check()
+    await page.locator('input[name=notify_offsets]').fill('30, 7, 0')
+    await page.locator('input[name="organization.inn"]').fill('7707083893')
+    await page.locator('input[name="smtp.host"]').fill('mail.branch.local')
     await page.click('[data-testid=save-settings]')
     await expect
       .poll(
         async () => (await stack.api('GET', '/api/settings', adminToken)).body.values.expiring_days,
       )
       .toBe(30)
+    const values = (await stack.api('GET', '/api/settings', adminToken)).body.values
+    expect(values.notify_enabled).toBe(true)
+    expect(values.notify_offsets).toEqual([30, 7, 0])
+    expect(values.organization.inn).toBe('7707083893')
+    expect(values.smtp.host).toBe('mail.branch.local')
+    await page.evaluate(() => document.querySelector('.screen')?.scrollTo(0, 0))
     await shot('settings')
   })
 
