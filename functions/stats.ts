@@ -48,43 +48,32 @@ const events = (sql: Sql) => sql`
 
 async function summary(env: AuthedEnv) {
   const sql = env.sql
-  const scope = departmentScope(sql, env.user, 'e')
+  // one pass over the register: every count is a filter of the same scan
+  const counts = [
+    ...statusKeys.map(
+      (k) => `count(*) filter (where e.archived_at is null and e.status = '${k}')::int as "${k}"`,
+    ),
+    ...stateKeys.map(
+      (k) =>
+        `count(*) filter (where e.archived_at is null and e.verification_state = '${k}')::int as "${k}"`,
+    ),
+    ...DUE_WINDOWS.map(
+      (d) => `count(*) filter (where e.archived_at is null and e.verification_state = 'state_work'
+        and e.verification_due between current_date and current_date + ${d})::int as "due_${d}"`,
+    ),
+  ].join(',\n')
   const [row] = await sql`
     select
       count(*) filter (where e.archived_at is null)::int as total,
-      count(*) filter (where e.archived_at is not null)::int as archived
+      count(*) filter (where e.archived_at is not null)::int as archived,
+      ${sql.unsafe(counts)}
     from equipment_full e
-    where ${scope}`
-  const [byStatus, byState, [due]] = await Promise.all([
-    sql<{ key: string; n: number }[]>`
-      select status as key, count(*)::int as n
-      from equipment_active e
-      where ${scope}
-      group by status`,
-    sql<{ key: string; n: number }[]>`
-      select verification_state as key, count(*)::int as n
-      from equipment_active e
-      where ${scope}
-      group by verification_state`,
-    sql`
-      select
-        ${sql.unsafe(
-          DUE_WINDOWS.map(
-            (d) =>
-              `count(*) filter (where e.verification_due <= current_date + ${d})::int as "${d}"`,
-          ).join(', '),
-        )}
-      from equipment_active e
-      where ${scope}
-        and e.verification_state = 'state_work'
-        and e.verification_due >= current_date
-        and e.verification_due <= current_date + ${Math.max(...DUE_WINDOWS)}::int`,
-  ])
+    where ${departmentScope(sql, env.user, 'e')}`
   return {
     total: row.total,
-    by_status: tally(statusKeys, byStatus),
-    by_state: tally(stateKeys, byState),
-    due_in: due as Record<(typeof DUE_WINDOWS)[number], number>,
+    by_status: Object.fromEntries(statusKeys.map((k) => [k, row[k]])),
+    by_state: Object.fromEntries(stateKeys.map((k) => [k, row[k]])),
+    due_in: Object.fromEntries(DUE_WINDOWS.map((d) => [d, row[`due_${d}`]])),
     archived: row.archived,
   }
 }
