@@ -1,6 +1,8 @@
 // Admin edits in the grid: each change saved with the row's `version` (PATCH /api/equipment/:id),
 // a version conflict reported with who changed the record and the row reloaded from the server's
 // copy, and Ctrl+Z undoing the last 10 saved edits (an edit = one cell or one pasted range).
+// Saves and undos run one after another: a second Ctrl+Z pressed while the first is still on
+// the wire must send the version the first one produced, not the one before it.
 import { ApiError, type Api } from '../lib/api.ts'
 import type { Register } from './register.svelte.ts'
 
@@ -51,13 +53,26 @@ export class Edits {
   notice = $state.raw<Notice>(null)
   saving = $state(false)
 
+  private queue: Promise<unknown> = Promise.resolve()
+
   constructor(
     private api: Api,
     private register: Register,
   ) {}
 
+  /** Runs `work` after every save or undo queued before it. */
+  private enqueue<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(work, work)
+    this.queue = next.catch(() => {})
+    return next
+  }
+
   /** Save changes (grouped per record). Returns true when every record was saved. */
-  async save(changes: CellChange[], record = true): Promise<boolean> {
+  save(changes: CellChange[], record = true): Promise<boolean> {
+    return this.enqueue(() => this.saveNow(changes, record))
+  }
+
+  private async saveNow(changes: CellChange[], record: boolean): Promise<boolean> {
     const byId = new Map<number, CellChange[]>()
     for (const c of changes) byId.set(c.id, [...(byId.get(c.id) ?? []), c])
     const done: Undoable[] = []
@@ -118,6 +133,7 @@ export class Edits {
   async undo(): Promise<boolean> {
     const last = this.undoStack.at(-1)
     if (!last) return false
+    // taken off the stack now, so a second Ctrl+Z right away undoes the edit before it
     this.undoStack = this.undoStack.slice(0, -1)
     const ok = await this.save(
       last.map((u) => ({ id: u.id, field: u.field, value: u.before })),

@@ -118,6 +118,24 @@ describe('Edits', () => {
     expect(await edits.undo()).toBe(false)
   })
 
+  it('two quick Ctrl+Z in a row: the second waits for the first and sends its new version', async () => {
+    const { api, calls } = registerServer(rowsOf(1))
+    const reg = new Register(api)
+    await reg.reload()
+    const edits = new Edits(api, reg)
+    await edits.save([{ id: 1, field: 'equipment_name', value: 'А' }])
+    await edits.save([{ id: 1, field: 'equipment_name', value: 'Б' }])
+    // both undos started without waiting, as two key presses would
+    const [first, second] = await Promise.all([edits.undo(), edits.undo()])
+    expect([first, second]).toEqual([true, true])
+    expect(reg.byId(1)!.equipment_name).toBe('Прибор 1')
+    const patches = calls.filter((c) => c.method === 'PATCH').map((c) => c.body)
+    expect(patches.slice(-2)).toEqual([
+      { version: 3, equipment_name: 'А' },
+      { version: 4, equipment_name: 'Прибор 1' },
+    ])
+  })
+
   it('keeps only the last 10 edits', async () => {
     const { api } = registerServer(rowsOf(1))
     const reg = new Register(api)
