@@ -31,6 +31,9 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 120_000,
           fileParallelism: false,
+          // real Chromium against a real server on a shared 2-core CI machine: a UI timing miss
+          // (focus, scroll settling) gets two more tries; a test failing three times still fails
+          retry: 2,
           expect: { poll: { timeout: 10_000, interval: 100 } },
         },
       },
