@@ -16,6 +16,7 @@ import { Response } from '@whatwg-node/server'
 import { Scalar, stringify } from 'yaml'
 import { badRequest, conflict, notFound, tooLarge } from './errors.ts'
 import { contentDisposition } from './uploads.ts'
+import semver from 'semver'
 
 export const KEEP_RELEASES = 3
 export const MAX_INSTALLER_BYTES = 1024 * 1024 * 1024
@@ -38,35 +39,13 @@ export interface ReleaseState {
   rollback: boolean
 }
 
-const VERSION =
-  /^(0|[1-9]\d{0,5})\.(0|[1-9]\d{0,5})\.(0|[1-9]\d{0,5})(?:-([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?$/
 const INSTALLER = /^[A-Za-z0-9][A-Za-z0-9._-]{0,150}\.(exe|msi|zip|7z|AppImage|dmg)$/
 
-export const isVersion = (v: string) => VERSION.test(v) && v.length <= 64
+/** A canonical semantic version (1.2.3, 1.2.3-beta.1): it names a folder, so no 'v' or build tag. */
+export const isVersion = (v: string) => v.length <= 64 && semver.valid(v) === v && !v.includes('+')
 
 /** Semantic-version order (pre-releases before their release): −1, 0 or 1. */
-export function compareVersions(a: string, b: string): number {
-  const pa = VERSION.exec(a)
-  const pb = VERSION.exec(b)
-  if (!pa || !pb) throw new Error(`not a version: ${pa ? b : a}`)
-  for (let i = 1; i <= 3; i++) {
-    const d = Number(pa[i]) - Number(pb[i])
-    if (d) return Math.sign(d)
-  }
-  if (!pa[4] || !pb[4]) return pa[4] ? -1 : pb[4] ? 1 : 0
-  const xa = pa[4].split('.')
-  const xb = pb[4].split('.')
-  for (let i = 0; i < Math.max(xa.length, xb.length); i++) {
-    if (xa[i] === undefined) return -1
-    if (xb[i] === undefined) return 1
-    const na = /^\d+$/.test(xa[i])
-    const nb = /^\d+$/.test(xb[i])
-    if (na && nb && Number(xa[i]) !== Number(xb[i])) return Math.sign(Number(xa[i]) - Number(xb[i]))
-    if (na !== nb) return na ? -1 : 1
-    if (xa[i] !== xb[i]) return xa[i] < xb[i] ? -1 : 1
-  }
-  return 0
-}
+export const compareVersions = (a: string, b: string): number => semver.compare(a, b)
 
 async function readJsonFile<T>(path: string): Promise<T | null> {
   try {

@@ -6,6 +6,7 @@
 //   check at start and every CHECK_INTERVAL_MS → decideUpdate(app.getVersion(), info)
 //   'download' → downloadUpdate(); on 'update-downloaded' → installPrompt(...) → quitAndInstall
 //   a sha512 error or verifyDownload() === 'corrupted' → delete the file, report, retry next check
+import semver from 'semver'
 
 /** How often a running client asks the server for a new release. */
 export const CHECK_INTERVAL_MS = 4 * 60 * 60 * 1000
@@ -23,34 +24,11 @@ export type UpdateDecision =
   | { action: 'download'; version: string; downgrade: boolean }
   | { action: 'none'; reason: 'same' | 'older' | 'invalid' }
 
-const VERSION =
-  /^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?(?:\+[0-9A-Za-z.-]+)?$/
-
-export const isVersion = (v: unknown): v is string => typeof v === 'string' && VERSION.test(v)
+export const isVersion = (v: unknown): v is string =>
+  typeof v === 'string' && semver.valid(v) !== null
 
 /** Semantic-version order (a pre-release sorts before its release): −1, 0 or 1. */
-export function compareVersions(a: string, b: string): number {
-  const pa = VERSION.exec(a)
-  const pb = VERSION.exec(b)
-  if (!pa || !pb) throw new Error(`not a version: ${pa ? b : a}`)
-  for (let i = 1; i <= 3; i++) {
-    const d = Number(pa[i]) - Number(pb[i])
-    if (d) return Math.sign(d)
-  }
-  if (!pa[4] || !pb[4]) return pa[4] ? -1 : pb[4] ? 1 : 0
-  const xa = pa[4].split('.')
-  const xb = pb[4].split('.')
-  for (let i = 0; i < Math.max(xa.length, xb.length); i++) {
-    if (xa[i] === undefined) return -1
-    if (xb[i] === undefined) return 1
-    const na = /^\d+$/.test(xa[i])
-    const nb = /^\d+$/.test(xb[i])
-    if (na && nb && Number(xa[i]) !== Number(xb[i])) return Math.sign(Number(xa[i]) - Number(xb[i]))
-    if (na !== nb) return na ? -1 : 1
-    if (xa[i] !== xb[i]) return xa[i] < xb[i] ? -1 : 1
-  }
-  return 0
-}
+export const compareVersions = (a: string, b: string): number => semver.compare(a, b)
 
 const SHA512_BASE64 = /^[A-Za-z0-9+/]{86}==$/
 
