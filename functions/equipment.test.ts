@@ -426,6 +426,27 @@ describe('update, verification cycles, delete', () => {
     ).toBe(400)
   })
 
+  it('verified_from/verified_to: the current cycle or a cycle in the history within the dates', async () => {
+    const [{ old }] = await h.sql`
+      select verification_date as old from verification_history where equipment_id = ${ids.expired}`
+    const [{ current }] = await h.sql`
+      select verification_date as current from verification where equipment_id = ${ids.expired}`
+    const inRange = async (from: string, to: string) =>
+      idsOf(await list(`verified_from=${from}&verified_to=${to}`)).includes(ids.expired)
+    expect(await inRange(old, old)).toBe(true) // only the history cycle is in the range
+    expect(await inRange(current, current)).toBe(true) // only the current cycle
+    const dayAfter = (d: string) => new Date(Date.parse(d) + 86_400_000).toISOString().slice(0, 10)
+    if (dayAfter(old) < current) expect(await inRange(dayAfter(old), dayAfter(old))).toBe(false)
+    const all = await h.sql`
+      select distinct equipment_id as id from (
+        select equipment_id, verification_date from verification
+        union all select equipment_id, verification_date from verification_history) c
+      where verification_date between ${old}::date and ${current}::date`
+    expect(idsOf(await list(`verified_from=${old}&verified_to=${current}&limit=1000`))).toEqual(
+      all.map((r) => r.id).sort((a, b) => a - b),
+    )
+  })
+
   it('DELETE removes every section and the history, audited; then 404', async () => {
     const r = await create(instrument({ factory_number: 'DEL-1', inventory_number: 'DEL-1' }))
     await h.call('POST', `/api/equipment/${r.id}/verifications`, {

@@ -401,6 +401,22 @@ describe('laborant limits', () => {
       await expect
         .poll(() => p.locator('[data-testid=found]').textContent())
         .toMatch(new RegExp(`^Найдено: ${fit} из`))
+
+      // «Проверено за период» opens the instruments verified within the statistics' range
+      const range = (await stack.api('GET', '/api/stats/department', token)).body
+      const verified = (
+        await stack.api(
+          'GET',
+          `/api/equipment?limit=1&department=gtl&verified_from=${range.from}&verified_to=${range.to}`,
+          token,
+        )
+      ).body.total
+      await p.goto(`${stack.url}/#/stats`)
+      await p.click('[data-testid=verified-card]')
+      await p.waitForSelector('[data-testid=grid] revo-grid')
+      await expect
+        .poll(() => p.locator('[data-testid=found]').textContent())
+        .toMatch(new RegExp(`^Найдено: ${verified} из`))
     } finally {
       await b.close()
     }

@@ -42,6 +42,9 @@ export const FilterQuery = z.object({
   due_to: single(DateString),
   plan_from: single(PlanMonth),
   plan_to: single(PlanMonth),
+  /** verified (current cycle or a cycle in the history) within these dates */
+  verified_from: single(DateString),
+  verified_to: single(DateString),
   sort: single(
     z.enum(ITEM_COLUMNS, { message: 'Сортировка возможна только по столбцу таблицы' }),
   ).default('id'),
@@ -105,6 +108,18 @@ export function filterCondition(sql: Sql, user: User, f: Filters, expiringDays: 
   if (f.due_to) parts.push(sql`e.verification_due <= ${f.due_to}::date`)
   if (f.plan_from) parts.push(sql`e.verification_plan >= ${f.plan_from}::date`)
   if (f.plan_to) parts.push(sql`e.verification_plan <= ${f.plan_to}::date`)
+  if (f.verified_from || f.verified_to) {
+    const from = f.verified_from ?? '0001-01-01'
+    const to = f.verified_to ?? '9999-12-31'
+    parts.push(sql`(
+      e.verification_date between ${from}::date and ${to}::date
+      or exists (
+        select 1
+        from verification_history h
+        where h.equipment_id = e.id
+          and h.verification_date between ${from}::date and ${to}::date
+      ))`)
+  }
   for (const word of searchWords(f.q)) parts.push(searchWord(sql, user, word, expiringDays))
   return parts.reduce((acc, p) => sql`${acc} and ${p}`)
 }

@@ -16,6 +16,9 @@ export interface Filters {
   due_to: string
   plan_from: string
   plan_to: string
+  /** verified (current or an earlier cycle) within these dates — set from the statistics screen */
+  verified_from: string
+  verified_to: string
 }
 
 export const emptyFilters = (): Filters => ({
@@ -28,6 +31,8 @@ export const emptyFilters = (): Filters => ({
   due_to: '',
   plan_from: '',
   plan_to: '',
+  verified_from: '',
+  verified_to: '',
 })
 
 export interface Sort {
@@ -62,7 +67,9 @@ export class Register {
     const f = this.filters
     return (
       [f.state, f.type, f.verification_type, f.department].filter((x) => x.length).length +
-      [f.due_from || f.due_to, f.plan_from || f.plan_to].filter(Boolean).length
+      [f.due_from || f.due_to, f.plan_from || f.plan_to, f.verified_from || f.verified_to].filter(
+        Boolean,
+      ).length
     )
   }
 
@@ -79,6 +86,8 @@ export class Register {
       due_to: f.due_to,
       plan_from: f.plan_from,
       plan_to: f.plan_to,
+      verified_from: f.verified_from,
+      verified_to: f.verified_to,
       sort: this.sort?.field,
       order: this.sort?.order,
     }
