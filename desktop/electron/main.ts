@@ -20,6 +20,7 @@ import {
 import { CHANNELS, type SetServerResult } from './bridge.ts'
 import { ConfigStore, restoreBounds } from './config-store.ts'
 import { menuTemplate } from './menu.ts'
+import { aboutDetail, fetchServerVersion } from './server-info.ts'
 import { startUpdates } from './updater.ts'
 import {
   APP_HOST,
@@ -190,14 +191,16 @@ app.whenReady().then(() => {
         onServerSettings: () => window?.webContents.executeJavaScript("location.hash = '#/server'"),
         onUndo: () =>
           window?.webContents.executeJavaScript("window.dispatchEvent(new Event('deltica:undo'))"),
-        onAbout: () =>
+        onAbout: async () => {
+          const server = store.read().serverUrl
           void dialog.showMessageBox({
             type: 'info',
             title: 'О программе',
             message: `Deltica ${app.getVersion()}`,
-            detail: 'Учёт метрологического оборудования филиала.\n© Gazprom Neft',
+            detail: aboutDetail(app.getVersion(), await fetchServerVersion(server), server),
             buttons: ['OK'],
-          }),
+          })
+        },
       }),
     ),
   )

@@ -1,9 +1,12 @@
 // Electron glue for client updates: electron-updater against the saved server's
 // /api/releases/ (generic provider), with every decision taken by update-policy.ts — download
 // only a newer release (or the admin's rollback), verify, ask before restarting.
+import { execFile } from 'node:child_process'
 import { app, dialog, type BrowserWindow } from 'electron'
 import { autoUpdater, type UpdateInfo } from 'electron-updater'
+import { canElevateFromGroups, fetchServerVersion, supportedApi } from './server-info.ts'
 import {
+  apiVersionWarning,
   CHECK_INTERVAL_MS,
   decideUpdate,
   downloadFailedMessage,
@@ -12,7 +15,30 @@ import {
   type OfferedRelease,
 } from './update-policy.ts'
 
+/** Windows: may this user elevate the per-machine installer? (elsewhere: yes) */
+function canElevate(): Promise<boolean> {
+  if (process.platform !== 'win32') return Promise.resolve(true)
+  return new Promise((resolve) =>
+    execFile('whoami', ['/groups'], { windowsHide: true }, (error, stdout) =>
+      resolve(!error && canElevateFromGroups(String(stdout))),
+    ),
+  )
+}
+
+/** Warns once when the server speaks a newer API than this client. */
+async function warnIfServerNewer(serverUrl: string | null, window: () => BrowserWindow | null) {
+  const warning = apiVersionWarning(
+    supportedApi(app.getVersion()),
+    await fetchServerVersion(serverUrl),
+  )
+  if (!warning) return
+  const w = window()
+  const options = { type: 'warning' as const, title: 'Deltica', message: warning }
+  void (w ? dialog.showMessageBox(w, options) : dialog.showMessageBox(options))
+}
+
 export function startUpdates(serverUrl: () => string | null, window: () => BrowserWindow | null) {
+  void warnIfServerNewer(serverUrl(), window)
   if (!app.isPackaged) return
   autoUpdater.autoDownload = false
   autoUpdater.autoInstallOnAppQuit = false
@@ -57,7 +83,7 @@ export function startUpdates(serverUrl: () => string | null, window: () => Brows
     }
     const prompt = installPrompt(offered.version, {
       perMachine: true,
-      canElevate: true,
+      canElevate: await canElevate(),
       downgrade: offered.downgrade,
     })
     const w = window()
