@@ -15,4 +15,10 @@ npm run build
 npm run build:main
 node scripts/check-installer.mjs
 node scripts/unpacked-build.mjs
-npm run test:browser
+# Known flake (see the notes): a grid cell re-rendered under a double click can time out. A test
+# that changed server state cannot be retried in place, so a failed run is repeated once from
+# scratch (new server, new database); the second run must pass.
+npm run test:browser || {
+  echo "browser tests failed; running them once more from a fresh server and database"
+  npm run test:browser
+}
