@@ -109,11 +109,15 @@ export interface Endpoint {
   delete: Endpoint['get']
 }
 
-/** Reads a JSON body with a size cap; invalid JSON or UTF-8 → 400, too big → 413. */
-export async function readJson(request: Request, maxBytes: number): Promise<unknown> {
+/** Reads a whole request body into memory, refusing more than `maxBytes` with a 413. */
+export async function readBody(
+  request: Request,
+  maxBytes: number,
+  tooLargeMessage = 'Слишком большой запрос',
+): Promise<Buffer<ArrayBuffer>> {
   const declared = Number(request.headers.get('content-length') ?? '0')
-  if (declared > maxBytes) throw tooLarge('Слишком большой запрос')
-  if (!request.body) return undefined
+  if (declared > maxBytes) throw tooLarge(tooLargeMessage)
+  if (!request.body) return Buffer.alloc(0)
   const chunks: Uint8Array[] = []
   let size = 0
   const reader = request.body.getReader()
@@ -123,14 +127,20 @@ export async function readJson(request: Request, maxBytes: number): Promise<unkn
     size += value.byteLength
     if (size > maxBytes) {
       await reader.cancel().catch(() => {})
-      throw tooLarge('Слишком большой запрос')
+      throw tooLarge(tooLargeMessage)
     }
     chunks.push(value)
   }
-  if (size === 0) return undefined
+  return Buffer.concat(chunks)
+}
+
+/** Reads a JSON body with a size cap; invalid JSON or UTF-8 → 400, too big → 413. */
+export async function readJson(request: Request, maxBytes: number): Promise<unknown> {
+  const bytes = await readBody(request, maxBytes)
+  if (bytes.length === 0) return undefined
   let text: string
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks))
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes)
   } catch {
     throw badRequest('Тело запроса не в кодировке UTF-8')
   }

@@ -4,7 +4,7 @@
 import { PassThrough, Readable } from 'node:stream'
 import ExcelJS from 'exceljs'
 import type { Sql } from '../../runtime/db.ts'
-import type { AuthedEnv, User } from '../../runtime/endpoint.ts'
+import { readBody, type AuthedEnv, type User } from '../../runtime/endpoint.ts'
 import { badRequest, json, tooLarge, unsupportedType } from '../../runtime/errors.ts'
 import type { Logger } from '../../runtime/log.ts'
 import {
@@ -233,24 +233,7 @@ function parseNumber(value: ExcelJS.CellValue): number | undefined {
 
 /** Reads the uploaded workbook: raw XLSX bytes, or multipart/form-data with a `file` field. */
 async function readUpload(request: Request, maxBytes: number): Promise<Buffer> {
-  const declared = Number(request.headers.get('content-length') ?? '0')
-  if (declared > maxBytes) throw tooLarge('Файл слишком большой для загрузки')
-  const chunks: Uint8Array[] = []
-  let size = 0
-  if (request.body) {
-    const reader = request.body.getReader()
-    for (;;) {
-      const { done, value } = await reader.read()
-      if (done) break
-      size += value.byteLength
-      if (size > maxBytes) {
-        await reader.cancel().catch(() => {})
-        throw tooLarge('Файл слишком большой для загрузки')
-      }
-      chunks.push(value)
-    }
-  }
-  let bytes = Buffer.concat(chunks)
+  let bytes = await readBody(request, maxBytes, 'Файл слишком большой для загрузки')
   const type = request.headers.get('content-type') ?? ''
   if (type.startsWith('multipart/form-data')) {
     let file: unknown
