@@ -2,9 +2,8 @@
 // DATA_DIR/backups, then retention (the setting backup_keep_days unless --keep-days is given).
 // Prints the archive's path; exit code 1 on failure.
 import { loadSettings } from '../../functions/_shared/settings.ts'
-import { backupTarget, createBackup, pruneBackups } from '../backup.ts'
-import { createLogger } from '../log.ts'
-import { withDatabase } from './db.ts'
+import { createBackup, pruneBackups } from '../backup.ts'
+import { cliBackupTarget, withDatabase } from './db.ts'
 
 const argv = process.argv.slice(2)
 const keepArg = argv.indexOf('--keep-days')
@@ -16,13 +15,7 @@ if (keepDays !== null && !(Number.isInteger(keepDays) && keepDays >= 1)) {
 
 try {
   await withDatabase(async (db, config) => {
-    const log = createLogger({ level: 'warn', stdout: false })
-    const target = backupTarget({
-      sql: db.sql,
-      config,
-      log,
-      services: { database: { kind: db.kind, url: db.url } },
-    })
+    const target = cliBackupTarget(db, config)
     const result = await createBackup(target, { kind: 'cli' })
     const removed = await pruneBackups(
       target,

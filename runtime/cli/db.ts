@@ -1,6 +1,8 @@
 // Shared by the CLIs: the configured database (same rules as the server) for one command.
 import { loadConfig, ConfigError, type Config } from '../config.ts'
+import { backupTarget } from '../backup.ts'
 import { openDatabase, type Database } from '../db.ts'
+import { createLogger } from '../log.ts'
 
 export async function withDatabase<T>(
   fn: (db: Database, config: Config) => Promise<T>,
@@ -21,4 +23,14 @@ export async function withDatabase<T>(
   } finally {
     await db.close()
   }
+}
+
+/** The backup/restore target of a CLI run: the configured database and DATA_DIR, quiet log. */
+export function cliBackupTarget(db: Database, config: Config) {
+  return backupTarget({
+    sql: db.sql,
+    config,
+    log: createLogger({ level: 'warn', stdout: false }),
+    services: { database: { kind: db.kind, url: db.url } },
+  })
 }

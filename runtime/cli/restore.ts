@@ -4,9 +4,8 @@
 // Stop the server first: the restore replaces what it is serving.
 import { resolve } from 'node:path'
 import { createInterface } from 'node:readline/promises'
-import { backupTarget, restoreArchive, verifyArchive } from '../backup.ts'
-import { createLogger } from '../log.ts'
-import { withDatabase } from './db.ts'
+import { restoreArchive, verifyArchive } from '../backup.ts'
+import { cliBackupTarget, withDatabase } from './db.ts'
 
 const argv = process.argv.slice(2)
 const yes = argv.includes('--yes') || argv.includes('-y')
@@ -18,13 +17,7 @@ if (!archive) {
 
 try {
   await withDatabase(async (db, config) => {
-    const log = createLogger({ level: 'warn', stdout: false })
-    const target = backupTarget({
-      sql: db.sql,
-      config,
-      log,
-      services: { database: { kind: db.kind, url: db.url } },
-    })
+    const target = cliBackupTarget(db, config)
     const verified = await verifyArchive(resolve(archive), config.dataDir)
     const m = verified.manifest
     const rows = Object.values(m.tables).reduce((a, t) => a + t.rows, 0)
