@@ -19,6 +19,7 @@ import { BID_COLUMNS } from './_shared/documents/bids.ts'
 import { labelBox, LABELS_PER_PAGE } from './_shared/documents/label-grid.ts'
 import { addDays, todayIso } from './_shared/documents/parts.ts'
 import { formatDate } from './_shared/labels.ts'
+import { MAX_DOCUMENT_ITEMS } from './_shared/documents/limits.ts'
 import { DOCUMENTS_PER_MINUTE } from './documents.ts'
 
 const MM = 72 / 25.4
@@ -465,6 +466,109 @@ describe('database round trips', () => {
     expect(one).toBeGreaterThan(0)
     expect(all).toBe(one)
     await h.sql`delete from equipment where id = any(${h.sql.array(many)}::bigint[])`
+  })
+})
+
+describe("selection by filter (the register's «Выбрать все найденные»)", () => {
+  // a user of its own, so these requests do not count against the others' per-minute limit
+  let picker: string
+  beforeAll(async () => {
+    await h.makeUser({ username: 'picker', role: 'admin' })
+    picker = await h.login('picker')
+  })
+  const table = async (body: unknown, token = picker) =>
+    docxTables((await file('request', { format: 'docx', ...(body as object) }, token)).bytes)[0]
+      .slice(1)
+      .map((row) => row[3])
+
+  it("prints what the list finds, in the list's order, less the excepted ids", async () => {
+    const list = await h.call(
+      'GET',
+      '/api/equipment?department=gtl&sort=factory_number&order=desc',
+      {
+        token: picker,
+      },
+    )
+    const found = (await list.json()).items.map((r: any) => r.factory_number)
+    expect(found).toEqual(['F00003', 'F00002', 'F00001'])
+    const filter = { department: ['gtl'], sort: 'factory_number', order: 'desc' }
+    expect(await table({ filter })).toEqual(found)
+    expect(await table({ filter, except_ids: [gtl[1]] })).toEqual(['F00003', 'F00001'])
+    // the same WHERE as the list: search words, statuses, comma lists as in a query string
+    expect(await table({ filter: { q: 'весы гтл' } })).toEqual(['F00003'])
+    expect(await table({ filter: { department: 'gtl,lbr', q: 'ареометр' } })).toEqual(['F00004'])
+    const { res } = await file('labels', { filter: { department: ['lbr'] }, format: 'pdf' }, picker)
+    expect(downloadName(res)).toBe('Этикетки_2_шт.pdf')
+  })
+
+  it("is scoped to the laborant's department whatever the filter says", async () => {
+    const { res, bytes } = await file('conservation-act', { filter: {}, format: 'docx' }, laborant)
+    expect(downloadName(res)).toBe('Акт_консервации_3_шт.docx')
+    expect(docxText(bytes)).not.toContain('F00004')
+    const other = await post(
+      'conservation-act',
+      { filter: { department: ['lbr'] }, format: 'pdf' },
+      laborant,
+    )
+    expect(other.status).toBe(400)
+    expect((await other.json()).error).toBe('Не выбрано оборудование для документа')
+  })
+
+  it('refuses more than the cap with the count, before building anything', async () => {
+    const many = await insertEquipment(
+      h.sql,
+      Array.from({ length: MAX_DOCUMENT_ITEMS + 1 }, (_, i) =>
+        equipmentFixture(20000 + i, { equipment_name: 'Пипетка', department: 'to' }),
+      ),
+    )
+    try {
+      const res = await post('labels', { filter: { q: 'пипетка' }, format: 'pdf' }, picker)
+      expect(res.status).toBe(400)
+      const body = await res.json()
+      expect(body.total).toBe(MAX_DOCUMENT_ITEMS + 1)
+      expect(body.error).toBe(
+        'Выбрано 2\u00a0001 — в одном документе не больше 2\u00a0000 единиц оборудования. Уточните выборку',
+      )
+      expect(body.fields[0].field).toBe('filter')
+      // one excepted → exactly the cap: accepted
+      expect(
+        await table({ filter: { q: 'пипетка', sort: 'id' }, except_ids: [many[0]] }).then((t) => [
+          t.length,
+          t[0],
+          t.at(-1),
+        ]),
+      ).toEqual([MAX_DOCUMENT_ITEMS, 'F20001', 'F22000'])
+    } finally {
+      await h.sql`delete from equipment where id = any(${h.sql.array(many)}::bigint[])`
+    }
+  }, 120_000)
+
+  it('refuses a mixed or malformed selection with the field named', async () => {
+    const both = await post('labels', { equipment_ids: gtl, filter: {}, format: 'pdf' }, picker)
+    expect(both.status).toBe(400)
+    expect((await both.json()).fields).toEqual([
+      { field: 'filter', message: 'Укажите либо equipment_ids, либо filter' },
+    ])
+    const exceptOnly = await post('labels', { except_ids: [gtl[0]], format: 'pdf' }, picker)
+    expect(exceptOnly.status).toBe(400)
+    expect((await exceptOnly.json()).fields[0].field).toBe('except_ids')
+    const badStatus = await post(
+      'labels',
+      { filter: { status: ['status_nonsense'] }, format: 'pdf' },
+      picker,
+    )
+    expect(badStatus.status).toBe(400)
+    expect((await badStatus.json()).fields[0].field).toBe('filter.status.0')
+    const badSort = await post(
+      'labels',
+      { filter: { sort: 'password_hash' }, format: 'pdf' },
+      picker,
+    )
+    expect(badSort.status).toBe(400)
+    expect((await badSort.json()).fields[0].field).toBe('filter.sort')
+    // a laborant may not sort by a finance column, as in the list
+    const finance = await post('labels', { filter: { sort: 'cost_rate' }, format: 'pdf' }, laborant)
+    expect(finance.status).toBe(400)
   })
 })
 

@@ -1,14 +1,17 @@
 // Documents for a selection of equipment (SPEC §3), as PDF or DOCX downloads:
-//   POST /api/documents/labels             user   {equipment_ids, format}
-//   POST /api/documents/status-labels      user   {equipment_ids, format, label}
-//   POST /api/documents/conservation-act   user   {equipment_ids, format}
-//   POST /api/documents/bid-verification   admin  {equipment_ids, format}
-//   POST /api/documents/bid-calibration    admin  {equipment_ids, format}
-//   POST /api/documents/request            admin  {equipment_ids, format}
-//   POST /api/documents/commissioning-act  admin  {equipment_ids?, format} — blank when empty
-//   POST /api/documents/schedule           admin  {equipment_ids, format, year?}
-// Rows come from equipment_active in one query, scoped to the laborant's department; unknown or
-// other-department ids → 404 listing them. The file is built in memory and sent with its Russian
+//   POST /api/documents/labels             user   {selection, format}
+//   POST /api/documents/status-labels      user   {selection, format, label}
+//   POST /api/documents/conservation-act   user   {selection, format}
+//   POST /api/documents/bid-verification   admin  {selection, format}
+//   POST /api/documents/bid-calibration    admin  {selection, format}
+//   POST /api/documents/request            admin  {selection, format}
+//   POST /api/documents/commissioning-act  admin  {selection?, format} — blank when empty
+//   POST /api/documents/schedule           admin  {selection, format, year?}
+// The selection is either `equipment_ids` (in that order) or `filter` + `except_ids`: the
+// register list's own query (same schema, WHERE and sort as GET /api/equipment), so "select all
+// found" never travels as ids. Rows come from equipment_active in one query, scoped to the
+// laborant's department; unknown or other-department ids → 404 listing them; more than
+// MAX_DOCUMENT_ITEMS → 400 with the count. The file is built in memory and sent with its Russian
 // name and count (Этикетки_12_шт.pdf). At most 60 documents a minute per user (then 429).
 import { Response } from '@whatwg-node/server'
 import { z } from 'zod'
@@ -25,15 +28,16 @@ import type { DocumentRow } from './_shared/documents/model.ts'
 import { todayIso } from './_shared/documents/parts.ts'
 import { MEDIA_TYPES, render } from './_shared/documents/render.ts'
 import { scheduleYear } from './_shared/documents/schedule.ts'
+import { MAX_DOCUMENT_ITEMS, MAX_EXCEPT_IDS } from './_shared/documents/limits.ts'
 import { STATUS_LABELS, type StatusLabel } from './_shared/documents/status-labels.ts'
 import { contentDisposition } from '../runtime/uploads.ts'
+import { filterCondition, FilterQuery, orderBy, type Filters } from './_shared/equipment-query.ts'
 import { Id } from './_shared/schemas.ts'
 import { departmentScope } from './_shared/scope.ts'
 import { settingsOf } from './_shared/settings.ts'
 
 const api = endpoint(import.meta.url)
 
-export const MAX_DOCUMENT_ITEMS = 2000
 /** documents one user may generate a minute: each costs up to seconds of CPU */
 export const DOCUMENTS_PER_MINUTE = 60
 
@@ -41,6 +45,12 @@ const Body = z.object({
   equipment_ids: z
     .array(Id)
     .max(MAX_DOCUMENT_ITEMS, `Не больше ${MAX_DOCUMENT_ITEMS} единиц оборудования в документе`)
+    .optional(),
+  /** the register's query: every instrument it finds, less `except_ids` */
+  filter: FilterQuery.optional(),
+  except_ids: z
+    .array(Id)
+    .max(MAX_EXCEPT_IDS, `Не больше ${MAX_EXCEPT_IDS} исключённых записей`)
     .default([]),
   format: z.enum(['pdf', 'docx'], { message: 'Формат: pdf или docx' }),
 })
@@ -53,39 +63,86 @@ const ScheduleBody = Body.extend({ year: z.number().int().min(2000).max(2100).op
 
 type Input = z.output<typeof Body> & { label?: StatusLabel; year?: number }
 
-/** The selected instruments in the order given, in one query, within the user's scope. */
-async function selectRows(sql: Sql, env: AuthedEnv, ids: number[]): Promise<DocumentRow[]> {
-  return sql<DocumentRow[]>`
-    select a.id, a.equipment_name, a.equipment_model, a.equipment_type, a.equipment_specs,
-      a.factory_number, a.inventory_number, a.equipment_year, a.verification_type,
-      a.registry_number, a.verification_interval, a.verification_date, a.verification_due,
-      a.verification_plan, a.verification_state, a.status, a.department,
-      d.label as department_label, d.sort_order as department_order,
-      a.responsible_person, a.verifier_org
-    from unnest(${sql.array(ids)}::bigint[]) with ordinality as s(id, ord)
-    join equipment_active a on a.id = s.id
-    join departments d on d.code = a.department
-    where ${departmentScope(sql, env.user, 'a')}
-    order by s.ord`
-}
+/** The columns documents read, from `equipment_active e` joined with `departments d`. */
+const documentColumns = (sql: Sql) => sql`
+  e.id, e.equipment_name, e.equipment_model, e.equipment_type, e.equipment_specs,
+  e.factory_number, e.inventory_number, e.equipment_year, e.verification_type,
+  e.registry_number, e.verification_interval, e.verification_date, e.verification_due,
+  e.verification_plan, e.verification_state, e.status, e.department,
+  d.label as department_label, d.sort_order as department_order,
+  e.responsible_person, e.verifier_org`
 
-async function generate(kind: DocumentKind, env: AuthedEnv, input: Input) {
-  env.rateLimit(`documents:${env.user.id}`, DOCUMENTS_PER_MINUTE, 60_000)
-  const ids = [...new Set(input.equipment_ids)]
-  if (ids.length === 0 && !kind.allowEmpty)
-    throw badRequest('Не выбрано оборудование для документа')
-  const rows = ids.length ? await selectRows(env.sql, env, ids) : []
+/** The selected instruments in the order given, in one query, within the user's scope. */
+async function rowsByIds(sql: Sql, env: AuthedEnv, ids: number[]): Promise<DocumentRow[]> {
+  const rows = await sql<DocumentRow[]>`
+    select ${documentColumns(sql)}
+    from unnest(${sql.array(ids)}::bigint[]) with ordinality as s(id, ord)
+    join equipment_active e on e.id = s.id
+    join departments d on d.code = e.department
+    where ${departmentScope(sql, env.user, 'e')}
+    order by s.ord`
   if (rows.length !== ids.length) {
     const found = new Set(rows.map((r) => r.id))
     const missing = ids.filter((id) => !found.has(id))
     throw notFound(
       `Оборудование не найдено: ${missing.slice(0, 20).join(', ')}${missing.length > 20 ? '…' : ''}`,
-      {
-        missing,
-      },
+      { missing },
     )
   }
-  const { organization } = await settingsOf(env)
+  return rows
+}
+
+/**
+ * What the register's query finds (scoped like the list), less the excepted ids, in the list's
+ * order. One row past the cap is read to know the cap is exceeded; only then is the count taken.
+ */
+async function rowsByFilter(
+  sql: Sql,
+  env: AuthedEnv,
+  filter: Filters,
+  except: number[],
+  expiringDays: number,
+): Promise<DocumentRow[]> {
+  const where = sql`${filterCondition(sql, env.user, filter, expiringDays)}
+    and e.id <> all(${sql.array(except)}::bigint[])`
+  const rows = await sql<DocumentRow[]>`
+    select ${documentColumns(sql)}
+    from equipment_active e
+    join departments d on d.code = e.department
+    where ${where}
+    order by ${orderBy(sql, env.user, filter)}
+    limit ${MAX_DOCUMENT_ITEMS + 1}`
+  if (rows.length > MAX_DOCUMENT_ITEMS) {
+    const [{ total }] = await sql<{ total: number }[]>`
+      select count(*)::int as total from equipment_active e where ${where}`
+    const message = `Выбрано ${total.toLocaleString('ru-RU')} — в одном документе не больше ${MAX_DOCUMENT_ITEMS.toLocaleString('ru-RU')} единиц оборудования. Уточните выборку`
+    throw badRequest(message, { fields: [{ field: 'filter', message }], total })
+  }
+  return rows
+}
+
+/** Exactly one way of naming the selection: ids, or the filter with its exceptions. */
+function checkSelection(input: Input) {
+  const fields = []
+  if (input.equipment_ids && input.filter)
+    fields.push({ field: 'filter', message: 'Укажите либо equipment_ids, либо filter' })
+  if (input.except_ids.length && !input.filter)
+    fields.push({ field: 'except_ids', message: 'except_ids — только вместе с filter' })
+  if (fields.length) throw badRequest('Проверьте поля запроса', { fields })
+}
+
+async function generate(kind: DocumentKind, env: AuthedEnv, input: Input) {
+  env.rateLimit(`documents:${env.user.id}`, DOCUMENTS_PER_MINUTE, 60_000)
+  checkSelection(input)
+  const { organization, expiring_days } = await settingsOf(env)
+  const ids = [...new Set(input.equipment_ids ?? [])]
+  const rows = input.filter
+    ? await rowsByFilter(env.sql, env, input.filter, input.except_ids, expiring_days)
+    : ids.length
+      ? await rowsByIds(env.sql, env, ids)
+      : []
+  if (rows.length === 0 && !kind.allowEmpty)
+    throw badRequest('Не выбрано оборудование для документа')
   const today = todayIso(env.config.timeZone)
   const ctx = {
     organization,
