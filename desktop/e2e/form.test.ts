@@ -42,7 +42,6 @@ describe('equipment card', () => {
   it('create → edit → upload (drag) → pin → reorder → reload keeps the order → delete', async () => {
     const b = await browser()
     const { page } = b
-    page.on('dialog', (d) => void d.accept())
     try {
       await page.goto(stack.url)
       await page.waitForSelector('[data-testid=login]')
@@ -132,6 +131,7 @@ describe('equipment card', () => {
         .locator('.file', { hasText: 'Паспорт прибора.pdf' })
         .locator('[data-action=delete]')
         .click()
+      await page.locator('[data-testid=confirm-dialog] [data-testid=confirm-yes]').click()
       await expect.poll(() => fileNames(page, 'general_docs')).toEqual([])
       expect(
         (await stack.api('GET', `/api/upload/equipment/${id}`, adminToken)).body.items,

@@ -26,10 +26,6 @@ beforeAll(async () => {
   adminToken = await stack.token('admin')
   admin = await browser()
   page = admin.page
-  page.on(
-    'dialog',
-    (d) => void (d.type() === 'prompt' ? d.accept('Извещение о непригодности № 12') : d.accept()),
-  )
   await page.goto(stack.url)
   await page.waitForSelector('[data-testid=login]')
   await login(page, 'admin')
@@ -45,6 +41,9 @@ async function go(path: string, testid: string) {
   await page.waitForSelector(`[data-testid=${testid}]`)
 }
 const shot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) })
+/** answers the in-app confirmation with its «yes» button */
+const confirmYes = () =>
+  page.locator('[data-testid=confirm-dialog] [data-testid=confirm-yes]').click()
 
 describe('admin screens', () => {
   it('shows the attention banner after sign-in and the notifications on demand', async () => {
@@ -62,11 +61,18 @@ describe('admin screens', () => {
   it('archives from the card; the archive lists, edits the reason, shows the record, restores and purges', async () => {
     await go('/equipment/5', 'equipment-form')
     await page.click('[data-testid=archive]')
+    // the reason: «Другое…» with a text of one's own
+    const dialog = page.locator('[data-testid=archive-dialog]')
+    await dialog.locator('label', { hasText: 'Другое…' }).click()
+    await dialog.locator('textarea[name=other]').fill('Извещение о непригодности № 12')
+    await shot('archive-reason')
+    await dialog.locator('[data-testid=archive-confirm]').click()
     await expect
       .poll(async () => (await stack.api('GET', '/api/archive/5', adminToken)).status)
       .toBe(200)
     await go('/equipment/6', 'equipment-form')
     await page.click('[data-testid=archive]')
+    await page.locator('[data-testid=archive-dialog] [data-testid=archive-confirm]').click()
     await expect
       .poll(async () => (await stack.api('GET', '/api/archive/6', adminToken)).status)
       .toBe(200)
@@ -89,11 +95,16 @@ describe('admin screens', () => {
     await page
       .locator('[data-testid=archive-record] header button', { hasText: 'Восстановить' })
       .click()
+    await confirmYes()
     await expect
       .poll(async () => (await stack.api('GET', '/api/equipment/5', adminToken)).status)
       .toBe(200)
 
     await page.locator('tr[data-id="6"] [data-action=purge]').click()
+    await expect
+      .poll(() => page.locator('[data-testid=confirm-dialog]').textContent())
+      .toContain('Отменить это действие нельзя')
+    await confirmYes()
     await expect
       .poll(async () => (await stack.api('GET', '/api/archive/6', adminToken)).status)
       .toBe(404)
@@ -141,11 +152,15 @@ describe('admin screens', () => {
           ).role,
       )
       .toBe('admin')
-    // «Сбросить пароль»: the prompt is answered by the dialog handler above
+    // «Сбросить пароль»: the new password typed twice in the in-app dialog
     await row.locator('button', { hasText: 'Сбросить пароль' }).click()
+    const reset = page.locator('[data-testid=new-password-dialog]')
+    await reset.locator('input[name=password]').fill('Новый-пароль-12')
+    await reset.locator('input[name=repeat]').fill('Новый-пароль-12')
+    await reset.locator('[data-testid=new-password-save]').click()
     await expect
       .poll(() =>
-        stack.token('ivanova', 'Извещение о непригодности № 12').then(
+        stack.token('ivanova', 'Новый-пароль-12').then(
           () => true,
           () => false,
         ),
@@ -230,6 +245,7 @@ describe('admin screens', () => {
     })
     await draft.waitFor()
     await draft.locator('[data-action=delete]').click()
+    await confirmYes()
     await expect.poll(() => draft.count()).toBe(0)
     const left = (await stack.api('GET', '/api/pinned', adminToken)).body.items
     expect(left.map((d: any) => d.original_name)).toEqual(['График поверки 2027.pdf'])
@@ -331,7 +347,7 @@ describe('register tools', () => {
     await download.saveAs(path)
     const { readFileSync } = await import('node:fs')
     expect(readFileSync(path).subarray(0, 5).toString()).toBe('%PDF-')
-    await page.locator('.tags button.link', { hasText: 'снять выбор' }).click()
+    await page.click('[data-testid=clear-selection]')
   })
 
   it('archives the selected rows', async () => {
@@ -347,6 +363,7 @@ describe('register tools', () => {
     await check(0).check()
     await check(1).check()
     await page.click('[data-testid=archive-selected]')
+    await page.locator('[data-testid=archive-dialog] [data-testid=archive-confirm]').click()
     for (const id of ids)
       await expect
         .poll(async () => (await stack.api('GET', `/api/archive/${id}`, adminToken)).status)

@@ -21,6 +21,9 @@ export class ApiError extends Error {
 
 export const UNREACHABLE = 'Сервер недоступен. Проверьте адрес сервера и подключение к сети'
 
+/** the server could not be reached at all (no answer, not an error answer) */
+export const isUnreachable = (e: unknown) => e instanceof ApiError && e.status === 0
+
 const fallbackMessage = (status: number) =>
   status === 401
     ? 'Требуется вход в систему'
@@ -66,6 +69,8 @@ export class Api {
   token: string | null = null
   /** called on a 401 from an authenticated request (the session expired or was revoked) */
   onUnauthorized: (() => void) | null = null
+  /** told after every request whether the server could be reached (state/connection) */
+  onReachable: ((reachable: boolean) => void) | null = null
 
   constructor(
     public baseUrl: string,
@@ -89,8 +94,10 @@ export class Api {
         headers: this.headers(init.headers),
       })
     } catch {
+      this.onReachable?.(false)
       throw new ApiError(0, UNREACHABLE)
     }
+    this.onReachable?.(true)
     if (!response.ok) {
       const body = (await response.json().catch(() => ({}))) as Record<string, unknown>
       if (response.status === 401 && this.token && this.onUnauthorized) this.onUnauthorized()
@@ -141,8 +148,12 @@ export class Api {
       xhr.open('POST', `${this.baseUrl}${path}`)
       if (this.token) xhr.setRequestHeader('authorization', `Bearer ${this.token}`)
       xhr.upload.onprogress = (e) => e.lengthComputable && onProgress?.(e.loaded / e.total)
-      xhr.onerror = () => reject(new ApiError(0, UNREACHABLE))
+      xhr.onerror = () => {
+        this.onReachable?.(false)
+        reject(new ApiError(0, UNREACHABLE))
+      }
       xhr.onload = () => {
+        this.onReachable?.(true)
         let body: Record<string, unknown> = {}
         try {
           body = JSON.parse(xhr.responseText)

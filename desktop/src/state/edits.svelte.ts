@@ -1,9 +1,11 @@
 // Admin edits in the grid: each change saved with the row's `version` (PATCH /api/equipment/:id),
 // a version conflict reported with who changed the record and the row reloaded from the server's
-// copy, and Ctrl+Z undoing the last 10 saved edits (an edit = one cell or one pasted range).
+// copy, the cells the server refused (its field issues) marked until saved, and Ctrl+Z undoing
+// the last 10 saved edits (an edit = one cell or one pasted range).
 // Saves and undos run one after another: a second Ctrl+Z pressed while the first is still on
 // the wire must send the version the first one produced, not the one before it.
-import { ApiError, type Api } from '../lib/api.ts'
+import { ApiError, isUnreachable, type Api } from '../lib/api.ts'
+import { fieldErrors } from '../lib/field-errors.ts'
 import type { Register } from './register.svelte.ts'
 
 export interface CellChange {
@@ -52,6 +54,8 @@ export class Edits {
   undoStack = $state.raw<Undoable[][]>([])
   notice = $state.raw<Notice>(null)
   saving = $state(false)
+  /** cells the server refused: "id:field" → its message */
+  invalid = $state.raw(new Map<string, string>())
 
   private queue: Promise<unknown> = Promise.resolve()
 
@@ -90,9 +94,23 @@ export class Edits {
           this.register.applyRow(saved?.id ? saved : await this.api.get(`/api/equipment/${id}`))
           for (const c of list)
             done.push({ id, field: c.field, before: before[c.field], after: c.value })
+          this.markInvalid(
+            id,
+            list.map((c) => c.field),
+            {},
+          )
         } catch (error) {
           allSaved = false
           this.report(error, id)
+          if (error instanceof ApiError && error.status === 400)
+            this.markInvalid(
+              id,
+              list.map((c) => c.field),
+              fieldErrors(
+                error,
+                list.map((c) => c.field),
+              ).byField,
+            )
           if (error instanceof ApiError && error.status === 409) {
             const current = error.body.current as Record<string, unknown> | undefined
             this.register.applyRow(
@@ -110,6 +128,16 @@ export class Edits {
     return allSaved
   }
 
+  /** the cells of `fields` on record `id`: marked with their message, or cleared */
+  private markInvalid(id: number, fields: string[], messages: Record<string, string>) {
+    const next = new Map(this.invalid)
+    for (const field of fields) {
+      if (messages[field]) next.set(`${id}:${field}`, messages[field])
+      else next.delete(`${id}:${field}`)
+    }
+    if (next.size !== this.invalid.size || Object.keys(messages).length) this.invalid = next
+  }
+
   private report(error: unknown, id: number) {
     if (error instanceof ApiError && error.status === 409) {
       const who = whoAndWhen(error.body)
@@ -117,8 +145,10 @@ export class Edits {
         kind: 'conflict',
         text: `Запись №${id} уже изменена другим пользователем${who ? ` (${who})` : ''}. Строка обновлена — проверьте и повторите правку.`,
       }
+    } else if (isUnreachable(error)) {
+      this.notice = { kind: 'error', text: 'Нет связи с сервером — правка не сохранена' }
     } else if (error instanceof ApiError) {
-      const detail = error.fields.map((f) => f.message).join('; ')
+      const detail = fieldErrors(error, []).rest
       this.notice = { kind: 'error', text: detail ? `${error.message}: ${detail}` : error.message }
     } else {
       this.notice = { kind: 'error', text: 'Не удалось сохранить изменение' }

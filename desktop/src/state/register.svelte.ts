@@ -1,8 +1,11 @@
 // The main grid's data: the query (search, quick tags, filters, sort) and the rows, fetched from
 // GET /api/equipment a page at a time as the grid scrolls. `rows` always has `total` entries;
 // pages not yet loaded are placeholders that are filled in place, so the grid's virtual scroll
-// spans the whole register while only the visible pages travel.
-import type { Api, Query } from '../lib/api.ts'
+// spans the whole register while only the visible pages travel. When the server cannot be
+// reached the rows already shown stay (never an empty register that is not empty); the selection
+// (state/selection) follows the query.
+import { isUnreachable, type Api, type Query } from '../lib/api.ts'
+import { Selection } from './selection.svelte.ts'
 
 export type Row = Record<string, unknown> & { id?: number; version?: number; __i: number }
 
@@ -52,6 +55,9 @@ export class Register {
   revision = $state(0)
   loading = $state(false)
   error = $state<string | null>(null)
+  /** a first answer has come: `total` and `rows` are the server's, not a blank start */
+  loaded = $state(false)
+  readonly selection = new Selection()
 
   private pages = new Map<number, Promise<void>>()
   private generation = 0
@@ -108,8 +114,12 @@ export class Register {
       this.rows = rows
       this.fill(0, first.items)
       this.pages.set(0, Promise.resolve())
+      this.loaded = true
+      this.selection.follow(this.params(), first.total)
     } catch (error) {
       if (generation !== this.generation) return
+      // unreachable: what is shown stays (the offline banner says why); a refused query is said
+      if (isUnreachable(error)) return
       this.error = (error as Error).message
       this.total = 0
       this.rows = []
@@ -154,7 +164,7 @@ export class Register {
           (error) => {
             if (generation === this.generation) {
               this.pages.delete(page)
-              this.error = (error as Error).message
+              if (!isUnreachable(error)) this.error = (error as Error).message
             }
           },
         )
@@ -167,6 +177,18 @@ export class Register {
 
   isLoaded(index: number) {
     return this.rows[index]?.id !== undefined
+  }
+
+  /** the ids of rows [from, to] (inclusive, either order), loading their pages first */
+  async idsBetween(from: number, to: number): Promise<number[]> {
+    const [a, b] = from <= to ? [from, to] : [to, from]
+    await this.ensure(a, b + 1)
+    const ids: number[] = []
+    for (let i = a; i <= b; i++) {
+      const id = this.rows[i]?.id
+      if (id !== undefined) ids.push(id)
+    }
+    return ids
   }
 
   byId(id: number): Row | undefined {
