@@ -284,11 +284,11 @@ describe('admin editing', () => {
         .poll(() => columnTexts(page, 'verification_due').then((t) => t[2]))
         .toBe(`${due.slice(8, 10)}.${due.slice(5, 7)}.${due.slice(0, 4)}`)
 
-      // a wrong value is refused in Russian and not saved
+      // a day that does not exist is called so (not a format error) and not saved
       await editCell(page, 2, 'verification_date', '31.02.2026')
       await expect
         .poll(() => page.locator('[data-testid=toast]').textContent())
-        .toContain('дд.мм.гггг')
+        .toBe('«Дата последней верификации»: Такой даты нет')
       expect((await rowOf(3)).verification_date).toBe('2026-01-15')
 
       await page.reload()

@@ -43,6 +43,10 @@ export interface Stack {
   }) => Promise<void>
   /** what the server printed (its log lines) */
   output: () => string
+  /** the server process stopped (the database stays): the client sees no server at all */
+  stopServer: () => Promise<void>
+  /** the server started again on the same address */
+  startServer: () => Promise<void>
   stop: () => Promise<void>
 }
 
@@ -81,26 +85,36 @@ export async function startStack(opts: { corsOrigins?: string[] } = {}): Promise
   }
   delete env.TEST_DATABASE_URL
   env.DATABASE_URL = databaseUrl
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'runtime/main.ts'], {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
+  let child: ChildProcess
   let output = ''
-  child.stdout!.on('data', (d) => (output += d))
-  child.stderr!.on('data', (d) => (output += d))
   const url = `http://127.0.0.1:${port}`
-  const started = Date.now()
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited: ${output}`)
-    try {
-      if ((await fetch(`${url}/api/health`)).ok) break
-    } catch {
-      /* not yet */
+  /** starts the server on the stack's port and waits until it answers */
+  async function launch() {
+    child = spawn(process.execPath, ['--import', 'tsx', 'runtime/main.ts'], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    child.stdout!.on('data', (d) => (output += d))
+    child.stderr!.on('data', (d) => (output += d))
+    const started = Date.now()
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`server exited: ${output}`)
+      try {
+        if ((await fetch(`${url}/api/health`)).ok) break
+      } catch {
+        /* not yet */
+      }
+      if (Date.now() - started > 90_000) throw new Error(`server did not start: ${output}`)
+      await new Promise((r) => setTimeout(r, 250))
     }
-    if (Date.now() - started > 90_000) throw new Error(`server did not start: ${output}`)
-    await new Promise((r) => setTimeout(r, 250))
   }
+  async function halt() {
+    if (child.exitCode !== null) return
+    child.kill('SIGTERM')
+    await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)))
+  }
+  await launch()
   const sql = postgres(databaseUrl, {
     max: 4,
     onnotice: () => {},
@@ -154,9 +168,10 @@ export async function startStack(opts: { corsOrigins?: string[] } = {}): Promise
     token,
     makeUser,
     output: () => output,
+    stopServer: halt,
+    startServer: launch,
     async stop() {
-      child.kill('SIGTERM')
-      await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)))
+      await halt()
       await sql.end({ timeout: 2 })
       await dropDatabase()
       rmSync(dataDir, { recursive: true, force: true })

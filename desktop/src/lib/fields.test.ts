@@ -41,7 +41,9 @@ describe('fields', () => {
   })
 
   it('refuses bad input with a Russian message', () => {
-    expect(() => parseDate('31.02.2025')).toThrow('Дата в формате дд.мм.гггг')
+    expect(() => parseDate('31.02.2025')).toThrow('Такой даты нет')
+    expect(() => parseDate('2025-13-01')).toThrow('Такой даты нет')
+    expect(() => parseDate('31/02')).toThrow('Дата в формате дд.мм.гггг')
     expect(() => parseMonth('Мартобрь 2026')).toThrow('Месяц в формате')
     expect(() => parseValue(field('quantity'), '1,5')).toThrow('Введите целое число')
     expect(() => parseValue(field('cost_rate'), 'дорого')).toThrow('Введите число')

@@ -136,14 +136,16 @@ function validDate(y: number, m: number, d: number): string | null {
   return `${y}-${pad(m)}-${pad(d)}`
 }
 
-/** 'dd.mm.yyyy' (Excel, people) or 'yyyy-mm-dd' → 'yyyy-mm-dd' */
+/** 'dd.mm.yyyy' (Excel, people) or 'yyyy-mm-dd' → 'yyyy-mm-dd'; 31.02.2026 is no day at all */
 export function parseDate(text: string): string {
   const t = text.trim()
   let m = /^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$/.exec(t)
-  let iso: string | null = null
-  if (m) iso = validDate(+m[3], +m[2], +m[1])
-  else if ((m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(t))) iso = validDate(+m[1], +m[2], +m[3])
-  if (!iso) throw new ParseError('Дата в формате дд.мм.гггг')
+  let parts: [number, number, number] | null = null
+  if (m) parts = [+m[3], +m[2], +m[1]]
+  else if ((m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(t))) parts = [+m[1], +m[2], +m[3]]
+  if (!parts) throw new ParseError('Дата в формате дд.мм.гггг')
+  const iso = validDate(...parts)
+  if (!iso) throw new ParseError('Такой даты нет')
   return iso
 }
 
