@@ -1,9 +1,11 @@
 // The link to the server as the user sees it: every request reports whether the server could
 // be reached; after a failure the client is offline until a probe (GET /api/health) answers,
-// retried on its own with growing pauses. Screens disable their writes while offline and refresh
-// their data when the link is back (onRestore).
+// retried on its own with growing pauses. While online and idle, a heartbeat probes every 30 s so
+// an outage shows even before the next click. Screens disable their writes while offline and
+// refresh their data when the link is back (onRestore).
 
 export const RETRY_DELAYS = [1000, 2000, 4000, 8000, 15000]
+export const HEARTBEAT_MS = 30_000
 
 export class Connection {
   online = $state(true)
@@ -14,6 +16,7 @@ export class Connection {
   private timer: ReturnType<typeof setTimeout> | undefined
   private listeners = new Set<() => void>()
   private probing = false
+  private heartbeat: ReturnType<typeof setInterval> | undefined
 
   constructor(
     private probe: () => Promise<unknown>,
@@ -43,8 +46,17 @@ export class Connection {
     return () => this.listeners.delete(fn)
   }
 
+  /** probes every `every` ms while online (the probe's failure reports itself through the Api) */
+  watch(every = HEARTBEAT_MS) {
+    clearInterval(this.heartbeat)
+    this.heartbeat = setInterval(() => {
+      if (this.online && !this.probing) this.probe().catch(() => {})
+    }, every)
+  }
+
   stop() {
     clearTimeout(this.timer)
+    clearInterval(this.heartbeat)
     this.listeners.clear()
   }
 

@@ -47,4 +47,24 @@ describe('Connection', () => {
     c.report(true)
     expect([c.online, restored]).toEqual([true, 1])
   })
+
+  it('an idle client notices the outage through the heartbeat', async () => {
+    let up = true
+    const { api } = fakeApi((method, url) => {
+      if (!up) throw new TypeError('Failed to fetch')
+      return url.pathname === '/api/health' ? { body: { status: 'ok' } } : undefined
+    })
+    const c = new Connection(() => api.get('/api/health'), [1000])
+    api.onReachable = (ok) => c.report(ok)
+    c.watch(30_000)
+    await vi.advanceTimersByTimeAsync(30_000)
+    expect(c.online).toBe(true)
+    up = false
+    await vi.advanceTimersByTimeAsync(30_000)
+    expect(c.online).toBe(false)
+    up = true
+    await vi.advanceTimersByTimeAsync(1000)
+    expect(c.online).toBe(true)
+    c.stop()
+  })
 })
