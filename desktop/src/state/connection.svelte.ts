@@ -4,7 +4,7 @@
 // an outage shows even before the next click. Screens disable their writes while offline and
 // refresh their data when the link is back (onRestore).
 
-export const RETRY_DELAYS = [1000, 2000, 4000, 8000, 15000]
+export const RETRY_DELAYS = [1000, 2000, 4000, 8000, 10_000]
 export const HEARTBEAT_MS = 30_000
 
 export class Connection {
