@@ -217,8 +217,11 @@ const CHROMIUM_FLAGS = [
   '--lang=ru-RU',
 ]
 
-/** A fresh Chromium profile (its own --user-data-dir), closed and removed by close(). */
-export async function browser(): Promise<{
+/**
+ * A fresh Chromium profile (its own --user-data-dir), closed and removed by close().
+ * `bypassCSP` lets a test inject a script into the page (the accessibility check's axe-core).
+ */
+export async function browser(opts: { bypassCSP?: boolean } = {}): Promise<{
   context: BrowserContext
   page: Page
   close: () => Promise<void>
@@ -232,6 +235,7 @@ export async function browser(): Promise<{
     locale: 'ru-RU',
     timezoneId: 'Europe/Moscow',
     acceptDownloads: true,
+    bypassCSP: opts.bypassCSP ?? false,
   })
   const page = context.pages()[0] ?? (await context.newPage())
   return {
