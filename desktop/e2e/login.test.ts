@@ -119,8 +119,14 @@ describe('password change', () => {
       await dialog.locator('input[name=next]').fill('new-secret-42')
       await dialog.locator('input[name=repeat]').fill('new-secret-4')
       await dialog.locator('button[type=submit]').click()
+      // said at the field it concerns
       await expect
-        .poll(() => dialog.locator('[role=alert]').textContent())
+        .poll(() =>
+          dialog
+            .locator('label.field.invalid', { has: page.locator('input[name=repeat]') })
+            .locator('.error-text')
+            .textContent(),
+        )
         .toContain('не совпадают')
       await dialog.locator('input[name=repeat]').fill('new-secret-42')
       await dialog.locator('button[type=submit]').click()

@@ -26,6 +26,8 @@ async function freePort(): Promise<number> {
 
 export interface Stack {
   url: string
+  /** the test database (for a CLI such as npm run seed:demo) */
+  databaseUrl: string
   sql: postgres.Sql
   dataDir: string
   token: (username: string, password?: string) => Promise<string>
@@ -162,6 +164,7 @@ export async function startStack(opts: { corsOrigins?: string[] } = {}): Promise
 
   return {
     url,
+    databaseUrl,
     sql,
     dataDir,
     api,
