@@ -164,13 +164,20 @@ describe('Edits', () => {
     expect(edits.canUndo).toBe(false)
   })
 
-  it('shows the server field errors', async () => {
+  it('shows the server field errors with the field named, and marks the refused cell', async () => {
     const { api } = registerServer(rowsOf(1))
     const reg = new Register(api)
     await reg.reload()
     const edits = new Edits(api, reg)
     expect(await edits.save([{ id: 1, field: 'equipment_name', value: '' }])).toBe(false)
-    expect(edits.notice).toEqual({ kind: 'error', text: 'Проверьте поля: Обязательное поле' })
+    expect(edits.notice).toEqual({
+      kind: 'error',
+      text: 'Проверьте поля: «Наименование»: Обязательное поле',
+    })
+    expect([...edits.invalid]).toEqual([['1:equipment_name', 'Обязательное поле']])
+    // a good value clears the mark
+    expect(await edits.save([{ id: 1, field: 'equipment_name', value: 'Манометр' }])).toBe(true)
+    expect(edits.invalid.size).toBe(0)
   })
 })
 
