@@ -38,9 +38,11 @@ async function signIn(username: string) {
   return b
 }
 
-async function screen(page: Page, path: string, testid: string, name = path) {
+/** opens a screen, waits until its data is shown (`ready`), and checks it */
+async function screen(page: Page, path: string, testid: string, name = path, ready?: string) {
   await page.goto(`${stack.url}/#${path}`)
   await page.waitForSelector(`[data-testid=${testid}]`)
+  if (ready) await page.waitForSelector(ready)
   await check(page, name)
 }
 
@@ -121,7 +123,7 @@ describe('accessibility (axe-core): no serious or critical violation', () => {
       await page.waitForSelector('[data-testid=equipment-form] .error-text')
       await check(page, 'new equipment with errors')
 
-      await screen(page, '/archive', 'archive-screen')
+      await screen(page, '/archive', 'archive-screen', '/archive', 'tr[data-id]')
       await page.locator('tr[data-id="3"] button', { hasText: 'Открыть' }).click()
       await page.waitForSelector('[data-testid=archive-record]')
       await check(page, 'archived record')
@@ -133,21 +135,27 @@ describe('accessibility (axe-core): no serious or critical violation', () => {
       await page.keyboard.press('Escape')
       await page.keyboard.press('Escape')
 
-      await screen(page, '/stats', 'stats-screen')
+      await screen(page, '/stats', 'stats-screen', '/stats', '[data-testid=fit-card]')
       await screen(page, '/pinned', 'pinned-screen')
-      await screen(page, '/analytics', 'analytics-screen')
-      await screen(page, '/contracts', 'contracts-screen')
+      await screen(page, '/analytics', 'analytics-screen', '/analytics', '.bar-chart [role=button]')
+      await screen(page, '/contracts', 'contracts-screen', '/contracts', 'tr[data-id]')
       await screen(page, '/backup', 'backup-screen')
-      await screen(page, '/monitor', 'monitor-screen')
-      await screen(page, '/users', 'users-screen')
+      await screen(
+        page,
+        '/monitor',
+        'monitor-screen',
+        '/monitor',
+        '[data-testid=log-lines] tbody tr',
+      )
+      await screen(page, '/users', 'users-screen', '/users', 'tr[data-username]')
       await page
         .locator('tr[data-username=lab\\.gtl] button', { hasText: 'Сбросить пароль' })
         .click()
       await page.waitForSelector('[data-testid=new-password-dialog]')
       await check(page, 'new password dialog')
       await page.keyboard.press('Escape')
-      await screen(page, '/audit', 'audit-screen')
-      await screen(page, '/settings', 'settings-screen')
+      await screen(page, '/audit', 'audit-screen', '/audit', '[data-testid=audit-table] tbody tr')
+      await screen(page, '/settings', 'settings-screen', '/settings', 'input[name=expiring_days]')
       await screen(page, '/nonsense', 'not-found')
 
       // offline: the banner and a card that could not load
@@ -176,8 +184,8 @@ describe('accessibility (axe-core): no serious or critical violation', () => {
       const [{ id }] = await stack.sql`
         select min(id)::int as id from equipment_active where department = 'gtl'`
       await screen(page, `/equipment/${id}`, 'equipment-form', 'card (laborant)')
-      await screen(page, '/stats', 'stats-screen', '/stats (laborant)')
-      await screen(page, '/archive', 'archive-screen', '/archive (laborant)')
+      await screen(page, '/stats', 'stats-screen', '/stats (laborant)', '[data-testid=fit-card]')
+      await screen(page, '/archive', 'archive-screen', '/archive (laborant)', 'tr')
       await screen(page, '/pinned', 'pinned-screen', '/pinned (laborant)')
     } finally {
       await b.close()
