@@ -6,10 +6,10 @@
 import { createServer } from 'node:http'
 import { connectUrl } from '../runtime/db.ts'
 import { signToken, verifyPassword } from '../runtime/auth.ts'
-import { ListQuery, listEquipment } from '../functions/_shared/equipment-query.ts'
-import { fullRecord } from '../functions/_shared/equipment-write.ts'
-import { findUserByName } from '../functions/_shared/users.ts'
-import { recordAudit } from '../functions/_shared/audit.ts'
+import { ListQuery, listEquipment } from '../domain/equipment/query.ts'
+import { fullRecord } from '../domain/equipment/write.ts'
+import { findUserByName } from '../domain/users/accounts.ts'
+import { recordAudit } from '../domain/audit/record.ts'
 import type { User } from '../runtime/endpoint.ts'
 
 const sql = connectUrl(process.env.DATABASE_URL!, Number(process.env.DB_POOL_SIZE ?? 20))

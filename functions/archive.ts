@@ -14,12 +14,12 @@ import type { Sql, TransactionSql } from '../runtime/db.ts'
 import { endpoint } from '../runtime/endpoint.ts'
 import type { User } from '../runtime/endpoint.ts'
 import { conflict, json, notFound } from '../runtime/errors.ts'
-import { diffFields, recordAudit } from './_shared/audit.ts'
-import { visibleRecord } from './_shared/equipment-fields.ts'
-import { verificationHistory } from './_shared/equipment-write.ts'
-import { listEquipmentFiles, removeEquipmentFiles } from './_shared/files.ts'
-import { DateString, Id, IdParams, Paging, queryList, queryText } from './_shared/schemas.ts'
-import { departmentScope } from './_shared/scope.ts'
+import { diffFields, recordAudit } from '../domain/audit/record.ts'
+import { visibleRecord } from '../domain/equipment/fields.ts'
+import { verificationHistory } from '../domain/equipment/write.ts'
+import { listEquipmentFiles, removeEquipmentFiles } from '../domain/equipment/files.ts'
+import { DateString, Id, IdParams, Paging, queryList, queryText } from '../domain/schemas.ts'
+import { departmentScope } from '../domain/scope.ts'
 
 const api = endpoint(import.meta.url)
 

@@ -4,7 +4,7 @@
 import { z } from 'zod'
 import { endpoint } from '../runtime/endpoint.ts'
 import { badRequest } from '../runtime/errors.ts'
-import { DateString, Id, Paging, queryList, queryText } from './_shared/schemas.ts'
+import { DateString, Id, Paging, queryList, queryText } from '../domain/schemas.ts'
 
 const api = endpoint(import.meta.url)
 

@@ -7,10 +7,10 @@ import { z } from 'zod'
 import { hashPassword, signToken, timingDummyHash, verifyPassword } from '../runtime/auth.ts'
 import { endpoint } from '../runtime/endpoint.ts'
 import { badRequest, HttpError, locked, unauthorized } from '../runtime/errors.ts'
-import { recordAudit } from './_shared/audit.ts'
-import { Password } from './_shared/schemas.ts'
-import { settingsOf } from './_shared/settings.ts'
-import { findUserByName } from './_shared/users.ts'
+import { recordAudit } from '../domain/audit/record.ts'
+import { Password } from '../domain/schemas.ts'
+import { settingsOf } from '../domain/settings/registry.ts'
+import { findUserByName } from '../domain/users/accounts.ts'
 
 const api = endpoint(import.meta.url)
 

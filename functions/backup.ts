@@ -19,8 +19,8 @@ import {
 } from '../runtime/backup.ts'
 import { endpoint, type Env } from '../runtime/endpoint.ts'
 import { conflict, HttpError, json, notFound } from '../runtime/errors.ts'
-import { IdParams, Paging } from './_shared/schemas.ts'
-import { settingsOf } from './_shared/settings.ts'
+import { IdParams, Paging } from '../domain/schemas.ts'
+import { settingsOf } from '../domain/settings/registry.ts'
 
 const api = endpoint(import.meta.url)
 

@@ -8,8 +8,8 @@
 import { z } from 'zod'
 import { endpoint } from '../runtime/endpoint.ts'
 import { conflict, json, notFound } from '../runtime/errors.ts'
-import { diffFields, recordAudit } from './_shared/audit.ts'
-import { DateString, IdParams, Paging, queryText } from './_shared/schemas.ts'
+import { diffFields, recordAudit } from '../domain/audit/record.ts'
+import { DateString, IdParams, Paging, queryText } from '../domain/schemas.ts'
 
 const api = endpoint(import.meta.url)
 

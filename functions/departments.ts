@@ -6,7 +6,7 @@
 import { z } from 'zod'
 import { endpoint } from '../runtime/endpoint.ts'
 import { json, notFound } from '../runtime/errors.ts'
-import { diffFields, recordAudit } from './_shared/audit.ts'
+import { diffFields, recordAudit } from '../domain/audit/record.ts'
 
 const api = endpoint(import.meta.url)
 

@@ -15,10 +15,10 @@ import {
   type PdfWord,
 } from '../test/document-readers.ts'
 import { equipmentFixture, insertEquipment } from '../test/equipment-fixtures.ts'
-import { BID_COLUMNS } from './_shared/documents/bids.ts'
-import { labelBox, LABELS_PER_PAGE } from './_shared/documents/label-grid.ts'
-import { addDays, todayIso } from './_shared/documents/parts.ts'
-import { formatDate } from './_shared/labels.ts'
+import { BID_COLUMNS } from '../domain/documents/bids.ts'
+import { labelBox, LABELS_PER_PAGE } from '../domain/documents/label-grid.ts'
+import { addDays, todayIso } from '../domain/documents/parts.ts'
+import { formatDate } from '../domain/shared/labels.ts'
 import { DOCUMENTS_PER_MINUTE } from './documents.ts'
 
 const MM = 72 / 25.4

@@ -20,16 +20,16 @@ import {
   downloadName,
   type DocumentKind,
   type DocumentKindName,
-} from './_shared/documents/kinds.ts'
-import type { DocumentRow } from './_shared/documents/model.ts'
-import { todayIso } from './_shared/documents/parts.ts'
-import { MEDIA_TYPES, render } from './_shared/documents/render.ts'
-import { scheduleYear } from './_shared/documents/schedule.ts'
-import { STATUS_LABELS, type StatusLabel } from './_shared/documents/status-labels.ts'
+} from '../domain/documents/kinds.ts'
+import type { DocumentRow } from '../domain/documents/model.ts'
+import { todayIso } from '../domain/documents/parts.ts'
+import { MEDIA_TYPES, render } from '../domain/documents/render.ts'
+import { scheduleYear } from '../domain/documents/schedule.ts'
+import { STATUS_LABELS, type StatusLabel } from '../domain/documents/status-labels.ts'
 import { contentDisposition } from '../runtime/uploads.ts'
-import { Id } from './_shared/schemas.ts'
-import { departmentScope } from './_shared/scope.ts'
-import { settingsOf } from './_shared/settings.ts'
+import { Id } from '../domain/schemas.ts'
+import { departmentScope } from '../domain/scope.ts'
+import { settingsOf } from '../domain/settings/registry.ts'
 
 const api = endpoint(import.meta.url)
 

@@ -5,7 +5,7 @@ import ExcelJS from 'exceljs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { harness, type Harness } from '../test/app.ts'
 import { instrument } from '../test/equipment.ts'
-import { seedDemo } from '../runtime/seed-demo.ts'
+import { seedDemo } from '../domain/equipment/seed-demo.ts'
 
 let h: Harness
 let admin: string

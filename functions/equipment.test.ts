@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs'
 import { dateForDue, inDays, instrument } from '../test/equipment.ts'
 import { multipart, SAMPLES } from '../test/samples.ts'
 import { equipmentDir } from '../runtime/uploads.ts'
-import { ITEM_COLUMNS, FINANCE_ONLY } from './_shared/equipment-fields.ts'
+import { ITEM_COLUMNS, FINANCE_ONLY } from '../domain/equipment/fields.ts'
 
 let h: Harness
 let admin: string

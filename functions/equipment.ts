@@ -12,8 +12,8 @@ import { Response } from '@whatwg-node/server'
 import { z } from 'zod'
 import { endpoint } from '../runtime/endpoint.ts'
 import { json, notFound } from '../runtime/errors.ts'
-import { EquipmentCreate, EquipmentPatch, VerificationCycle } from './_shared/equipment-fields.ts'
-import { FilterQuery, ListQuery, listEquipment } from './_shared/equipment-query.ts'
+import { EquipmentCreate, EquipmentPatch, VerificationCycle } from '../domain/equipment/fields.ts'
+import { FilterQuery, ListQuery, listEquipment } from '../domain/equipment/query.ts'
 import {
   deleteEquipmentRows,
   equipmentWarnings,
@@ -23,11 +23,11 @@ import {
   recordCycle,
   staleVersion,
   updateEquipment,
-} from './_shared/equipment-write.ts'
-import { exportFileName, importWorkbook, streamExport } from './_shared/equipment-xlsx.ts'
-import { removeEquipmentFiles } from './_shared/files.ts'
-import { IdParams } from './_shared/schemas.ts'
-import { settingsOf } from './_shared/settings.ts'
+} from '../domain/equipment/write.ts'
+import { exportFileName, importWorkbook, streamExport } from '../domain/equipment/xlsx.ts'
+import { removeEquipmentFiles } from '../domain/equipment/files.ts'
+import { IdParams } from '../domain/schemas.ts'
+import { settingsOf } from '../domain/settings/registry.ts'
 
 const api = endpoint(import.meta.url)
 

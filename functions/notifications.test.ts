@@ -7,10 +7,10 @@ import { SMTPServer } from 'smtp-server'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { harness, type Harness } from '../test/app.ts'
 import { insertEquipment } from '../test/samples.ts'
-import { dailyJobs } from '../runtime/jobs.ts'
+import { dailyJobs } from '../domain/jobs/daily.ts'
 import { createLogger } from '../runtime/log.ts'
 import { databaseClock, Scheduler } from '../runtime/scheduler.ts'
-import { runRecallDigest } from './_shared/notifications.ts'
+import { runRecallDigest } from '../domain/notifications/digest.ts'
 
 interface Received {
   to: string[]

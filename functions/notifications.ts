@@ -7,10 +7,10 @@ import { z } from 'zod'
 import { endpoint } from '../runtime/endpoint.ts'
 import { conflict, HttpError } from '../runtime/errors.ts'
 import { createMailer, smtpConfigured, smtpErrorText } from '../runtime/mailer.ts'
-import { recordAudit } from './_shared/audit.ts'
-import { dueItems, runRecallDigest, stageLabel } from './_shared/notifications.ts'
-import { settingsOf } from './_shared/settings.ts'
-import { Email } from './_shared/users.ts'
+import { recordAudit } from '../domain/audit/record.ts'
+import { dueItems, runRecallDigest, stageLabel } from '../domain/notifications/digest.ts'
+import { settingsOf } from '../domain/settings/registry.ts'
+import { Email } from '../domain/users/accounts.ts'
 
 const api = endpoint(import.meta.url)
 

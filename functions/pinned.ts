@@ -15,9 +15,9 @@ import {
   receiveUpload,
   removeStoredFile,
 } from '../runtime/uploads.ts'
-import { recordAudit } from './_shared/audit.ts'
-import { IdParams } from './_shared/schemas.ts'
-import { settingsOf } from './_shared/settings.ts'
+import { recordAudit } from '../domain/audit/record.ts'
+import { IdParams } from '../domain/schemas.ts'
+import { settingsOf } from '../domain/settings/registry.ts'
 
 const api = endpoint(import.meta.url)
 

@@ -3,14 +3,14 @@
 //   PUT /api/settings          {key: value, …} — any subset, each validated by its schema, audited
 import { z } from 'zod'
 import { endpoint, parse } from '../runtime/endpoint.ts'
-import { recordAudit, type Changes } from './_shared/audit.ts'
+import { recordAudit, type Changes } from '../domain/audit/record.ts'
 import {
   loadSettings,
   SECRET_MASK,
   SETTINGS,
   settingKeys,
   type SettingKey,
-} from './_shared/settings.ts'
+} from '../domain/settings/registry.ts'
 
 const api = endpoint(import.meta.url)
 

@@ -14,9 +14,9 @@ import { z } from 'zod'
 import type { Sql } from '../runtime/db.ts'
 import { endpoint, type AuthedEnv } from '../runtime/endpoint.ts'
 import { badRequest } from '../runtime/errors.ts'
-import { STATES, STATUSES, VERIFICATION_TYPES } from './_shared/labels.ts'
-import { DateString } from './_shared/schemas.ts'
-import { departmentScope } from './_shared/scope.ts'
+import { STATES, STATUSES, VERIFICATION_TYPES } from '../domain/shared/labels.ts'
+import { DateString } from '../domain/schemas.ts'
+import { departmentScope } from '../domain/scope.ts'
 
 const api = endpoint(import.meta.url)
 

@@ -21,16 +21,16 @@ import {
   receiveUpload,
   removeStoredFile,
 } from '../runtime/uploads.ts'
-import { diffFields, recordAudit } from './_shared/audit.ts'
+import { diffFields, recordAudit } from '../domain/audit/record.ts'
 import {
   assertEquipmentVisible,
   FILE_CATEGORIES,
   findFile,
   listEquipmentFiles,
   type EquipmentFile,
-} from './_shared/files.ts'
-import { Id, IdParams } from './_shared/schemas.ts'
-import { settingsOf } from './_shared/settings.ts'
+} from '../domain/equipment/files.ts'
+import { Id, IdParams } from '../domain/schemas.ts'
+import { settingsOf } from '../domain/settings/registry.ts'
 
 const api = endpoint(import.meta.url)
 

@@ -4,8 +4,8 @@
 //   PATCH /api/users/:id   {full_name?, email?, department?, role?, active?, password?, unlock?: true}
 import { endpoint } from '../runtime/endpoint.ts'
 import { json, notFound } from '../runtime/errors.ts'
-import { diffFields, recordAudit } from './_shared/audit.ts'
-import { IdParams } from './_shared/schemas.ts'
+import { diffFields, recordAudit } from '../domain/audit/record.ts'
+import { IdParams } from '../domain/schemas.ts'
 import {
   AUDITED_USER_FIELDS,
   createUser,
@@ -14,7 +14,7 @@ import {
   UserUpdate,
   userView,
   type UserRow,
-} from './_shared/users.ts'
+} from '../domain/users/accounts.ts'
 
 const api = endpoint(import.meta.url)
 

@@ -27,7 +27,7 @@ import {
   verifyArchive,
   type BackupTarget,
 } from './backup.ts'
-import { dailyJobs } from './jobs.ts'
+import { dailyJobs } from '../domain/jobs/daily.ts'
 import { createLogger } from './log.ts'
 import { Scheduler } from './scheduler.ts'
 

@@ -6,8 +6,8 @@
 import type { Config } from './config.ts'
 import type { Sql } from './db.ts'
 import type { Logger } from './log.ts'
-import { loadSettings, type SettingKey } from '../functions/_shared/settings.ts'
-import { recordAudit } from '../functions/_shared/audit.ts'
+import { loadSettings, type SettingKey } from '../domain/settings/registry.ts'
+import { recordAudit } from '../domain/audit/record.ts'
 
 export interface JobContext {
   sql: Sql

@@ -1,7 +1,7 @@
 // npm run backup [-- --keep-days N] — one archive (database + file stores + manifest) into
 // DATA_DIR/backups, then retention (the setting backup_keep_days unless --keep-days is given).
 // Prints the archive's path; exit code 1 on failure.
-import { loadSettings } from '../../functions/_shared/settings.ts'
+import { loadSettings } from '../../domain/settings/registry.ts'
 import { createBackup, pruneBackups } from '../backup.ts'
 import { cliBackupTarget, withDatabase } from './db.ts'
 

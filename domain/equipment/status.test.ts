@@ -3,7 +3,7 @@
 // expiring window.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { testDatabase, type TestDatabase } from '../../test/db.ts'
-import { STATUSES, type Status } from './labels.ts'
+import { STATUSES, type Status } from '../shared/labels.ts'
 import { statusCondition } from './status.ts'
 
 let db: TestDatabase

@@ -1,12 +1,12 @@
 // Start-up steps shared by the server, the CLI and the Docker entrypoint: migrate, write setting
 // defaults, create the first admin.
 import { randomBytes } from 'node:crypto'
-import { ensureSettings } from '../functions/_shared/settings.ts'
-import { createUser } from '../functions/_shared/users.ts'
-import { recordAudit } from '../functions/_shared/audit.ts'
-import type { Sql } from './db.ts'
-import type { Logger } from './log.ts'
-import { migrate, type Migration } from './migrate.ts'
+import { ensureSettings } from './settings/registry.ts'
+import { createUser } from './users/accounts.ts'
+import { recordAudit } from './audit/record.ts'
+import type { Sql } from '../runtime/db.ts'
+import type { Logger } from '../runtime/log.ts'
+import { migrate, type Migration } from '../runtime/migrate.ts'
 
 export async function prepareDatabase(
   sql: Sql,

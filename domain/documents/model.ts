@@ -1,7 +1,7 @@
 // The document model shared by every kind: a flow document is a page orientation and a list of
 // blocks (paragraphs, tables) that the PDF and DOCX renderers both lay out; label sheets are a list
 // of label cells laid on a fixed grid. Document builders produce these and never touch a format.
-import type { Settings } from '../settings.ts'
+import type { Settings } from '../settings/registry.ts'
 
 /** One selected instrument as documents read it: a row of equipment_active + department label. */
 export interface DocumentRow {

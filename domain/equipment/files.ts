@@ -6,7 +6,7 @@ import type { Sql, TransactionSql } from '../../runtime/db.ts'
 import type { User } from '../../runtime/endpoint.ts'
 import { notFound } from '../../runtime/errors.ts'
 import { equipmentDir, removeStoredDir } from '../../runtime/uploads.ts'
-import { departmentScope } from './scope.ts'
+import { departmentScope } from '../scope.ts'
 
 export const FILE_CATEGORIES = ['verification_docs', 'general_docs'] as const
 export type FileCategory = (typeof FILE_CATEGORIES)[number]

@@ -1,6 +1,6 @@
 // Pieces several documents share: the organisation's details, the approval block, the commission
 // and signature lines — all from the `organization` setting, never hard-coded — and date helpers.
-import { formatDate } from '../labels.ts'
+import { formatDate } from '../shared/labels.ts'
 import { paragraph, type DocumentContext, type DocumentRow, type Paragraph } from './model.ts'
 
 const BLANK = '________________'

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { harness, type Harness } from '../test/app.ts'
-import { SyncError, syncUsers } from './users-sync.ts'
+import { harness, type Harness } from '../../test/app.ts'
+import { SyncError, syncUsers } from './sync.ts'
 
 let h: Harness
 beforeAll(async () => {

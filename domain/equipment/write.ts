@@ -4,7 +4,7 @@
 import type { Sql, TransactionSql } from '../../runtime/db.ts'
 import type { Env, User } from '../../runtime/endpoint.ts'
 import { badRequest, conflict, notFound, type FieldIssue } from '../../runtime/errors.ts'
-import { diffFields, recordAudit } from './audit.ts'
+import { diffFields, recordAudit } from '../audit/record.ts'
 import { listEquipmentFiles } from './files.ts'
 import {
   EQUIPMENT_FIELDS,
@@ -17,8 +17,8 @@ import {
   type EquipmentInput,
   type EquipmentPatchInput,
   type VerificationCycleInput,
-} from './equipment-fields.ts'
-import { departmentScope } from './scope.ts'
+} from './fields.ts'
+import { departmentScope } from '../scope.ts'
 
 type Db = Sql | TransactionSql
 export type EquipmentRow = Record<string, any> & { id: number; version: number }

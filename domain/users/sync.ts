@@ -3,8 +3,8 @@
 import { readFileSync } from 'node:fs'
 import { parse as parseYaml } from 'yaml'
 import { z } from 'zod'
-import { diffFields, recordAudit } from '../functions/_shared/audit.ts'
-import { Password, Role, Username } from '../functions/_shared/schemas.ts'
+import { diffFields, recordAudit } from '../audit/record.ts'
+import { Password, Role, Username } from '../schemas.ts'
 import {
   AUDITED_USER_FIELDS,
   createUser,
@@ -12,9 +12,9 @@ import {
   findUserByName,
   updateUser,
   userView,
-} from '../functions/_shared/users.ts'
-import type { Sql } from './db.ts'
-import { fieldIssues } from './errors.ts'
+} from './accounts.ts'
+import type { Sql } from '../../runtime/db.ts'
+import { fieldIssues } from '../../runtime/errors.ts'
 
 const Entry = z
   .object({

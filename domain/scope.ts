@@ -1,8 +1,8 @@
 // Department scoping, the one rule: an admin sees every department, a laborant only their own.
 // Returns a SQL condition over a relation with a `department` column (qualified by `alias`).
 import type { PendingQuery, Row } from 'postgres'
-import type { Sql } from '../../runtime/db.ts'
-import type { User } from '../../runtime/endpoint.ts'
+import type { Sql } from '../runtime/db.ts'
+import type { User } from '../runtime/endpoint.ts'
 
 export function departmentScope(sql: Sql, user: User, alias?: string): PendingQuery<Row[]> {
   if (user.role === 'admin') return sql`true`

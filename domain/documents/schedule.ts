@@ -1,6 +1,6 @@
 // График поверки (SPEC §3): the year's department × month counts of planned verifications
 // (verification_plan) with totals, then the list of the selected instruments by plan month.
-import { formatDate, formatPlan, VERIFICATION_TYPES, type VerificationType } from '../labels.ts'
+import { formatDate, formatPlan, VERIFICATION_TYPES, type VerificationType } from '../shared/labels.ts'
 import { paragraph, type DocumentContext, type DocumentRow, type FlowDocument } from './model.ts'
 import { approval, metrologistSignature, orBlank } from './parts.ts'
 

@@ -1,6 +1,6 @@
 // Акт ввода в эксплуатацию (SPEC §3): №, Наименование, Тип (модель), Заводской №, Инвентарный №,
 // filled from the selection; with no selection a blank form with empty rows to write in.
-import { formatDate } from '../labels.ts'
+import { formatDate } from '../shared/labels.ts'
 import { paragraph, type DocumentContext, type DocumentRow, type FlowDocument } from './model.ts'
 import { approval, commissionSignatures, commissionText, orBlank } from './parts.ts'
 

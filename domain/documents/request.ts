@@ -1,6 +1,6 @@
 // Предписание (SPEC §3): hand the selected instruments over for verification by today + 7 days,
 // with columns for the hand-over signatures.
-import { formatDate } from '../labels.ts'
+import { formatDate } from '../shared/labels.ts'
 import { paragraph, type DocumentContext, type DocumentRow, type FlowDocument } from './model.ts'
 import { addDays, metrologistSignature, orBlank } from './parts.ts'
 

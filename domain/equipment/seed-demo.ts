@@ -2,7 +2,7 @@
 // types, verification kinds, intervals, states, uneven departments, verifiers, budget items —
 // with invented names, dates spread so that every status occurs. Deterministic for a seed.
 // Bulk inserts of a few thousand rows per statement: 100,000 instruments in seconds.
-import type { Sql } from './db.ts'
+import type { Sql } from '../../runtime/db.ts'
 
 /** mulberry32: a small deterministic PRNG */
 function prng(seed: number) {

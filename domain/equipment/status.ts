@@ -5,7 +5,7 @@
 // agree for every status on every date around the window.
 import type { PendingQuery, Row } from 'postgres'
 import type { Sql } from '../../runtime/db.ts'
-import type { Status } from './labels.ts'
+import type { Status } from '../shared/labels.ts'
 
 type Fragment = PendingQuery<Row[]>
 

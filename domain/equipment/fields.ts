@@ -3,8 +3,8 @@
 // register API, the Excel import and every later reader of the register.
 import { z } from 'zod'
 import type { User } from '../../runtime/endpoint.ts'
-import { EQUIPMENT_TYPES, STATES, VERIFICATION_RESULTS, VERIFICATION_TYPES } from './labels.ts'
-import { DateString } from './schemas.ts'
+import { EQUIPMENT_TYPES, STATES, VERIFICATION_RESULTS, VERIFICATION_TYPES } from '../shared/labels.ts'
+import { DateString } from '../schemas.ts'
 
 export const EQUIPMENT_FIELDS = [
   'equipment_name',

@@ -3,7 +3,7 @@ import { z } from 'zod'
 import { hashPassword } from '../../runtime/auth.ts'
 import type { Sql, TransactionSql } from '../../runtime/db.ts'
 import { badRequest, conflict } from '../../runtime/errors.ts'
-import { Password, Role, Username } from './schemas.ts'
+import { Password, Role, Username } from '../schemas.ts'
 
 export const PUBLIC_USER_COLUMNS = ['id', 'username', 'full_name', 'department', 'role'] as const
 

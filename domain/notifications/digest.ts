@@ -16,9 +16,9 @@ import {
   type Mailer,
   type MailMessage,
 } from '../../runtime/mailer.ts'
-import { formatDate, STATUSES, type Status } from './labels.ts'
-import { departmentScope } from './scope.ts'
-import { loadSettings } from './settings.ts'
+import { formatDate, STATUSES, type Status } from '../shared/labels.ts'
+import { departmentScope } from '../scope.ts'
+import { loadSettings } from '../settings/registry.ts'
 
 /** The stage of an instrument past its due date, whatever the configured offsets. */
 export const EXPIRED_STAGE = -1

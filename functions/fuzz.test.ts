@@ -7,8 +7,8 @@ import fc from 'fast-check'
 import { z } from 'zod'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { harness, type Harness } from '../test/app.ts'
-import { seedDemo } from './seed-demo.ts'
-import type { RouteInfo } from './endpoint.ts'
+import { seedDemo } from '../domain/equipment/seed-demo.ts'
+import type { RouteInfo } from '../runtime/endpoint.ts'
 
 let h: Harness
 let admin: string

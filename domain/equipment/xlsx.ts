@@ -13,15 +13,15 @@ import {
   WRITABLE_FIELDS,
   type EquipmentInput,
   type WritableField,
-} from './equipment-fields.ts'
-import { filterCondition, orderBy, selectColumns, type Filters } from './equipment-query.ts'
+} from './fields.ts'
+import { filterCondition, orderBy, selectColumns, type Filters } from './query.ts'
 import {
   findEquipment,
   intervalWarnings,
   insertEquipment,
   updateEquipment,
   type EquipmentRow,
-} from './equipment-write.ts'
+} from './write.ts'
 import {
   EQUIPMENT_TYPES,
   formatPlan,
@@ -30,7 +30,7 @@ import {
   STATUSES,
   VERIFICATION_RESULTS,
   VERIFICATION_TYPES,
-} from './labels.ts'
+} from '../shared/labels.ts'
 
 type Kind = 'id' | 'text' | 'int' | 'number' | 'money' | 'date' | 'plan' | 'department' | 'enum'
 

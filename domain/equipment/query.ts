@@ -12,10 +12,10 @@ import {
   ITEM_COLUMNS,
   PlanMonth,
   type ItemColumn,
-} from './equipment-fields.ts'
-import { EQUIPMENT_TYPES, STATES, STATUSES, VERIFICATION_TYPES, type Status } from './labels.ts'
-import { DateString, Paging, queryList, queryText } from './schemas.ts'
-import { departmentScope } from './scope.ts'
+} from './fields.ts'
+import { EQUIPMENT_TYPES, STATES, STATUSES, VERIFICATION_TYPES, type Status } from '../shared/labels.ts'
+import { DateString, Paging, queryList, queryText } from '../schemas.ts'
+import { departmentScope } from '../scope.ts'
 import { statusCondition } from './status.ts'
 
 type Fragment = PendingQuery<Row[]>
