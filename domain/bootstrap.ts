@@ -5,6 +5,7 @@ import { ensureSettings } from './settings/registry.ts'
 import { createUser } from './users/accounts.ts'
 import { recordAudit } from './audit/record.ts'
 import type { Sql } from '../runtime/db.ts'
+import { LOCKS, lockTransaction } from '../runtime/locks.ts'
 import type { Logger } from '../runtime/log.ts'
 import { migrate, type Migration } from '../runtime/migrate.ts'
 
@@ -28,7 +29,7 @@ export async function ensureFirstAdmin(
   print: (line: string) => void = (line) => process.stdout.write(line + '\n'),
 ): Promise<boolean> {
   return sql.begin(async (tx) => {
-    await tx`select pg_advisory_xact_lock(7415002)`
+    await lockTransaction(tx, LOCKS.firstAdmin)
     const [{ n }] = await tx`select count(*)::int as n from users where role = 'admin'`
     if (n > 0) return false
     const password = adminPassword ?? randomBytes(12).toString('base64url')

@@ -236,7 +236,7 @@ api.delete(
       })
       return (snapshot?.files as number) ?? 0
     })
-    await removeEquipmentFiles(env.config, params.id)
+    await removeEquipmentFiles(env.files, params.id)
     return { deleted: params.id, files }
   },
 )

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { harness, type Harness } from '../test/app.ts'
-import { backupsDir } from '../runtime/backup.ts'
+import { backupsDir } from '../runtime/backup/target.ts'
+import { BUSY, LOCKS, tryLock } from '../runtime/locks.ts'
 
 let h: Harness
 let admin: string
@@ -36,6 +37,18 @@ describe('backup API', () => {
 
     const [audit] = await h.sql`select username from audit_log where action = 'backup_create'`
     expect(audit.username).toBe('boss')
+  })
+
+  it('409 while another backup or restore holds the lock, and no history row is left running', async () => {
+    const res = await tryLock(h.sql, LOCKS.backup, () =>
+      h.call('POST', '/api/backup', { token: admin }),
+    )
+    if (res === BUSY) throw new Error('the lock was taken')
+    expect(res.status).toBe(409)
+    expect(await res.json()).toEqual({
+      error: 'Резервное копирование или восстановление уже выполняется',
+    })
+    expect(await h.sql`select id from backups where status = 'running'`).toEqual([])
   })
 
   it('404 for an unknown backup; admins only', async () => {

@@ -17,7 +17,8 @@ import {
 import { equipmentFixture, insertEquipment } from '../test/equipment-fixtures.ts'
 import { BID_COLUMNS } from '../domain/documents/bids.ts'
 import { labelBox, LABELS_PER_PAGE } from '../domain/documents/label-grid.ts'
-import { addDays, todayIso } from '../domain/documents/parts.ts'
+import { addDays } from '../domain/documents/parts.ts'
+import { today as todayIn } from '../runtime/clock.ts'
 import { formatDate } from '../domain/shared/labels.ts'
 import { DOCUMENTS_PER_MINUTE } from './documents.ts'
 
@@ -302,7 +303,7 @@ describe('bids, request, acts, schedule', () => {
   it('request: hand-over date is today + 7 days, signature columns empty', async () => {
     const { bytes } = await file('request', { equipment_ids: lbr, format: 'pdf' })
     const text = pdfText(bytes)
-    expect(text).toContain(`в срок до ${formatDate(addDays(todayIso(h.config.timeZone), 7))}`)
+    expect(text).toContain(`в срок до ${formatDate(addDays(todayIn(h.config.timeZone), 7))}`)
     expect(text).toContain(`№ ${ORG.room}`)
     const docx = await file('request', { equipment_ids: lbr, format: 'docx' })
     const [table] = docxTables(docx.bytes)

@@ -22,11 +22,11 @@ import {
   type DocumentKindName,
 } from '../domain/documents/kinds.ts'
 import type { DocumentRow } from '../domain/documents/model.ts'
-import { todayIso } from '../domain/documents/parts.ts'
 import { MEDIA_TYPES, render } from '../domain/documents/render.ts'
 import { scheduleYear } from '../domain/documents/schedule.ts'
 import { STATUS_LABELS, type StatusLabel } from '../domain/documents/status-labels.ts'
-import { contentDisposition } from '../runtime/uploads.ts'
+import { today as todayIn } from '../runtime/clock.ts'
+import { contentDisposition } from '../runtime/content-disposition.ts'
 import { Id } from '../domain/schemas.ts'
 import { departmentScope } from '../domain/scope.ts'
 import { settingsOf } from '../domain/settings/registry.ts'
@@ -86,7 +86,7 @@ async function generate(kind: DocumentKind, env: AuthedEnv, input: Input) {
     )
   }
   const { organization } = await settingsOf(env)
-  const today = todayIso(env.config.timeZone)
+  const today = todayIn(env.config.timeZone)
   const ctx = {
     organization,
     today,

@@ -10,7 +10,9 @@
 // Laborants see their own department only (404 for another's) and never the finance fields.
 import { Response } from '@whatwg-node/server'
 import { z } from 'zod'
+import { contentDisposition } from '../runtime/content-disposition.ts'
 import { endpoint } from '../runtime/endpoint.ts'
+import { MIME } from '../runtime/files/kinds.ts'
 import { json, notFound } from '../runtime/errors.ts'
 import { EquipmentCreate, EquipmentPatch, VerificationCycle } from '../domain/equipment/fields.ts'
 import { FilterQuery, ListQuery, listEquipment } from '../domain/equipment/query.ts'
@@ -53,15 +55,18 @@ api.get(
     auth: 'user',
     summary: 'Выгрузка реестра в Excel (те же параметры, что у списка)',
     query: FilterQuery,
-    produces: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    produces: MIME.xlsx,
   },
   async (_req, env, { query }) => {
     const { expiring_days } = await settingsOf(env)
     const body = streamExport(env.sql, env.user, query, expiring_days, env.log)
     return new Response(body, {
       headers: {
-        'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-        'content-disposition': exportFileName(),
+        'content-type': MIME.xlsx,
+        'content-disposition': contentDisposition(
+          'attachment',
+          exportFileName(env.config.timeZone),
+        ),
         'cache-control': 'no-store',
       },
     })
@@ -130,7 +135,7 @@ api.delete(
       await deleteEquipmentRows(tx, env, before)
     })
     // the rows (file rows included) are gone for good: now the bytes on disk
-    await removeEquipmentFiles(env.config, params.id)
+    await removeEquipmentFiles(env.files, params.id)
     return new Response(null, { status: 204 })
   },
 )

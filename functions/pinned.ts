@@ -4,22 +4,19 @@
 //   POST   /api/pinned        multipart: file → 201 the document
 //   GET    /api/pinned/:id    the PDF inline (?download=1: attachment)
 //   DELETE /api/pinned/:id    the row, then the file on disk
-import { join } from 'node:path'
 import { z } from 'zod'
 import { endpoint } from '../runtime/endpoint.ts'
 import { json, notFound } from '../runtime/errors.ts'
-import {
-  fileResponse,
-  newStorageName,
-  pinnedDir,
-  receiveUpload,
-  removeStoredFile,
-} from '../runtime/uploads.ts'
+import { newStorageName } from '../runtime/files/names.ts'
+import type { Folder } from '../runtime/files/store.ts'
 import { recordAudit } from '../domain/audit/record.ts'
 import { IdParams } from '../domain/schemas.ts'
 import { settingsOf } from '../domain/settings/registry.ts'
 
 const api = endpoint(import.meta.url)
+
+/** The file-store folder of the branch's pinned PDFs. */
+const PINNED_FOLDER: Folder = ['pinned']
 
 const DownloadQuery = z.object({ download: z.enum(['0', '1', 'true', 'false']).optional() })
 
@@ -48,12 +45,10 @@ api.post(
   { auth: 'admin', summary: 'Загрузить документ филиала (PDF)', body: 'raw' },
   async (request, env) => {
     const { upload_max_mb } = await settingsOf(env)
-    const received = await receiveUpload(request, {
-      dir: pinnedDir(env.config.dataDir),
+    const received = await env.files.receive(request, PINNED_FOLDER, {
       maxBytes: upload_max_mb * 1024 * 1024,
       kinds: ['pdf'],
     })
-    let storedPath = null as string | null
     try {
       const doc = await env.sql.begin(async (tx) => {
         const storageName = newStorageName('pdf')
@@ -67,13 +62,12 @@ api.post(
           entityId: row.id,
           changes: { original_name: row.original_name, size: row.size, sha256: row.sha256 },
         })
-        storedPath = await received.commit(storageName)
+        await received.commit(storageName)
         return row
       })
       return json({ ...doc, uploaded_by_name: env.user.full_name || env.user.username }, 201)
     } catch (error) {
-      if (storedPath) await removeStoredFile(storedPath)
-      else await received.discard()
+      await received.discard()
       throw error
     }
   },
@@ -92,14 +86,16 @@ api.get(
     const [doc] = await env.sql<{ original_name: string; storage_name: string }[]>`
       select original_name, storage_name from pinned_document where id = ${params.id}`
     if (!doc) throw notFound('Документ не найден')
-    const path = join(pinnedDir(env.config.dataDir), doc.storage_name)
-    const response = await fileResponse(path, {
+    const response = await env.files.send(PINNED_FOLDER, doc.storage_name, {
       name: doc.original_name,
       mime: 'application/pdf',
       download: query.download === '1' || query.download === 'true',
     })
     if (!response) {
-      env.log.error('stored file missing', { pinned_document_id: params.id, path })
+      env.log.error('stored file missing', {
+        pinned_document_id: params.id,
+        storage_name: doc.storage_name,
+      })
       throw notFound('Файл отсутствует в хранилище сервера')
     }
     return response
@@ -124,7 +120,7 @@ api.delete(
       })
       return row
     })
-    await removeStoredFile(join(pinnedDir(env.config.dataDir), doc.storage_name))
+    await env.files.remove(PINNED_FOLDER, doc.storage_name)
     return { deleted: params.id }
   },
 )

@@ -15,7 +15,7 @@ import { pipeline } from 'node:stream/promises'
 import { Response } from '@whatwg-node/server'
 import { Scalar, stringify } from 'yaml'
 import { badRequest, conflict, notFound, tooLarge } from './errors.ts'
-import { contentDisposition } from './uploads.ts'
+import { contentDisposition } from './content-disposition.ts'
 import semver from 'semver'
 
 export const KEEP_RELEASES = 3

@@ -67,16 +67,6 @@ export const nameAndModel = (r: DocumentRow) => `${r.equipment_name} ${r.equipme
 export const verificationGenitive = (type: string) =>
   type === 'calibration' ? 'калибровки' : type === 'certification' ? 'аттестации' : 'поверки'
 
-/** Today's date in the branch's time zone (config.timeZone), as 'YYYY-MM-DD'. */
-export function todayIso(timeZone: string, now = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(now)
-}
-
 export function addDays(iso: string, days: number): string {
   const d = new Date(`${iso}T00:00:00Z`)
   d.setUTCDate(d.getUTCDate() + days)

@@ -2,8 +2,14 @@
 // finance (admins only), and the zod schemas of a write with Russian field messages. Shared by the
 // register API, the Excel import and every later reader of the register.
 import { z } from 'zod'
+import { processTimeZone, today } from '../../runtime/clock.ts'
 import type { User } from '../../runtime/endpoint.ts'
-import { EQUIPMENT_TYPES, STATES, VERIFICATION_RESULTS, VERIFICATION_TYPES } from '../shared/labels.ts'
+import {
+  EQUIPMENT_TYPES,
+  STATES,
+  VERIFICATION_RESULTS,
+  VERIFICATION_TYPES,
+} from '../shared/labels.ts'
 import { DateString } from '../schemas.ts'
 
 export const EQUIPMENT_FIELDS = [
@@ -117,7 +123,10 @@ const Year = z
   .number({ message: 'Год: ожидается число' })
   .int('Год: целое число')
   .min(1900, 'Год выпуска не раньше 1900')
-  .refine((y) => y <= new Date().getFullYear(), 'Год выпуска не позже текущего года')
+  .refine(
+    (y) => y <= Number(today(processTimeZone()).slice(0, 4)),
+    'Год выпуска не позже текущего года',
+  )
 
 /** A plan month: 'YYYY-MM' or any date of the month → the first day of that month. */
 export const PlanMonth = z

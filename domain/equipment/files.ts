@@ -1,12 +1,15 @@
-// Files attached to instruments: the row shape, the scoped look-ups, and the one helper that
-// removes an instrument's files from disk once its rows are deleted (equipment DELETE and archive
-// purge both call it after their transaction commits).
-import type { Config } from '../../runtime/config.ts'
+// Files attached to instruments: their folder in the file store (uploads/equipment/<id>/), the row
+// shape, the scoped look-ups, and the one helper that removes an instrument's files from disk once
+// its rows are deleted (equipment DELETE and archive purge both call it after their transaction
+// commits).
 import type { Sql, TransactionSql } from '../../runtime/db.ts'
 import type { User } from '../../runtime/endpoint.ts'
 import { notFound } from '../../runtime/errors.ts'
-import { equipmentDir, removeStoredDir } from '../../runtime/uploads.ts'
+import type { FileStore, Folder } from '../../runtime/files/store.ts'
 import { departmentScope } from '../scope.ts'
+
+/** The file-store folder of an instrument's files. */
+export const equipmentFolder = (equipmentId: number): Folder => ['equipment', String(equipmentId)]
 
 export const FILE_CATEGORIES = ['verification_docs', 'general_docs'] as const
 export type FileCategory = (typeof FILE_CATEGORIES)[number]
@@ -75,9 +78,6 @@ export async function findFile(sql: Db, user: User, fileId: number) {
  * instrument's rows has committed (the rows go by `on delete cascade`); a failure here leaves
  * only unreferenced bytes, never a row pointing at nothing.
  */
-export async function removeEquipmentFiles(
-  config: Pick<Config, 'dataDir'>,
-  equipmentId: number,
-): Promise<void> {
-  await removeStoredDir(equipmentDir(config.dataDir, equipmentId))
+export async function removeEquipmentFiles(files: FileStore, equipmentId: number): Promise<void> {
+  await files.removeFolder(equipmentFolder(equipmentId))
 }

@@ -2,6 +2,7 @@
 // types, verification kinds, intervals, states, uneven departments, verifiers, budget items —
 // with invented names, dates spread so that every status occurs. Deterministic for a seed.
 // Bulk inserts of a few thousand rows per statement: 100,000 instruments in seconds.
+import { processTimeZone, today as todayIn } from '../../runtime/clock.ts'
 import type { Sql } from '../../runtime/db.ts'
 
 /** mulberry32: a small deterministic PRNG */
@@ -196,7 +197,7 @@ export interface SeedOptions {
   seed?: number
   /** rows per statement */
   batch?: number
-  /** 'YYYY-MM-DD', default today */
+  /** 'YYYY-MM-DD', default today in the branch's time zone */
   today?: string
 }
 
@@ -206,7 +207,7 @@ const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10)
 /** Builds `count` instruments in memory (plain objects), deterministic for the seed. */
 export function demoRows(opts: SeedOptions) {
   const rand = prng(opts.seed ?? 42)
-  const today = Date.parse(`${opts.today ?? new Date().toISOString().slice(0, 10)}T00:00:00Z`)
+  const today = Date.parse(`${opts.today ?? todayIn(processTimeZone())}T00:00:00Z`)
   const year = new Date(today).getUTCFullYear()
   const rows = []
   for (let i = 0; i < opts.count; i++) {

@@ -7,6 +7,7 @@ import type { Sql } from '../../runtime/db.ts'
 import { readBody, type AuthedEnv, type User } from '../../runtime/endpoint.ts'
 import { badRequest, json, tooLarge, unsupportedType } from '../../runtime/errors.ts'
 import type { Logger } from '../../runtime/log.ts'
+import { today } from '../../runtime/clock.ts'
 import {
   columnsFor,
   EquipmentCreate,
@@ -24,6 +25,7 @@ import {
 } from './write.ts'
 import {
   EQUIPMENT_TYPES,
+  formatDate,
   formatPlan,
   MONTHS,
   STATES,
@@ -94,12 +96,9 @@ const NUM_FMT: Partial<Record<Kind, string>> = {
   id: '0',
 }
 
-export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
-
-export function exportFileName(today = new Date()): string {
-  const d = today.toISOString().slice(0, 10).split('-').reverse().join('.')
-  const name = `Реестр_оборудования_${d}.xlsx`
-  return `attachment; filename="registry_${today.toISOString().slice(0, 10)}.xlsx"; filename*=UTF-8''${encodeURIComponent(name)}`
+/** The export's file name: «Реестр_оборудования_<today in the branch's zone>.xlsx». */
+export function exportFileName(timeZone: string, now = new Date()): string {
+  return `Реестр_оборудования_${formatDate(today(timeZone, now))}.xlsx`
 }
 
 const isoToDate = (iso: string) => new Date(`${iso}T00:00:00Z`)

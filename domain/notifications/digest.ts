@@ -8,6 +8,7 @@
 import type { Config } from '../../runtime/config.ts'
 import type { Sql } from '../../runtime/db.ts'
 import type { User } from '../../runtime/endpoint.ts'
+import { BUSY, LOCKS, tryLock } from '../../runtime/locks.ts'
 import type { Logger } from '../../runtime/log.ts'
 import {
   createMailer,
@@ -207,7 +208,6 @@ export interface DigestReport {
   items: number
 }
 
-const DIGEST_LOCK = 7_415_200 // arbitrary, constant: "deltica recall digest"
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 /** One digest run: what is due and not yet sent, one e-mail per address, each recorded once sent. */
@@ -222,21 +222,12 @@ export async function runRecallDigest(
     ctx.log.warn('recall digest: SMTP is not configured, nothing sent')
     return { ...report, skipped: 'not_configured' }
   }
-  const reserved = await ctx.sql.reserve()
-  try {
-    const [{ locked }] = await reserved<{ locked: boolean }[]>`
-      select pg_try_advisory_lock(${DIGEST_LOCK}) as locked`
-    if (!locked) return { ...report, skipped: 'busy' }
-    try {
-      return await digestLocked(ctx, settings.notify_offsets, opts, report, () =>
-        createMailer(settings.smtp, settings.smtp_password),
-      )
-    } finally {
-      await reserved`select pg_advisory_unlock(${DIGEST_LOCK})`
-    }
-  } finally {
-    reserved.release()
-  }
+  const result = await tryLock(ctx.sql, LOCKS.recallDigest, () =>
+    digestLocked(ctx, settings.notify_offsets, opts, report, () =>
+      createMailer(settings.smtp, settings.smtp_password),
+    ),
+  )
+  return result === BUSY ? { ...report, skipped: 'busy' } : result
 }
 
 async function digestLocked(
@@ -322,14 +313,4 @@ async function digestLocked(
     items: report.items,
   })
   return report
-}
-
-/**
- * The daily job for runtime/scheduler.ts (DailyJob shape): registering it is one entry in
- * runtime/jobs.ts — `dailyJobs = [recallDigestJob]`.
- */
-export const recallDigestJob = {
-  name: 'recall-digest',
-  hour: 'notify_hour' as const,
-  run: (ctx: DigestContext) => runRecallDigest(ctx),
 }

@@ -1,6 +1,7 @@
 // npm run migrate — a backup when something is pending, the pending migrations (and setting
 // defaults), then the first admin.
-import { backupBeforeMigrate, backupTarget } from '../backup.ts'
+import { backupBeforeMigrate } from '../../domain/backup/backup.ts'
+import { backupTarget } from '../backup/target.ts'
 import { ensureFirstAdmin, prepareDatabase } from '../../domain/bootstrap.ts'
 import { createLogger } from '../log.ts'
 import { withDatabase } from './db.ts'

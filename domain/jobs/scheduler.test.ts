@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { testConfig } from '../test/app.ts'
-import { serverUrl, testDatabase, type TestDatabase } from '../test/db.ts'
-import { connectUrl } from './db.ts'
-import { createLogger } from './log.ts'
-import { Scheduler, type DailyJob } from './scheduler.ts'
+import { connectUrl } from '../../runtime/db.ts'
+import { createLogger } from '../../runtime/log.ts'
+import type { DailyJob, SchedulerOptions } from '../../runtime/scheduler.ts'
+import { testConfig } from '../../test/app.ts'
+import { serverUrl, testDatabase, type TestDatabase } from '../../test/db.ts'
+import { jobScheduler, settingHour } from './daily.ts'
 
 let db: TestDatabase
 const logs: string[] = []
@@ -15,8 +16,8 @@ beforeAll(async () => {
 })
 afterAll(() => db.close())
 
-const make = (sql = db.sql, extra: Partial<ConstructorParameters<typeof Scheduler>[0]> = {}) =>
-  new Scheduler({ sql, config, log, services: {}, ...extra })
+const make = (sql = db.sql, extra: Partial<SchedulerOptions> = {}) =>
+  jobScheduler({ sql, config, log, services: {}, ...extra })
 
 const runs = (name: string) =>
   db.sql<{ status: string; username: string }[]>`
@@ -43,7 +44,11 @@ describe('scheduler', () => {
     let count = 0
     const clock = async () => ({ day: '2026-06-01', hour: 1 })
     const s = make(db.sql, { clock })
-    s.register({ name: 'at-setting', hour: 'backup_hour', run: async () => void count++ })
+    s.register({
+      name: 'at-setting',
+      hour: settingHour('backup_hour'),
+      run: async () => void count++,
+    })
     await db.sql`update settings set value = '3'::jsonb where key = 'backup_hour'`
     expect(await s.tick()).toEqual({})
     await db.sql`update settings set value = '1'::jsonb where key = 'backup_hour'`

@@ -14,22 +14,16 @@ import {
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { testConfig } from '../test/app.ts'
-import { testDatabase, type TestDatabase } from '../test/db.ts'
-import { seedEquipment } from '../test/seed-equipment.ts'
-import {
-  backupBeforeMigrate,
-  backupsDir,
-  createBackup,
-  pruneBackups,
-  restoreArchive,
-  tableSums,
-  verifyArchive,
-  type BackupTarget,
-} from './backup.ts'
-import { dailyJobs } from '../domain/jobs/daily.ts'
-import { createLogger } from './log.ts'
-import { Scheduler } from './scheduler.ts'
+import { pruneBackups, verifyArchive } from '../../runtime/backup/archive.ts'
+import { tableSums } from '../../runtime/backup/manifest.ts'
+import { postgresBinDir } from '../../runtime/backup/pg-dump.ts'
+import { backupsDir, type BackupTarget } from '../../runtime/backup/target.ts'
+import { createLogger } from '../../runtime/log.ts'
+import { testConfig } from '../../test/app.ts'
+import { testDatabase, type TestDatabase } from '../../test/db.ts'
+import { seedEquipment } from '../../test/seed-equipment.ts'
+import { dailyJobs, jobScheduler } from '../jobs/daily.ts'
+import { backupBeforeMigrate, createBackup, restoreBackup } from './backup.ts'
 
 let db: TestDatabase
 let target: BackupTarget
@@ -117,7 +111,7 @@ describe('backup and restore', () => {
     expect(await tableSums(db.sql)).not.toEqual(sumsAtBackup)
 
     const verified = await verifyArchive(archive, config.dataDir)
-    const result = await restoreArchive(target, verified)
+    const result = await restoreBackup(target, verified)
     expect(result.mismatches).toEqual([])
     const after = await tableSums(db.sql)
     // the restore itself appends one audit entry; everything else is exactly as backed up
@@ -139,7 +133,7 @@ describe('backup and restore', () => {
     await db.sql`drop schema public cascade`
     await db.sql`create schema public`
     rmSync(join(config.dataDir, 'uploads'), { recursive: true })
-    const result = await restoreArchive(target, await verifyArchive(archive, config.dataDir))
+    const result = await restoreBackup(target, await verifyArchive(archive, config.dataDir))
     expect(result.mismatches).toEqual([])
     const { audit_log: _a, ...after } = await tableSums(db.sql)
     const { audit_log: _b, ...before } = sumsAtBackup
@@ -207,7 +201,7 @@ describe('backup and restore', () => {
 
   it('runs daily through the scheduler (short interval) and before migrations', async () => {
     await db.sql`update settings set value = '0'::jsonb where key = 'backup_hour'`
-    const scheduler = new Scheduler({
+    const scheduler = jobScheduler({
       sql: db.sql,
       config: { ...config },
       log,
@@ -233,7 +227,6 @@ describe('backup and restore', () => {
 
 describe('pg_dump of the server’s major version', () => {
   it('is refused with a clear message when that version is not installed', async () => {
-    const { postgresBinDir } = await import('./backup.ts')
     await expect(postgresBinDir(99)).rejects.toThrow(/pg_dump версии 99.*postgresql-client-99/)
   })
 })
