@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { harness, type Harness } from '../test/app.ts'
 import { instrument } from '../test/equipment.ts'
 import { seedDemo } from '../domain/equipment/seed-demo.ts'
-import { exportFileName } from '../domain/equipment/xlsx.ts'
+import { exportFileName } from '../domain/equipment/xlsx/layout.ts'
 
 let h: Harness
 let admin: string

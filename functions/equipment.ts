@@ -11,9 +11,9 @@
 import { Response } from '@whatwg-node/server'
 import { z } from 'zod'
 import { contentDisposition } from '../runtime/content-disposition.ts'
-import { endpoint } from '../runtime/endpoint.ts'
+import { endpoint, readBody } from '../runtime/endpoint.ts'
 import { MIME } from '../runtime/files/kinds.ts'
-import { json, notFound } from '../runtime/errors.ts'
+import { badRequest, json, notFound, unsupportedType } from '../runtime/errors.ts'
 import { EquipmentCreate, EquipmentPatch, VerificationCycle } from '../domain/equipment/fields.ts'
 import { FilterQuery, ListQuery, listEquipment } from '../domain/equipment/query.ts'
 import {
@@ -26,7 +26,9 @@ import {
   staleVersion,
   updateEquipment,
 } from '../domain/equipment/write.ts'
-import { exportFileName, importWorkbook, streamExport } from '../domain/equipment/xlsx.ts'
+import { streamExport } from '../domain/equipment/xlsx/export.ts'
+import { importWorkbook } from '../domain/equipment/xlsx/import.ts'
+import { exportFileName } from '../domain/equipment/xlsx/layout.ts'
 import { removeEquipmentFiles } from '../domain/equipment/files.ts'
 import { IdParams } from '../domain/schemas.ts'
 import { settingsOf } from '../domain/settings/registry.ts'
@@ -34,6 +36,31 @@ import { settingsOf } from '../domain/settings/registry.ts'
 const api = endpoint(import.meta.url)
 
 const MAX_IMPORT_BYTES = 20 * 1024 * 1024
+
+/** Reads the uploaded workbook: raw XLSX bytes, or multipart/form-data with a `file` field. */
+async function workbookBytes(request: Request): Promise<Buffer> {
+  let bytes = await readBody(request, MAX_IMPORT_BYTES, 'Файл слишком большой для загрузки')
+  const type = request.headers.get('content-type') ?? ''
+  if (type.startsWith('multipart/form-data')) {
+    let file: unknown
+    try {
+      const form = await new globalThis.Response(bytes, {
+        headers: { 'content-type': type },
+      }).formData()
+      file = form.get('file')
+    } catch {
+      throw badRequest('Не удалось прочитать форму с файлом')
+    }
+    if (!file || typeof file === 'string') throw badRequest('Приложите файл в поле «file»')
+    bytes = Buffer.from(await (file as Blob).arrayBuffer())
+  }
+  if (bytes.length === 0) throw badRequest('Пустой файл')
+  // XLSX is a ZIP archive: "PK\x03\x04"
+  if (bytes.length < 4 || bytes.readUInt32LE(0) !== 0x04034b50) {
+    throw unsupportedType('Ожидается файл Excel в формате XLSX')
+  }
+  return bytes
+}
 
 api.get(
   '/',
@@ -86,7 +113,8 @@ api.post(
     }),
     body: 'raw',
   },
-  async (request, env, { query }) => importWorkbook(request, env, query.dry_run, MAX_IMPORT_BYTES),
+  async (request, env, { query }) =>
+    importWorkbook(await workbookBytes(request), env, query.dry_run),
 )
 
 api.get(
