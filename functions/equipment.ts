@@ -16,14 +16,12 @@ import { MIME } from '../runtime/files/kinds.ts'
 import { badRequest, json, notFound, unsupportedType } from '../runtime/errors.ts'
 import { EquipmentCreate, EquipmentPatch, VerificationCycle } from '../domain/equipment/fields.ts'
 import { FilterQuery, ListQuery, listEquipment } from '../domain/equipment/query.ts'
+import { findEquipment, fullRecord, staleVersion } from '../domain/equipment/record.ts'
 import {
   deleteEquipmentRows,
   equipmentWarnings,
-  findEquipment,
-  fullRecord,
   insertEquipment,
   recordCycle,
-  staleVersion,
   updateEquipment,
 } from '../domain/equipment/write.ts'
 import { streamExport } from '../domain/equipment/xlsx/export.ts'

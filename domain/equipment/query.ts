@@ -6,14 +6,14 @@ import { z } from 'zod'
 import type { Sql } from '../../runtime/db.ts'
 import type { User } from '../../runtime/endpoint.ts'
 import { badRequest } from '../../runtime/errors.ts'
+import { columnsFor, FINANCE_ONLY, ITEM_COLUMNS, PlanMonth, type ItemColumn } from './fields.ts'
 import {
-  columnsFor,
-  FINANCE_ONLY,
-  ITEM_COLUMNS,
-  PlanMonth,
-  type ItemColumn,
-} from './fields.ts'
-import { EQUIPMENT_TYPES, STATES, STATUSES, VERIFICATION_TYPES, type Status } from '../shared/labels.ts'
+  EQUIPMENT_TYPES,
+  STATES,
+  STATUSES,
+  VERIFICATION_TYPES,
+  type Status,
+} from '../shared/labels.ts'
 import { DateString, Paging, queryList, queryText } from '../schemas.ts'
 import { departmentScope } from '../scope.ts'
 import { statusCondition } from './status.ts'

@@ -1,11 +1,11 @@
-// Reads and writes of one instrument across its sections (equipment, verification,
-// responsibility, finance, history), shared by the register API and the Excel import. Every
-// write runs inside the caller's transaction and is audited there with old → new values.
+// Writes of one instrument across its sections (equipment, verification, responsibility,
+// finance, history), shared by the register API and the Excel import. Every write runs inside the
+// caller's transaction and is audited there with old → new values; warnings flag what is allowed
+// but unusual.
 import type { Sql, TransactionSql } from '../../runtime/db.ts'
-import type { Env, User } from '../../runtime/endpoint.ts'
-import { badRequest, conflict, notFound, type FieldIssue } from '../../runtime/errors.ts'
+import type { Env } from '../../runtime/endpoint.ts'
+import { badRequest, type FieldIssue } from '../../runtime/errors.ts'
 import { diffFields, recordAudit } from '../audit/record.ts'
-import { listEquipmentFiles } from './files.ts'
 import {
   EQUIPMENT_FIELDS,
   FINANCE_FIELDS,
@@ -13,59 +13,16 @@ import {
   RESPONSIBILITY_FIELDS,
   VERIFICATION_FIELDS,
   WRITABLE_FIELDS,
-  visibleRecord,
   type EquipmentInput,
   type EquipmentPatchInput,
   type VerificationCycleInput,
 } from './fields.ts'
-import { departmentScope } from '../scope.ts'
+import type { EquipmentRow } from './record.ts'
 
 type Db = Sql | TransactionSql
-export type EquipmentRow = Record<string, any> & { id: number; version: number }
 
 /** Audited fields: everything a client writes plus the computed due date and total. */
 const AUDITED = [...WRITABLE_FIELDS, 'verification_due', 'total_cost'] as const
-
-/** The flat row of an active instrument the user may see, or undefined. */
-export async function findEquipment(
-  sql: Db,
-  user: User,
-  id: number,
-  opts: { lock?: boolean } = {},
-): Promise<EquipmentRow | undefined> {
-  if (opts.lock) await sql`select id from equipment where id = ${id} for update`
-  const [row] = await sql<EquipmentRow[]>`
-    select ${sql(ITEM_COLUMNS as unknown as string[])}, updated_at, updated_by
-    from equipment_active e
-    where e.id = ${id}
-      and ${departmentScope(sql as Sql, user, 'e')}`
-  return row
-}
-
-export async function verificationHistory(sql: Db, id: number) {
-  return sql`
-    select h.id, h.verification_type, h.registry_number, h.verification_interval,
-           h.verification_date, h.verification_due, h.verification_plan, h.verification_result,
-           h.certificate_number, h.verifier_org, h.verification_cost, h.recorded_at,
-           u.username as recorded_by
-    from verification_history h
-    left join users u on u.id = h.recorded_by
-    where h.equipment_id = ${id}
-    order by h.verification_date desc, h.id desc`
-}
-
-/** GET /:id — the full record as the user may see it, with history and files. */
-export async function fullRecord(sql: Db, user: User, id: number) {
-  const row = await findEquipment(sql, user, id)
-  if (!row) throw notFound('Оборудование не найдено')
-  const history = await verificationHistory(sql, id)
-  const { updated_at: _a, updated_by: _b, ...item } = row
-  return {
-    ...visibleRecord(item, user),
-    history: history.map((h) => visibleRecord(h, user)),
-    files: await listEquipmentFiles(sql, id),
-  }
-}
 
 /** Unknown department → a field error (the foreign key would otherwise be a 409). */
 export async function departmentIssues(sql: Db, codes: string[]): Promise<Set<string>> {
@@ -145,18 +102,6 @@ export async function insertEquipment(
     changes: diffFields({}, after, AUDITED),
   })
   return id
-}
-
-/** The 409 for a stale version: the current record and who changed it when. */
-export async function staleVersion(tx: Db, user: User, current: EquipmentRow) {
-  const [who] = await tx`
-    select username, full_name from users where id = ${current.updated_by ?? null}`
-  const { updated_at, updated_by: _, ...record } = current
-  return conflict('Запись уже изменил другой пользователь. Обновите данные и повторите', {
-    current: visibleRecord(record, user),
-    changed_by: who ? who.full_name || who.username : null,
-    changed_at: updated_at,
-  })
 }
 
 /**
@@ -360,5 +305,3 @@ export async function deleteEquipmentRows(
     changes: diffFields(old, {}, AUDITED),
   })
 }
-
-export { ITEM_COLUMNS }

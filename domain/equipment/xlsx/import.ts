@@ -9,13 +9,8 @@ import {
   type EquipmentInput,
   type WritableField,
 } from '../fields.ts'
-import {
-  findEquipment,
-  insertEquipment,
-  intervalWarnings,
-  updateEquipment,
-  type EquipmentRow,
-} from '../write.ts'
+import { findEquipment, type EquipmentRow } from '../record.ts'
+import { insertEquipment, intervalWarnings, updateEquipment } from '../write.ts'
 import { LAYOUT } from './layout.ts'
 import { parseSheet, type ParsedRow, type RowIssue } from './sheet.ts'
 
