@@ -10,5 +10,3 @@ export function departmentScope(sql: Sql, user: User, alias?: string): PendingQu
   // a laborant always has a department (users_laborant_has_department); null would match nothing
   return sql`${column} = ${user.department}`
 }
-
-export const isAdmin = (user: User) => user.role === 'admin'

@@ -14,7 +14,7 @@ import { docsPage, openApiDocument } from './openapi.ts'
 import { SlidingWindowLimiter } from './rate-limit.ts'
 import { systemInfo } from './system.ts'
 
-export const FUNCTIONS_DIR = fileURLToPath(new URL('../functions/', import.meta.url))
+const FUNCTIONS_DIR = fileURLToPath(new URL('../functions/', import.meta.url))
 
 /** functions/*.ts except _shared/, _-prefixed files and tests. */
 export function functionFiles(dir = FUNCTIONS_DIR): string[] {
@@ -26,7 +26,7 @@ export function functionFiles(dir = FUNCTIONS_DIR): string[] {
     .sort()
 }
 
-export async function loadFunctions(dir = FUNCTIONS_DIR): Promise<Map<string, Endpoint>> {
+async function loadFunctions(dir = FUNCTIONS_DIR): Promise<Map<string, Endpoint>> {
   const endpoints = new Map<string, Endpoint>()
   for (const file of functionFiles(dir)) {
     const mod = await import(pathToFileURL(`${dir}/${file}`).href)
@@ -184,5 +184,3 @@ export async function createApp(opts: AppOptions): Promise<App> {
 
   return { fetch, endpoints, routes, services }
 }
-
-export { json }

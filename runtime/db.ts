@@ -17,7 +17,7 @@ export interface Database {
 }
 
 /** Type parsers shared by every pool: dates stay 'YYYY-MM-DD' strings, numerics become numbers. */
-export const poolOptions = (max: number, timeZone = DEFAULT_TIME_ZONE): postgres.Options<{}> => ({
+const poolOptions = (max: number, timeZone = DEFAULT_TIME_ZONE): postgres.Options<{}> => ({
   max,
   idle_timeout: 60,
   connect_timeout: 10,

@@ -40,7 +40,7 @@ export const tooManyRequests = (retryAfterSeconds: number) =>
     { retry_after: retryAfterSeconds },
     { 'retry-after': String(retryAfterSeconds) },
   )
-export const unavailable = (message = 'База данных недоступна, повторите попытку позже') =>
+const unavailable = (message = 'База данных недоступна, повторите попытку позже') =>
   new HttpError(503, message)
 
 /** Zod issues → [{field, message}] with Russian messages. */

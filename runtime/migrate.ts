@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url'
 import type { Sql, TransactionSql } from './db.ts'
 import { LOCKS, lockTransaction } from './locks.ts'
 
-export const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations/', import.meta.url))
+const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations/', import.meta.url))
 
 export interface Migration {
   version: number
@@ -27,7 +27,7 @@ export function listMigrations(dir = MIGRATIONS_DIR): Migration[] {
   return migrations
 }
 
-export async function pendingMigrations(sql: Sql, dir = MIGRATIONS_DIR): Promise<Migration[]> {
+async function pendingMigrations(sql: Sql, dir = MIGRATIONS_DIR): Promise<Migration[]> {
   const [{ exists }] = await sql`select to_regclass('schema_migrations') is not null as exists`
   if (!exists) return listMigrations(dir)
   const applied = new Set((await sql`select version from schema_migrations`).map((r) => r.version))

@@ -4,9 +4,9 @@ import { formatDate } from '../shared/labels.ts'
 import { paragraph, type DocumentContext, type DocumentRow, type FlowDocument } from './model.ts'
 import { approval, commissionSignatures, commissionText, orBlank } from './parts.ts'
 
-export const BLANK_ROWS = 10
+const BLANK_ROWS = 10
 
-export const COMMISSIONING_COLUMNS = [
+const COMMISSIONING_COLUMNS = [
   { title: '№', width: 6, align: 'center' as const },
   { title: 'Наименование', width: 34 },
   { title: 'Тип (модель)', width: 22 },

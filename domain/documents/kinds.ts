@@ -12,7 +12,7 @@ import { schedule } from './schedule.ts'
 
 export type Built = { flow: FlowDocument } | { labels: LabelSheet }
 
-export interface BuildOptions {
+interface BuildOptions {
   label?: StatusLabel
 }
 

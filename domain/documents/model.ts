@@ -48,7 +48,7 @@ export interface Paragraph {
   spaceAfter?: number
 }
 
-export interface TableColumn {
+interface TableColumn {
   title: string
   /** relative width */
   width: number
@@ -64,7 +64,7 @@ export interface Table {
   minRowHeight?: number
 }
 
-export type Block = Paragraph | Table
+type Block = Paragraph | Table
 
 export interface FlowDocument {
   title: string
@@ -72,7 +72,7 @@ export interface FlowDocument {
   blocks: Block[]
 }
 
-export interface LabelLine {
+interface LabelLine {
   text: string
   size: number
   bold?: boolean

@@ -4,9 +4,9 @@ import { formatDate } from '../shared/labels.ts'
 import { paragraph, type DocumentContext, type DocumentRow, type FlowDocument } from './model.ts'
 import { addDays, metrologistSignature, orBlank } from './parts.ts'
 
-export const REQUEST_DAYS = 7
+const REQUEST_DAYS = 7
 
-export const REQUEST_COLUMNS = [
+const REQUEST_COLUMNS = [
   { title: '№ п/п', width: 5, align: 'center' as const },
   { title: 'Наименование', width: 18 },
   { title: 'Модель', width: 12 },

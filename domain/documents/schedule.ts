@@ -1,6 +1,11 @@
 // График поверки (SPEC §3): the year's department × month counts of planned verifications
 // (verification_plan) with totals, then the list of the selected instruments by plan month.
-import { formatDate, formatPlan, VERIFICATION_TYPES, type VerificationType } from '../shared/labels.ts'
+import {
+  formatDate,
+  formatPlan,
+  VERIFICATION_TYPES,
+  type VerificationType,
+} from '../shared/labels.ts'
 import { paragraph, type DocumentContext, type DocumentRow, type FlowDocument } from './model.ts'
 import { approval, metrologistSignature, orBlank } from './parts.ts'
 
@@ -19,7 +24,7 @@ const MONTHS_SHORT = [
   'Дек',
 ]
 
-export const SCHEDULE_LIST_COLUMNS = [
+const SCHEDULE_LIST_COLUMNS = [
   { title: '№ п/п', width: 5, align: 'center' as const },
   { title: 'Наименование', width: 18 },
   { title: 'Модель', width: 14 },

@@ -56,9 +56,6 @@ export const WRITABLE_FIELDS = [
 ] as const
 export type WritableField = (typeof WRITABLE_FIELDS)[number]
 
-/** Computed by the database, never written. */
-export const COMPUTED_FIELDS = ['verification_due', 'status', 'total_cost'] as const
-
 /** Hidden from laborants: the finance section, its total and the cost of a verification. */
 export const FINANCE_ONLY: ReadonlySet<string> = new Set([
   ...FINANCE_FIELDS,
@@ -140,7 +137,7 @@ const enumOf = <T extends Record<string, string>>(labels: T, what: string) =>
   })
 
 /** Each writable field's schema; defaults applied by the create path only. */
-export const FIELD_SCHEMAS = {
+const FIELD_SCHEMAS = {
   equipment_name: required(500),
   equipment_model: required(500),
   equipment_type: enumOf(EQUIPMENT_TYPES, 'Тип оборудования'),

@@ -12,12 +12,7 @@ import { departmentScope } from '../scope.ts'
 export const equipmentFolder = (equipmentId: number): Folder => ['equipment', String(equipmentId)]
 
 export const FILE_CATEGORIES = ['verification_docs', 'general_docs'] as const
-export type FileCategory = (typeof FILE_CATEGORIES)[number]
-
-export const CATEGORY_LABELS: Record<FileCategory, string> = {
-  verification_docs: 'Документы по поверке/калибровке/аттестации',
-  general_docs: 'Общие документы',
-}
+type FileCategory = (typeof FILE_CATEGORIES)[number]
 
 export interface EquipmentFile {
   id: number

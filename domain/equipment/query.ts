@@ -90,7 +90,7 @@ function searchWord(sql: Sql, user: User, word: string, expiringDays: number): F
 }
 
 /** The search's words, lower-cased (at most 10). */
-export function searchWords(q: string | undefined): string[] {
+function searchWords(q: string | undefined): string[] {
   if (!q) return []
   return q.toLowerCase().split(/\s+/).filter(Boolean).slice(0, MAX_WORDS)
 }

@@ -131,7 +131,7 @@ const STATES: Weighted<string> = [
   ['state_verification', 2],
   ['state_repair', 0.5],
 ]
-export const DEPARTMENT_WEIGHTS: Weighted<string> = [
+const DEPARTMENT_WEIGHTS: Weighted<string> = [
   ['gtl', 28],
   ['lhaiei', 18],
   ['lbr', 15],
@@ -205,7 +205,7 @@ const DAY = 86_400_000
 const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10)
 
 /** Builds `count` instruments in memory (plain objects), deterministic for the seed. */
-export function demoRows(opts: SeedOptions) {
+function demoRows(opts: SeedOptions) {
   const rand = prng(opts.seed ?? 42)
   const today = Date.parse(`${opts.today ?? todayIn(processTimeZone())}T00:00:00Z`)
   const year = new Date(today).getUTCFullYear()

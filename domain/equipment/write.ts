@@ -4,8 +4,9 @@
 // but unusual.
 import type { Sql, TransactionSql } from '../../runtime/db.ts'
 import type { Env } from '../../runtime/endpoint.ts'
-import { badRequest, type FieldIssue } from '../../runtime/errors.ts'
+import type { FieldIssue } from '../../runtime/errors.ts'
 import { diffFields, recordAudit } from '../audit/record.ts'
+import { assertDepartment } from '../departments.ts'
 import {
   EQUIPMENT_FIELDS,
   FINANCE_FIELDS,
@@ -23,24 +24,6 @@ type Db = Sql | TransactionSql
 
 /** Audited fields: everything a client writes plus the computed due date and total. */
 const AUDITED = [...WRITABLE_FIELDS, 'verification_due', 'total_cost'] as const
-
-/** Unknown department → a field error (the foreign key would otherwise be a 409). */
-export async function departmentIssues(sql: Db, codes: string[]): Promise<Set<string>> {
-  const unique = [...new Set(codes)]
-  if (unique.length === 0) return new Set()
-  const rows = await sql`select code from departments where code in ${sql(unique)}`
-  const known = new Set(rows.map((r) => r.code as string))
-  return new Set(unique.filter((c) => !known.has(c)))
-}
-
-async function assertDepartment(sql: Db, code: string | undefined) {
-  if (code === undefined) return
-  if ((await departmentIssues(sql, [code])).size) {
-    throw badRequest('Проверьте поля запроса', {
-      fields: [{ field: 'department', message: 'Неизвестное подразделение' }],
-    })
-  }
-}
 
 const pick = (obj: Record<string, unknown>, keys: readonly string[]) =>
   keys.filter((k) => obj[k] !== undefined)

@@ -22,7 +22,7 @@ import { departmentScope } from '../scope.ts'
 import { loadSettings } from '../settings/registry.ts'
 
 /** The stage of an instrument past its due date, whatever the configured offsets. */
-export const EXPIRED_STAGE = -1
+const EXPIRED_STAGE = -1
 
 export interface DueItem {
   id: number
@@ -40,7 +40,7 @@ export interface DueItem {
 }
 
 /** Stage thresholds: the configured offsets plus "expired". */
-export const stagesOf = (offsets: number[]) =>
+const stagesOf = (offsets: number[]) =>
   [...new Set([...offsets, EXPIRED_STAGE])].sort((a, b) => b - a)
 
 /** Russian label of a stage. */
@@ -87,7 +87,7 @@ const normName = (s: string | null | undefined) =>
   (s ?? '').trim().replace(/\s+/g, ' ').toLowerCase()
 
 /** Who gets which instruments: laborants their department, responsible persons theirs, admins all. */
-export function digestRecipients(items: DueItem[], users: Recipient[]) {
+function digestRecipients(items: DueItem[], users: Recipient[]) {
   const byEmail = new Map<string, { name: string; items: Map<number, DueItem> }>()
   for (const u of users) {
     const email = u.email.trim().toLowerCase()
@@ -114,7 +114,7 @@ const escapeHtml = (s: string) =>
   )
 
 /** The Russian digest: instruments grouped by stage, most urgent first; no links anywhere. */
-export function composeDigest(to: string, name: string, items: DueItem[]): MailMessage {
+function composeDigest(to: string, name: string, items: DueItem[]): MailMessage {
   const groups = new Map<number, DueItem[]>()
   for (const item of [...items].sort((a, b) => a.stage - b.stage || a.days_left - b.days_left)) {
     groups.set(item.stage, [...(groups.get(item.stage) ?? []), item])

@@ -36,9 +36,8 @@ export const STATUS_COLORS = {
 
 export const VERIFICATION_RESULTS = { fit: 'Годен', unfit: 'Непригоден' } as const
 
-export type EquipmentType = keyof typeof EQUIPMENT_TYPES
 export type VerificationType = keyof typeof VERIFICATION_TYPES
-export type State = keyof typeof STATES
+type State = keyof typeof STATES
 export type Status = keyof typeof STATUSES
 
 export const MONTHS = [

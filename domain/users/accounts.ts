@@ -3,9 +3,8 @@ import { z } from 'zod'
 import { hashPassword } from '../../runtime/auth.ts'
 import type { Sql, TransactionSql } from '../../runtime/db.ts'
 import { badRequest, conflict } from '../../runtime/errors.ts'
+import { assertDepartment } from '../departments.ts'
 import { Password, Role, Username } from '../schemas.ts'
-
-export const PUBLIC_USER_COLUMNS = ['id', 'username', 'full_name', 'department', 'role'] as const
 
 /** An optional e-mail for recall notifications; '' clears it. */
 export const Email = z.preprocess(
@@ -56,16 +55,6 @@ export interface UserRow {
 }
 
 type Db = Sql | TransactionSql
-
-export async function assertDepartment(sql: Db, code: string | null | undefined): Promise<void> {
-  if (code == null) return
-  const [row] = await sql`select 1 from departments where code = ${code}`
-  if (!row) {
-    throw badRequest('Проверьте поля запроса', {
-      fields: [{ field: 'department', message: 'Неизвестное подразделение' }],
-    })
-  }
-}
 
 function assertLaborantDepartment(role: string, department: string | null | undefined) {
   if (role === 'laborant' && !department) {

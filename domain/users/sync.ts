@@ -42,7 +42,7 @@ export class SyncError extends Error {
   }
 }
 
-export function parseSyncFile(text: string): z.output<typeof SyncFile> {
+function parseSyncFile(text: string): z.output<typeof SyncFile> {
   let doc: unknown
   try {
     doc = parseYaml(text)

@@ -16,7 +16,7 @@ import { PART_SUFFIX, receiveUpload, type ReceivedFile } from './receive.ts'
 /** A folder of user files under DATA_DIR/uploads, as path segments. */
 export type Folder = readonly string[]
 
-export interface Download {
+interface Download {
   /** the name the user sees (Content-Disposition) */
   name: string
   mime: string
