@@ -6,7 +6,7 @@
 //   GET    /api/upload/equipment/:id          {items} in user order
 //   PUT    /api/upload/equipment/:id/order    {file_ids} — every file of the instrument, new order
 //   GET    /api/upload/:fileId                the bytes, inline (?download=1: attachment)
-//   PATCH  /api/upload/:fileId                {pinned?, category?}
+//   PATCH  /api/upload/:fileId                {pinned?, category?} — pinned: shown on the card
 //   DELETE /api/upload/:fileId                the row, then the bytes on disk
 import { z } from 'zod'
 import type { TransactionSql } from '../runtime/db.ts'
@@ -181,7 +181,7 @@ api.patch(
   '/:fileId',
   {
     auth: 'admin',
-    summary: 'Закрепить на главной, сменить категорию',
+    summary: 'Показать на карточке оборудования (pinned), сменить категорию',
     params: FileParams,
     body: FilePatch,
   },

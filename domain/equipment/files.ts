@@ -22,6 +22,7 @@ export interface EquipmentFile {
   size: number
   sha256: string
   mime: string
+  /** shown on the instrument's card («На карточке»); the API and the column call it pinned */
   pinned: boolean
   position: number
   uploaded_at: Date
