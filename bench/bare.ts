@@ -1,5 +1,5 @@
 // The baseline the benchmark compares the app against: a bare node:http server with the same
-// postgres.js pool options, running the SAME SQL builders (functions/_shared) with no framework —
+// postgres.js pool options, running the SAME SQL builders (domain/) with no framework —
 // no router, no zod, no auth check, no access log, no security headers. The ratio app/bare is
 // what the framework costs.
 //   DATABASE_URL=… PORT=… node --import tsx bench/bare.ts

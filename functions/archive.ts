@@ -1,4 +1,4 @@
-// The archive ("Списание", SPEC §1 "Archive", §2). An archived instrument stays in the register's
+// The archive («Списание», docs/domain.md). An archived instrument stays in the register's
 // tables with archived_at/archive_reason/archived_by set, so its id, sections, verification
 // history, finance, files (pin flags and order) are untouched by archive and restore. Admins
 // write; laborants read their own department's archive (404 for another's); finance is hidden

@@ -1,4 +1,4 @@
-// The contracts notebook (Баланс по договорам, SPEC §1), admins only. `balance` = amount − spent
+// The contracts notebook (Баланс по договорам), admins only. `balance` = amount − spent
 // is a generated column; `current_balance` is typed by hand.
 //   GET    /api/contracts?q=&limit=&offset=   {items, total, totals:{contract_amount, spent_amount, balance}}
 //   GET    /api/contracts/:id

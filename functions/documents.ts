@@ -1,4 +1,4 @@
-// Documents for a selection of equipment (SPEC §3), as PDF or DOCX downloads:
+// Documents for a selection of equipment (docs/documents.md), as PDF or DOCX downloads:
 //   POST /api/documents/labels             user   {equipment_ids, format}
 //   POST /api/documents/status-labels      user   {equipment_ids, format, label}
 //   POST /api/documents/conservation-act   user   {equipment_ids, format}

@@ -1,4 +1,4 @@
-// The equipment register (SPEC §1–2): the main table, one instrument, its writes, Excel in and out.
+// The equipment register: the main table, one instrument, its writes, Excel in and out.
 //   GET    /api/equipment                   user   {items, total}: q, filters, sort, order, limit, offset
 //   GET    /api/equipment/export.xlsx       user   the same rows (no paging) as an Excel file
 //   POST   /api/equipment/import            admin  XLSX in the export's layout; ?dry_run=1

@@ -1,5 +1,5 @@
-// Recall notifications (issue 11): the in-app list and the admin's e-mail actions. The list and
-// the daily digest (functions/_shared/notifications.ts, run by the scheduler) share one query.
+// Recall notifications: the in-app list and the admin's e-mail actions. The list and
+// the daily digest (domain/notifications/digest.ts, run by the scheduler) share one query.
 //   GET  /api/notifications              {items, total} due or expired instruments in work, scoped
 //   POST /api/notifications/run          admin: send the digest now (what is due and not yet sent)
 //   POST /api/notifications/test-email   admin: {to?} a test e-mail (default: the admin's address)

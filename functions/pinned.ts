@@ -1,4 +1,4 @@
-// Branch-wide pinned documents (SPEC §1 "Pinned documents"): PDFs only (by extension and
+// Branch-wide pinned documents (docs/domain.md): PDFs only (by extension and
 // content), uploaded and deleted by admins, listed, viewed and downloaded by every user.
 //   GET    /api/pinned        {items}, newest first
 //   POST   /api/pinned        multipart: file → 201 the document

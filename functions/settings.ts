@@ -1,4 +1,4 @@
-// Settings (SPEC §2): every user reads (admin-only keys hidden from laborants); admins write.
+// Settings: every user reads (admin-only keys hidden from laborants); admins write.
 //   GET /api/settings          {values: {key: value}, labels: {key: label}}
 //   PUT /api/settings          {key: value, …} — any subset, each validated by its schema, audited
 import { z } from 'zod'

@@ -1,4 +1,4 @@
-// Files attached to an instrument (SPEC §1 "Files", §2). Reads are scoped to the user's
+// Files attached to an instrument (docs/domain.md, "Files"). Reads are scoped to the user's
 // department (404 otherwise); writes are for admins, and an archived instrument's files are
 // read-only until it is restored. Viewing needs the Bearer token like every route: the client
 // fetches the bytes with its token into a blob (docs/architecture.md, "Files").

@@ -16,7 +16,7 @@ import { systemInfo } from './system.ts'
 
 const FUNCTIONS_DIR = fileURLToPath(new URL('../functions/', import.meta.url))
 
-/** functions/*.ts except _shared/, _-prefixed files and tests. */
+/** functions/*.ts except _-prefixed files and tests. */
 export function functionFiles(dir = FUNCTIONS_DIR): string[] {
   return readdirSync(dir, { withFileTypes: true })
     .filter(

@@ -1,5 +1,5 @@
 // The one error mapping: expected failures are thrown as HttpError; toErrorResponse turns any
-// thrown value into SPEC §2's {error, ...details} with the right status, never leaking internals.
+// thrown value into the API's error body {error, ...details} with the right status, never leaking internals.
 import { Response } from '@whatwg-node/server'
 import type { z } from 'zod'
 

@@ -1,4 +1,4 @@
-// Заявка на поверку / на калибровку (SPEC §3): the same table for the verification centre, with
+// Заявка на поверку / на калибровку : the same table for the verification centre, with
 // the customer's details and the metrologist's signature from the settings.
 import { formatDate } from '../shared/labels.ts'
 import { paragraph, type DocumentContext, type DocumentRow, type FlowDocument } from './model.ts'

@@ -1,4 +1,4 @@
-// Акт ввода в эксплуатацию (SPEC §3): №, Наименование, Тип (модель), Заводской №, Инвентарный №,
+// Акт ввода в эксплуатацию : №, Наименование, Тип (модель), Заводской №, Инвентарный №,
 // filled from the selection; with no selection a blank form with empty rows to write in.
 import { formatDate } from '../shared/labels.ts'
 import { paragraph, type DocumentContext, type DocumentRow, type FlowDocument } from './model.ts'

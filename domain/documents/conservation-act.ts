@@ -1,4 +1,4 @@
-// Акт консервации (SPEC §3): a numbered list «name, зав. № …, инв. № …», the commission and its
+// Акт консервации : a numbered list «name, зав. № …, инв. № …», the commission and its
 // signature blanks, approved by the head named in the settings.
 import { formatDate } from '../shared/labels.ts'
 import { paragraph, type DocumentContext, type DocumentRow, type FlowDocument } from './model.ts'

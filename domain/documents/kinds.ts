@@ -1,4 +1,4 @@
-// Every document kind of SPEC §3 in one table: who may print it, its Russian file name, whether
+// Every document kind (docs/documents.md) in one table: who may print it, its Russian file name, whether
 // an empty selection is allowed, and how its content is built (a flow document or a label sheet).
 import type { StatusLabel } from './status-labels.ts'
 import { STATUS_LABELS, statusLabels } from './status-labels.ts'

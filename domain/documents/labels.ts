@@ -1,4 +1,4 @@
-// Этикетка (SPEC §3): name + model, Зав. №, Инв. №, «срок поверки с … по …», department and a QR
+// Этикетка : name + model, Зав. №, Инв. №, «срок поверки с … по …», department and a QR
 // code with the instrument id, one cell per instrument on the label sheet.
 import { formatDate } from '../shared/labels.ts'
 import type { DocumentRow, LabelSheet } from './model.ts'

@@ -1,4 +1,4 @@
-// Предписание (SPEC §3): hand the selected instruments over for verification by today + 7 days,
+// Предписание : hand the selected instruments over for verification by today + 7 days,
 // with columns for the hand-over signatures.
 import { formatDate } from '../shared/labels.ts'
 import { paragraph, type DocumentContext, type DocumentRow, type FlowDocument } from './model.ts'

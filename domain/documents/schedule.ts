@@ -1,4 +1,4 @@
-// График поверки (SPEC §3): the year's department × month counts of planned verifications
+// График поверки : the year's department × month counts of planned verifications
 // (verification_plan) with totals, then the list of the selected instruments by plan month.
 import {
   formatDate,

@@ -1,4 +1,4 @@
-// The three status labels (SPEC §3): «НА КОНСЕРВАЦИИ», «НЕ ИСПОЛЬЗОВАТЬ / В РЕМОНТЕ»,
+// The three status labels : «НА КОНСЕРВАЦИИ», «НЕ ИСПОЛЬЗОВАТЬ / В РЕМОНТЕ»,
 // «ЭКСПЛУАТАЦИЯ ЗАПРЕЩЕНА» — framed in the status colour, one per selected instrument.
 import type { DocumentRow, LabelSheet } from './model.ts'
 import { nameAndModel } from './parts.ts'

@@ -1,4 +1,4 @@
-// The equipment record's fields (SPEC §1): the sections, which columns are computed, which are
+// The equipment record's fields (docs/domain.md): the sections, which columns are computed, which are
 // finance (admins only), and the zod schemas of a write with Russian field messages. Shared by the
 // register API, the Excel import and every later reader of the register.
 import { z } from 'zod'

@@ -1,4 +1,4 @@
-// The demo seeder: the shape of SPEC §6 (every status, uneven departments, mostly СИ and in work).
+// The demo seeder: the shape of a branch's register (every status, uneven departments, mostly СИ and in work).
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { testDatabase, type TestDatabase } from '../../test/db.ts'
 import { seedDemo } from './seed-demo.ts'

@@ -1,4 +1,4 @@
-// Synthetic but realistic register data (SPEC §6): the shape of a real branch's register —
+// Synthetic but realistic register data: the shape of a real branch's register —
 // types, verification kinds, intervals, states, uneven departments, verifiers, budget items —
 // with invented names, dates spread so that every status occurs. Deterministic for a seed.
 // Bulk inserts of a few thousand rows per statement: 100,000 instruments in seconds.

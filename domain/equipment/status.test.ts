@@ -1,4 +1,4 @@
-// Pins the status rule and the due-date arithmetic (SPEC §1), and checks that the status filter
+// Pins the status rule and the due-date arithmetic (docs/domain.md), and checks that the status filter
 // selects exactly the rows whose computed status matches, for every status and date around the
 // expiring window.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'

@@ -1,4 +1,4 @@
-// Recall notifications (issue 11). One query finds the instruments in work whose due date has
+// Recall notifications. One query finds the instruments in work whose due date has
 // reached a reminder stage (settings.notify_offsets days before it, negative after, and -1 for
 // "expired"); the in-app list (GET /api/notifications) and the daily e-mail digest both use it.
 // The digest goes to each department's laborants, to the account whose full name matches an

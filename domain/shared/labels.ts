@@ -1,4 +1,4 @@
-// Russian labels of the register's codes (SPEC §1). Department labels live in the departments
+// Russian labels of the register's codes (docs/domain.md). Department labels live in the departments
 // table; these are the fixed enums. Used by search, exports, imports and documents.
 
 export const EQUIPMENT_TYPES = { SI: 'СИ', IO: 'ИО' } as const

@@ -15,7 +15,7 @@ export const FILE_STORES = ['uploads'] as const
 /** Tables whose data is not part of a backup (the history of backups itself survives restores). */
 export const SKIP_DATA = ['backups']
 const FORMAT = 'deltica-backup'
-/** `.<uuid>.part`: an upload still arriving (runtime/uploads.ts), not yet a file of any row */
+/** `.<uuid>.part`: an upload still arriving (runtime/files/receive.ts), not yet a file of any row */
 export const IN_PROGRESS = /^\..*\.part$/
 
 export interface TableSum {

@@ -1,5 +1,5 @@
 // npm run seed:demo -- --count N [--seed S] [--replace]: fills the configured database with N
-// synthetic instruments (runtime/seed-demo.ts). --replace deletes the register first.
+// synthetic instruments (domain/equipment/seed-demo.ts). --replace deletes the register first.
 import { parseArgs } from 'node:util'
 import { prepareDatabase } from '../../domain/bootstrap.ts'
 import { seedDemo } from '../../domain/equipment/seed-demo.ts'

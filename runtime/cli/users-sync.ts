@@ -1,4 +1,4 @@
-// npm run users:sync -- <file.yaml> — see runtime/users-sync.ts for the rules.
+// npm run users:sync -- <file.yaml> — see domain/users/sync.ts for the rules.
 import { SyncError, readSyncFile, syncUsers } from '../../domain/users/sync.ts'
 import { withDatabase } from './db.ts'
 
