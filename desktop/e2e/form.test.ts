@@ -106,7 +106,9 @@ describe('equipment card', () => {
       // show the certificate on the card
       const certificate = form.locator('.file', { hasText: 'Свидетельство о поверке №1.pdf' })
       await certificate.locator('[data-action=on-card]').click()
-      await expect.poll(() => certificate.locator('.on-card-badge').textContent()).toBe('На карточке')
+      await expect
+        .poll(() => certificate.locator('.on-card-badge').textContent())
+        .toBe('На карточке')
 
       // reorder: drag the protocol above the certificate
       await form
