@@ -2,7 +2,9 @@
 import { z } from 'zod'
 import { hashPassword } from '../../runtime/auth.ts'
 import type { Sql, TransactionSql } from '../../runtime/db.ts'
-import { badRequest, conflict } from '../../runtime/errors.ts'
+import type { AuthedEnv } from '../../runtime/endpoint.ts'
+import { badRequest, conflict, notFound } from '../../runtime/errors.ts'
+import { diffFields, recordAudit, type Changes } from '../audit/record.ts'
 import { assertDepartment } from '../departments.ts'
 import { Password, Role, Username } from '../schemas.ts'
 
@@ -133,7 +135,7 @@ export async function updateUser(
 }
 
 /** A user as the API shows it (never the hash). */
-export function userView(u: UserRow) {
+function userView(u: UserRow) {
   return {
     id: u.id,
     username: u.username,
@@ -147,7 +149,7 @@ export function userView(u: UserRow) {
   }
 }
 
-export const AUDITED_USER_FIELDS = [
+const AUDITED_USER_FIELDS = [
   'full_name',
   'email',
   'department',
@@ -155,3 +157,58 @@ export const AUDITED_USER_FIELDS = [
   'active',
   'locked_until',
 ] as const
+
+/** What an update changed, as audited: the audited fields, a new password as ***. */
+export function userChanges(
+  result: { before: UserRow; after: UserRow },
+  passwordChanged: boolean,
+): Changes {
+  const changes = diffFields(userView(result.before), userView(result.after), AUDITED_USER_FIELDS)
+  if (passwordChanged) changes.password = { old: '***', new: '***' }
+  return changes
+}
+
+/** What a creation set, as audited. */
+export const createdChanges = (user: UserRow): Changes =>
+  diffFields({}, userView(user), ['username', ...AUDITED_USER_FIELDS])
+
+export async function listUsers(sql: Sql) {
+  const rows = await sql<UserRow[]>`
+    select id, username, full_name, department, role, active, failed_logins, locked_until, token_version, email
+    from users
+    order by lower(username)`
+  return rows.map(userView)
+}
+
+type Admin = Pick<AuthedEnv, 'sql' | 'user' | 'ip'>
+
+/** An admin creates a user (audited). */
+export async function addUser(env: Admin, input: z.output<typeof UserCreate>) {
+  const user = await env.sql.begin(async (tx) => {
+    const created = await createUser(tx, input)
+    await recordAudit(tx, env, {
+      action: 'user_create',
+      entity: 'user',
+      entityId: created.id,
+      changes: createdChanges(created),
+    })
+    return created
+  })
+  return userView(user)
+}
+
+/** An admin changes, resets the password of or unlocks a user (audited). */
+export async function changeUser(env: Admin, id: number, patch: z.output<typeof UserUpdate>) {
+  const user = await env.sql.begin(async (tx) => {
+    const changed = await updateUser(tx, id, patch)
+    if (!changed) throw notFound('Пользователь не найден')
+    await recordAudit(tx, env, {
+      action: patch.unlock ? 'user_unlock' : 'user_update',
+      entity: 'user',
+      entityId: id,
+      changes: userChanges(changed, !!patch.password),
+    })
+    return changed.after
+  })
+  return userView(user)
+}

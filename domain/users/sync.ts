@@ -3,15 +3,15 @@
 import { readFileSync } from 'node:fs'
 import { parse as parseYaml } from 'yaml'
 import { z } from 'zod'
-import { diffFields, recordAudit } from '../audit/record.ts'
+import { recordAudit } from '../audit/record.ts'
 import { Password, Role, Username } from '../schemas.ts'
 import {
-  AUDITED_USER_FIELDS,
+  createdChanges,
   createUser,
   Email,
   findUserByName,
   updateUser,
-  userView,
+  userChanges,
 } from './accounts.ts'
 import type { Sql } from '../../runtime/db.ts'
 import { fieldIssues } from '../../runtime/errors.ts'
@@ -89,7 +89,7 @@ export async function syncUsers(sql: Sql, text: string): Promise<SyncReport> {
             entity: 'user',
             entityId: created.id,
             username: 'users:sync',
-            changes: diffFields({}, userView(created), ['username', ...AUDITED_USER_FIELDS]),
+            changes: createdChanges(created),
           })
           report.created.push(entry.username)
         } else {
@@ -101,12 +101,7 @@ export async function syncUsers(sql: Sql, text: string): Promise<SyncReport> {
             active: entry.active,
             password: entry.password,
           })
-          const changes = diffFields(
-            userView(result!.before),
-            userView(result!.after),
-            AUDITED_USER_FIELDS,
-          )
-          if (entry.password) changes.password = { old: '***', new: '***' }
+          const changes = userChanges(result!, !!entry.password)
           if (Object.keys(changes).length) {
             await recordAudit(tx, env, {
               action: 'user_update',
