@@ -4,6 +4,7 @@ export default defineConfig({
   test: {
     include: [
       'runtime/**/*.test.ts',
+      'domain/**/*.test.ts',
       'functions/**/*.test.ts',
       'test/**/*.test.ts',
       // the desktop's pure update policy also runs in the root suite (no Electron needed)

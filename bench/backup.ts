@@ -5,7 +5,9 @@ import { randomBytes } from 'node:crypto'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createBackup, restoreArchive, verifyArchive, tableSums } from '../runtime/backup.ts'
+import { createBackup, restoreBackup } from '../domain/backup/backup.ts'
+import { verifyArchive } from '../runtime/backup/archive.ts'
+import { tableSums } from '../runtime/backup/manifest.ts'
 import { createLogger } from '../runtime/log.ts'
 import { testDatabase } from '../test/db.ts'
 import { seedEquipment } from '../test/seed-equipment.ts'
@@ -48,7 +50,7 @@ try {
   s = t()
   const verified = await verifyArchive(b.file, dataDir)
   const v = t() - s
-  const r = await restoreArchive(target, verified)
+  const r = await restoreBackup(target, verified)
   console.log(
     `restore: verify ${(v / 1000).toFixed(1)} s + restore ${(r.duration_ms / 1000).toFixed(1)} s, ` +
       `mismatches ${JSON.stringify(r.mismatches)}`,

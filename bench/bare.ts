@@ -1,15 +1,15 @@
 // The baseline the benchmark compares the app against: a bare node:http server with the same
-// postgres.js pool options, running the SAME SQL builders (functions/_shared) with no framework —
+// postgres.js pool options, running the SAME SQL builders (domain/) with no framework —
 // no router, no zod, no auth check, no access log, no security headers. The ratio app/bare is
 // what the framework costs.
 //   DATABASE_URL=… PORT=… node --import tsx bench/bare.ts
 import { createServer } from 'node:http'
 import { connectUrl } from '../runtime/db.ts'
 import { signToken, verifyPassword } from '../runtime/auth.ts'
-import { ListQuery, listEquipment } from '../functions/_shared/equipment-query.ts'
-import { fullRecord } from '../functions/_shared/equipment-write.ts'
-import { findUserByName } from '../functions/_shared/users.ts'
-import { recordAudit } from '../functions/_shared/audit.ts'
+import { ListQuery, listEquipment } from '../domain/equipment/query.ts'
+import { fullRecord } from '../domain/equipment/record.ts'
+import { findUserByName } from '../domain/users/accounts.ts'
+import { recordAudit } from '../domain/audit/record.ts'
 import type { User } from '../runtime/endpoint.ts'
 
 const sql = connectUrl(process.env.DATABASE_URL!, Number(process.env.DB_POOL_SIZE ?? 20))

@@ -1,9 +1,9 @@
 // A throw-away database for the benchmark, load and fault scripts: created on a PostgreSQL
 // server, migrated, seeded with the demo seeder, with one admin; dropped by drop().
-import { prepareDatabase } from '../runtime/bootstrap.ts'
+import { prepareDatabase } from '../domain/bootstrap.ts'
 import { connectUrl, type Sql } from '../runtime/db.ts'
-import { seedDemo } from '../runtime/seed-demo.ts'
-import { createUser } from '../functions/_shared/users.ts'
+import { seedDemo } from '../domain/equipment/seed-demo.ts'
+import { createUser } from '../domain/users/accounts.ts'
 
 export const BENCH_PASSWORD = 'bench-password-1'
 

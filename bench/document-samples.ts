@@ -6,10 +6,10 @@ import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { DOCUMENT_KINDS, type DocumentKind } from '../functions/_shared/documents/kinds.ts'
-import type { DocumentRow } from '../functions/_shared/documents/model.ts'
-import { render } from '../functions/_shared/documents/render.ts'
-import type { StatusLabel } from '../functions/_shared/documents/status-labels.ts'
+import { DOCUMENT_KINDS, type DocumentKind } from '../domain/documents/kinds.ts'
+import type { DocumentRow } from '../domain/documents/model.ts'
+import { render } from '../domain/documents/render.ts'
+import type { StatusLabel } from '../domain/documents/status-labels.ts'
 
 const out = fileURLToPath(new URL('../docs/images/', import.meta.url))
 const tmp = mkdtempSync(join(tmpdir(), 'deltica-samples-'))

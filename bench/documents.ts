@@ -2,10 +2,10 @@
 // format, in-process without the database. Run: node --expose-gc --import tsx bench/documents.ts
 import { execFileSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import { DOCUMENT_KINDS, type DocumentKind } from '../functions/_shared/documents/kinds.ts'
-import type { DocumentRow } from '../functions/_shared/documents/model.ts'
-import { render } from '../functions/_shared/documents/render.ts'
-import { SETTINGS } from '../functions/_shared/settings.ts'
+import { DOCUMENT_KINDS, type DocumentKind } from '../domain/documents/kinds.ts'
+import type { DocumentRow } from '../domain/documents/model.ts'
+import { render } from '../domain/documents/render.ts'
+import { SETTINGS } from '../domain/settings/registry.ts'
 
 const count = Number(process.argv[2] ?? 1000)
 const rows: DocumentRow[] = Array.from({ length: count }, (_, i) => ({

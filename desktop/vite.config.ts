@@ -8,7 +8,7 @@ export default defineConfig({
   base: './',
   plugins: [svelte()],
   resolve: {
-    alias: { '@shared': fileURLToPath(new URL('../functions/_shared', import.meta.url)) },
+    alias: { '@shared': fileURLToPath(new URL('../domain/shared', import.meta.url)) },
   },
   build: { outDir: 'dist', emptyOutDir: true, chunkSizeWarningLimit: 2000 },
   server: { port: 5173 },

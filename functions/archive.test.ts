@@ -5,7 +5,7 @@ import { existsSync, readdirSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { harness, type Harness } from '../test/app.ts'
 import { insertEquipment, multipart, SAMPLES } from '../test/samples.ts'
-import { equipmentDir } from '../runtime/uploads.ts'
+import { equipmentDir } from '../test/files.ts'
 
 let h: Harness
 let admin: string

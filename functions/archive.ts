@@ -1,4 +1,4 @@
-// The archive ("Списание", SPEC §1 "Archive", §2). An archived instrument stays in the register's
+// The archive («Списание», docs/domain.md). An archived instrument stays in the register's
 // tables with archived_at/archive_reason/archived_by set, so its id, sections, verification
 // history, finance, files (pin flags and order) are untouched by archive and restore. Admins
 // write; laborants read their own department's archive (404 for another's); finance is hidden
@@ -14,12 +14,12 @@ import type { Sql, TransactionSql } from '../runtime/db.ts'
 import { endpoint } from '../runtime/endpoint.ts'
 import type { User } from '../runtime/endpoint.ts'
 import { conflict, json, notFound } from '../runtime/errors.ts'
-import { diffFields, recordAudit } from './_shared/audit.ts'
-import { visibleRecord } from './_shared/equipment-fields.ts'
-import { verificationHistory } from './_shared/equipment-write.ts'
-import { listEquipmentFiles, removeEquipmentFiles } from './_shared/files.ts'
-import { DateString, Id, IdParams, Paging, queryList, queryText } from './_shared/schemas.ts'
-import { departmentScope } from './_shared/scope.ts'
+import { diffFields, recordAudit } from '../domain/audit/record.ts'
+import { visibleRecord } from '../domain/equipment/fields.ts'
+import { verificationHistory } from '../domain/equipment/record.ts'
+import { listEquipmentFiles, removeEquipmentFiles } from '../domain/equipment/files.ts'
+import { DateString, Id, IdParams, Paging, queryList, queryText } from '../domain/schemas.ts'
+import { departmentScope } from '../domain/scope.ts'
 
 const api = endpoint(import.meta.url)
 
@@ -236,7 +236,7 @@ api.delete(
       })
       return (snapshot?.files as number) ?? 0
     })
-    await removeEquipmentFiles(env.config, params.id)
+    await removeEquipmentFiles(env.files, params.id)
     return { deleted: params.id, files }
   },
 )

@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { harness, type Harness } from '../test/app.ts'
-import { backupsDir } from '../runtime/backup.ts'
+import { serverUrl } from '../test/db.ts'
+import { backupsDir } from '../runtime/backup/target.ts'
+import { BUSY, LOCKS, tryLock } from '../runtime/locks.ts'
 
 let h: Harness
 let admin: string
@@ -37,6 +39,22 @@ describe('backup API', () => {
     const [audit] = await h.sql`select username from audit_log where action = 'backup_create'`
     expect(audit.username).toBe('boss')
   })
+
+  // the embedded engine is one session for every connection: its advisory locks do not exclude
+  it.runIf(serverUrl)(
+    '409 while another backup or restore holds the lock, no history row left running',
+    async () => {
+      const res = await tryLock(h.sql, LOCKS.backup, () =>
+        h.call('POST', '/api/backup', { token: admin }),
+      )
+      if (res === BUSY) throw new Error('the lock was taken')
+      expect(res.status).toBe(409)
+      expect(await res.json()).toEqual({
+        error: 'Резервное копирование или восстановление уже выполняется',
+      })
+      expect(await h.sql`select id from backups where status = 'running'`).toEqual([])
+    },
+  )
 
   it('404 for an unknown backup; admins only', async () => {
     expect((await h.call('GET', '/api/backup/999/download', { token: admin })).status).toBe(404)

@@ -1,15 +1,20 @@
-// The contracts notebook (Баланс по договорам, SPEC §1), admins only. `balance` = amount − spent
-// is a generated column; `current_balance` is typed by hand.
+// The contracts notebook (Баланс по договорам), admins only (domain/contracts.ts).
 //   GET    /api/contracts?q=&limit=&offset=   {items, total, totals:{contract_amount, spent_amount, balance}}
 //   GET    /api/contracts/:id
 //   POST   /api/contracts                     create
 //   PUT    /api/contracts/:id                 replace the editable fields (version → 409 when stale)
 //   DELETE /api/contracts/:id
 import { z } from 'zod'
+import {
+  createContract,
+  deleteContract,
+  findContract,
+  listContracts,
+  updateContract,
+} from '../domain/contracts.ts'
+import { DateString, IdParams, Paging, queryText } from '../domain/schemas.ts'
 import { endpoint } from '../runtime/endpoint.ts'
-import { conflict, json, notFound } from '../runtime/errors.ts'
-import { diffFields, recordAudit } from './_shared/audit.ts'
-import { DateString, IdParams, Paging, queryText } from './_shared/schemas.ts'
+import { json } from '../runtime/errors.ts'
 
 const api = endpoint(import.meta.url)
 
@@ -39,20 +44,6 @@ const Fields = z
   })
   .strict()
 
-const COLUMNS = [
-  'executor_name',
-  'contract_number',
-  'valid_until',
-  'contract_amount',
-  'spent_amount',
-  'current_balance',
-  'notes',
-] as const
-
-const select = (sql: import('../runtime/db.ts').Sql) => sql`
-  id, executor_name, contract_number, valid_until, contract_amount, spent_amount, balance,
-  current_balance, notes, version, created_at, updated_at`
-
 api.get(
   '/',
   {
@@ -60,62 +51,17 @@ api.get(
     summary: 'Договоры: список с остатками',
     query: z.object({ q: queryText(), ...Paging }),
   },
-  async (_req, env, { query }) => {
-    const sql = env.sql
-    const pattern = query.q?.trim() ? `%${query.q.trim().replace(/[\\%_]/g, '\\$&')}%` : null
-    const where = pattern
-      ? sql`where executor_name ilike ${pattern} or contract_number ilike ${pattern}`
-      : sql``
-    const [items, [totals]] = await Promise.all([
-      sql`
-        select ${select(sql)}
-        from contracts
-        ${where}
-        order by lower(executor_name), id
-        limit ${query.limit}
-        offset ${query.offset}`,
-      sql`
-        select
-          count(*)::int as total,
-          coalesce(sum(contract_amount), 0) as contract_amount,
-          coalesce(sum(spent_amount), 0) as spent_amount,
-          coalesce(sum(balance), 0) as balance
-        from contracts
-        ${where}`,
-    ])
-    const { total, ...sums } = totals
-    return { items, total, totals: sums }
-  },
+  (_req, env, { query }) => listContracts(env.sql, query),
 )
 
-api.get(
-  '/:id',
-  { auth: 'admin', summary: 'Договор', params: IdParams },
-  async (_req, env, { params }) => {
-    const [row] = await env.sql`select ${select(env.sql)} from contracts where id = ${params.id}`
-    if (!row) throw notFound('Договор не найден')
-    return row
-  },
+api.get('/:id', { auth: 'admin', summary: 'Договор', params: IdParams }, (_req, env, { params }) =>
+  findContract(env.sql, params.id),
 )
 
 api.post(
   '/',
   { auth: 'admin', summary: 'Добавить договор', body: Fields },
-  async (_req, env, { body }) => {
-    const row = await env.sql.begin(async (tx) => {
-      const [created] = await tx`
-      insert into contracts ${tx(body, ...COLUMNS)}
-      returning ${select(tx as any)}`
-      await recordAudit(tx, env, {
-        action: 'contract_create',
-        entity: 'contract',
-        entityId: created.id,
-        changes: diffFields({}, created, COLUMNS),
-      })
-      return created
-    })
-    return json(row, 201)
-  },
+  async (_req, env, { body }) => json(await createContract(env, body), 201),
 )
 
 api.put(
@@ -126,51 +72,19 @@ api.put(
     params: IdParams,
     body: Fields.extend({ version: z.number().int().positive().optional() }),
   },
-  async (_req, env, { params, body }) =>
-    env.sql.begin(async (tx) => {
-      const [before] = await tx`
-        select ${select(tx as any)} from contracts where id = ${params.id} for update`
-      if (!before) throw notFound('Договор не найден')
-      if (body.version !== undefined && body.version !== before.version) {
-        throw conflict('Договор уже изменён другим пользователем, обновите данные', {
-          current: before,
-        })
-      }
-      const { version: _, ...fields } = body
-      const [after] = await tx`
-        update contracts set
-          ${tx(fields, ...COLUMNS)},
-          version = version + 1,
-          updated_at = now(),
-          updated_by = ${env.user.id}
-        where id = ${params.id}
-        returning ${select(tx as any)}`
-      await recordAudit(tx, env, {
-        action: 'contract_update',
-        entity: 'contract',
-        entityId: params.id,
-        changes: diffFields(before, after, COLUMNS),
-      })
-      return after
-    }),
+  (_req, env, { params, body }) => {
+    const { version, ...fields } = body
+    return updateContract(env, params.id, fields, version)
+  },
 )
 
 api.delete(
   '/:id',
   { auth: 'admin', summary: 'Удалить договор', params: IdParams },
-  async (_req, env, { params }) =>
-    env.sql.begin(async (tx) => {
-      const [gone] =
-        await tx`delete from contracts where id = ${params.id} returning ${select(tx as any)}`
-      if (!gone) throw notFound('Договор не найден')
-      await recordAudit(tx, env, {
-        action: 'contract_delete',
-        entity: 'contract',
-        entityId: params.id,
-        changes: diffFields(gone, {}, COLUMNS),
-      })
-      return { ok: true }
-    }),
+  async (_req, env, { params }) => {
+    await deleteContract(env, params.id)
+    return { ok: true }
+  },
 )
 
 export default api

@@ -1,12 +1,17 @@
-// Departments: the reference table behind every department label (UI, documents, exports).
+// Departments: the reference table behind every department label (domain/departments.ts).
 //   GET    /api/departments         user   [{code, label, sort_order}]
 //   POST   /api/departments         admin  {code, label, sort_order?}
 //   PATCH  /api/departments/:code   admin  {label?, sort_order?}
 //   DELETE /api/departments/:code   admin  only when nothing refers to it (else 409)
 import { z } from 'zod'
+import {
+  createDepartment,
+  deleteDepartment,
+  listDepartments,
+  updateDepartment,
+} from '../domain/departments.ts'
 import { endpoint } from '../runtime/endpoint.ts'
-import { json, notFound } from '../runtime/errors.ts'
-import { diffFields, recordAudit } from './_shared/audit.ts'
+import { json } from '../runtime/errors.ts'
 
 const api = endpoint(import.meta.url)
 
@@ -17,13 +22,9 @@ const Code = z
 const Label = z.string().trim().min(1, 'Введите название').max(100)
 const CodeParams = z.object({ code: Code })
 
-api.get('/', { auth: 'user', summary: 'Подразделения' }, async (_req, env) => {
-  const items = await env.sql`
-    select code, label, sort_order
-    from departments
-    order by sort_order, label`
-  return { items }
-})
+api.get('/', { auth: 'user', summary: 'Подразделения' }, async (_req, env) => ({
+  items: await listDepartments(env.sql),
+}))
 
 api.post(
   '/',
@@ -38,22 +39,7 @@ api.post(
       })
       .strict(),
   },
-  async (_req, env, { body }) => {
-    const row = await env.sql.begin(async (tx) => {
-      const [created] = await tx`
-        insert into departments (code, label, sort_order)
-        values (${body.code}, ${body.label}, ${body.sort_order})
-        returning code, label, sort_order`
-      await recordAudit(tx, env, {
-        action: 'department_create',
-        entity: 'department',
-        entityId: body.code,
-        changes: diffFields({}, created),
-      })
-      return created
-    })
-    return json(row, 201)
-  },
+  async (_req, env, { body }) => json(await createDepartment(env, body), 201),
 )
 
 api.patch(
@@ -69,43 +55,16 @@ api.patch(
       })
       .strict(),
   },
-  async (_req, env, { params, body }) =>
-    env.sql.begin(async (tx) => {
-      const [before] =
-        await tx`select code, label, sort_order from departments where code = ${params.code} for update`
-      if (!before) throw notFound('Подразделение не найдено')
-      const [after] = await tx`
-        update departments set
-          label = ${body.label ?? before.label},
-          sort_order = ${body.sort_order ?? before.sort_order}
-        where code = ${params.code}
-        returning code, label, sort_order`
-      await recordAudit(tx, env, {
-        action: 'department_update',
-        entity: 'department',
-        entityId: params.code,
-        changes: diffFields(before, after),
-      })
-      return after
-    }),
+  (_req, env, { params, body }) => updateDepartment(env, params.code, body),
 )
 
 api.delete(
   '/:code',
   { auth: 'admin', summary: 'Удалить неиспользуемое подразделение', params: CodeParams },
-  async (_req, env, { params }) =>
-    env.sql.begin(async (tx) => {
-      const [gone] =
-        await tx`delete from departments where code = ${params.code} returning code, label, sort_order`
-      if (!gone) throw notFound('Подразделение не найдено')
-      await recordAudit(tx, env, {
-        action: 'department_delete',
-        entity: 'department',
-        entityId: params.code,
-        changes: diffFields(gone, {}),
-      })
-      return { ok: true }
-    }),
+  async (_req, env, { params }) => {
+    await deleteDepartment(env, params.code)
+    return { ok: true }
+  },
 )
 
 export default api

@@ -15,7 +15,7 @@ import {
   type PdfWord,
 } from '../test/document-readers.ts'
 import { equipmentFixture, insertEquipment } from '../test/equipment-fixtures.ts'
-import { labelBox, LABELS_PER_PAGE } from './_shared/documents/label-grid.ts'
+import { labelBox, LABELS_PER_PAGE } from '../domain/documents/label-grid.ts'
 
 const MM = 72 / 25.4
 /** Word places a table by its text, LibreOffice by its border: allow that shift */

@@ -15,11 +15,12 @@ import {
   type PdfWord,
 } from '../test/document-readers.ts'
 import { equipmentFixture, insertEquipment } from '../test/equipment-fixtures.ts'
-import { BID_COLUMNS } from './_shared/documents/bids.ts'
-import { labelBox, LABELS_PER_PAGE } from './_shared/documents/label-grid.ts'
-import { addDays, todayIso } from './_shared/documents/parts.ts'
-import { formatDate } from './_shared/labels.ts'
-import { MAX_DOCUMENT_ITEMS } from './_shared/documents/limits.ts'
+import { BID_COLUMNS } from '../domain/documents/bids.ts'
+import { labelBox, LABELS_PER_PAGE } from '../domain/documents/label-grid.ts'
+import { addDays } from '../domain/documents/parts.ts'
+import { today as todayIn } from '../runtime/clock.ts'
+import { formatDate } from '../domain/shared/labels.ts'
+import { MAX_DOCUMENT_ITEMS } from '../domain/shared/document-limits.ts'
 import { DOCUMENTS_PER_MINUTE } from './documents.ts'
 
 const MM = 72 / 25.4
@@ -303,7 +304,7 @@ describe('bids, request, acts, schedule', () => {
   it('request: hand-over date is today + 7 days, signature columns empty', async () => {
     const { bytes } = await file('request', { equipment_ids: lbr, format: 'pdf' })
     const text = pdfText(bytes)
-    expect(text).toContain(`в срок до ${formatDate(addDays(todayIso(h.config.timeZone), 7))}`)
+    expect(text).toContain(`в срок до ${formatDate(addDays(todayIn(h.config.timeZone), 7))}`)
     expect(text).toContain(`№ ${ORG.room}`)
     const docx = await file('request', { equipment_ids: lbr, format: 'docx' })
     const [table] = docxTables(docx.bytes)

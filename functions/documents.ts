@@ -1,4 +1,4 @@
-// Documents for a selection of equipment (SPEC §3), as PDF or DOCX downloads:
+// Documents for a selection of equipment (docs/documents.md), as PDF or DOCX downloads:
 //   POST /api/documents/labels             user   {selection, format}
 //   POST /api/documents/status-labels      user   {selection, format, label}
 //   POST /api/documents/conservation-act   user   {selection, format}
@@ -23,18 +23,18 @@ import {
   downloadName,
   type DocumentKind,
   type DocumentKindName,
-} from './_shared/documents/kinds.ts'
-import type { DocumentRow } from './_shared/documents/model.ts'
-import { todayIso } from './_shared/documents/parts.ts'
-import { MEDIA_TYPES, render } from './_shared/documents/render.ts'
-import { scheduleYear } from './_shared/documents/schedule.ts'
-import { MAX_DOCUMENT_ITEMS, MAX_EXCEPT_IDS } from './_shared/documents/limits.ts'
-import { STATUS_LABELS, type StatusLabel } from './_shared/documents/status-labels.ts'
-import { contentDisposition } from '../runtime/uploads.ts'
-import { filterCondition, FilterQuery, orderBy, type Filters } from './_shared/equipment-query.ts'
-import { Id } from './_shared/schemas.ts'
-import { departmentScope } from './_shared/scope.ts'
-import { settingsOf } from './_shared/settings.ts'
+} from '../domain/documents/kinds.ts'
+import type { DocumentRow } from '../domain/documents/model.ts'
+import { MEDIA_TYPES, render } from '../domain/documents/render.ts'
+import { scheduleYear } from '../domain/documents/schedule.ts'
+import { STATUS_LABELS, type StatusLabel } from '../domain/documents/status-labels.ts'
+import { filterCondition, FilterQuery, orderBy, type Filters } from '../domain/equipment/query.ts'
+import { MAX_DOCUMENT_ITEMS, MAX_EXCEPT_IDS } from '../domain/shared/document-limits.ts'
+import { today as todayIn } from '../runtime/clock.ts'
+import { contentDisposition } from '../runtime/content-disposition.ts'
+import { Id } from '../domain/schemas.ts'
+import { departmentScope } from '../domain/scope.ts'
+import { settingsOf } from '../domain/settings/registry.ts'
 
 const api = endpoint(import.meta.url)
 
@@ -143,7 +143,7 @@ async function generate(kind: DocumentKind, env: AuthedEnv, input: Input) {
       : []
   if (rows.length === 0 && !kind.allowEmpty)
     throw badRequest('Не выбрано оборудование для документа')
-  const today = todayIso(env.config.timeZone)
+  const today = todayIn(env.config.timeZone)
   const ctx = {
     organization,
     today,

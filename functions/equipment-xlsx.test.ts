@@ -5,7 +5,8 @@ import ExcelJS from 'exceljs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { harness, type Harness } from '../test/app.ts'
 import { instrument } from '../test/equipment.ts'
-import { seedDemo } from '../runtime/seed-demo.ts'
+import { seedDemo } from '../domain/equipment/seed-demo.ts'
+import { exportFileName } from '../domain/equipment/xlsx/layout.ts'
 
 let h: Harness
 let admin: string
@@ -230,5 +231,14 @@ describe('import', () => {
     )
     expect(res.status).toBe(200)
     expect((await res.json()).dry_run).toBe(true)
+  })
+})
+
+describe('export file name', () => {
+  it('carries today in the branch’s time zone, not in UTC', () => {
+    // 22:30 UTC on 1 March is 2 March in Moscow
+    const now = new Date('2026-03-01T22:30:00Z')
+    expect(exportFileName('Europe/Moscow', now)).toBe('Реестр_оборудования_02.03.2026.xlsx')
+    expect(exportFileName('America/New_York', now)).toBe('Реестр_оборудования_01.03.2026.xlsx')
   })
 })

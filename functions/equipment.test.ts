@@ -5,8 +5,8 @@ import { harness, type Harness } from '../test/app.ts'
 import { existsSync } from 'node:fs'
 import { dateForDue, inDays, instrument } from '../test/equipment.ts'
 import { multipart, SAMPLES } from '../test/samples.ts'
-import { equipmentDir } from '../runtime/uploads.ts'
-import { ITEM_COLUMNS, FINANCE_ONLY } from './_shared/equipment-fields.ts'
+import { equipmentDir } from '../test/files.ts'
+import { ITEM_COLUMNS, FINANCE_ONLY } from '../domain/equipment/fields.ts'
 
 let h: Harness
 let admin: string

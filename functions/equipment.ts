@@ -1,4 +1,4 @@
-// The equipment register (SPEC §1–2): the main table, one instrument, its writes, Excel in and out.
+// The equipment register: the main table, one instrument, its writes, Excel in and out.
 //   GET    /api/equipment                   user   {items, total}: q, filters, sort, order, limit, offset
 //   GET    /api/equipment/export.xlsx       user   the same rows (no paging) as an Excel file
 //   POST   /api/equipment/import            admin  XLSX in the export's layout; ?dry_run=1
@@ -10,28 +10,55 @@
 // Laborants see their own department only (404 for another's) and never the finance fields.
 import { Response } from '@whatwg-node/server'
 import { z } from 'zod'
-import { endpoint } from '../runtime/endpoint.ts'
-import { json, notFound } from '../runtime/errors.ts'
-import { EquipmentCreate, EquipmentPatch, VerificationCycle } from './_shared/equipment-fields.ts'
-import { FilterQuery, ListQuery, listEquipment } from './_shared/equipment-query.ts'
+import { contentDisposition } from '../runtime/content-disposition.ts'
+import { endpoint, readBody } from '../runtime/endpoint.ts'
+import { MIME } from '../runtime/files/kinds.ts'
+import { badRequest, json, notFound, unsupportedType } from '../runtime/errors.ts'
+import { EquipmentCreate, EquipmentPatch, VerificationCycle } from '../domain/equipment/fields.ts'
+import { FilterQuery, ListQuery, listEquipment } from '../domain/equipment/query.ts'
+import { findEquipment, fullRecord, staleVersion } from '../domain/equipment/record.ts'
 import {
   deleteEquipmentRows,
   equipmentWarnings,
-  findEquipment,
-  fullRecord,
   insertEquipment,
   recordCycle,
-  staleVersion,
   updateEquipment,
-} from './_shared/equipment-write.ts'
-import { exportFileName, importWorkbook, streamExport } from './_shared/equipment-xlsx.ts'
-import { removeEquipmentFiles } from './_shared/files.ts'
-import { IdParams } from './_shared/schemas.ts'
-import { settingsOf } from './_shared/settings.ts'
+} from '../domain/equipment/write.ts'
+import { streamExport } from '../domain/equipment/xlsx/export.ts'
+import { importWorkbook } from '../domain/equipment/xlsx/import.ts'
+import { exportFileName } from '../domain/equipment/xlsx/layout.ts'
+import { removeEquipmentFiles } from '../domain/equipment/files.ts'
+import { IdParams } from '../domain/schemas.ts'
+import { settingsOf } from '../domain/settings/registry.ts'
 
 const api = endpoint(import.meta.url)
 
 const MAX_IMPORT_BYTES = 20 * 1024 * 1024
+
+/** Reads the uploaded workbook: raw XLSX bytes, or multipart/form-data with a `file` field. */
+async function workbookBytes(request: Request): Promise<Buffer> {
+  let bytes = await readBody(request, MAX_IMPORT_BYTES, 'Файл слишком большой для загрузки')
+  const type = request.headers.get('content-type') ?? ''
+  if (type.startsWith('multipart/form-data')) {
+    let file: unknown
+    try {
+      const form = await new globalThis.Response(bytes, {
+        headers: { 'content-type': type },
+      }).formData()
+      file = form.get('file')
+    } catch {
+      throw badRequest('Не удалось прочитать форму с файлом')
+    }
+    if (!file || typeof file === 'string') throw badRequest('Приложите файл в поле «file»')
+    bytes = Buffer.from(await (file as Blob).arrayBuffer())
+  }
+  if (bytes.length === 0) throw badRequest('Пустой файл')
+  // XLSX is a ZIP archive: "PK\x03\x04"
+  if (bytes.length < 4 || bytes.readUInt32LE(0) !== 0x04034b50) {
+    throw unsupportedType('Ожидается файл Excel в формате XLSX')
+  }
+  return bytes
+}
 
 api.get(
   '/',
@@ -53,15 +80,18 @@ api.get(
     auth: 'user',
     summary: 'Выгрузка реестра в Excel (те же параметры, что у списка)',
     query: FilterQuery,
-    produces: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    produces: MIME.xlsx,
   },
   async (_req, env, { query }) => {
     const { expiring_days } = await settingsOf(env)
     const body = streamExport(env.sql, env.user, query, expiring_days, env.log)
     return new Response(body, {
       headers: {
-        'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-        'content-disposition': exportFileName(),
+        'content-type': MIME.xlsx,
+        'content-disposition': contentDisposition(
+          'attachment',
+          exportFileName(env.config.timeZone),
+        ),
         'cache-control': 'no-store',
       },
     })
@@ -81,7 +111,8 @@ api.post(
     }),
     body: 'raw',
   },
-  async (request, env, { query }) => importWorkbook(request, env, query.dry_run, MAX_IMPORT_BYTES),
+  async (request, env, { query }) =>
+    importWorkbook(await workbookBytes(request), env, query.dry_run),
 )
 
 api.get(
@@ -130,7 +161,7 @@ api.delete(
       await deleteEquipmentRows(tx, env, before)
     })
     // the rows (file rows included) are gone for good: now the bytes on disk
-    await removeEquipmentFiles(env.config, params.id)
+    await removeEquipmentFiles(env.files, params.id)
     return new Response(null, { status: 204 })
   },
 )

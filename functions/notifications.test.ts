@@ -7,10 +7,10 @@ import { SMTPServer } from 'smtp-server'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { harness, type Harness } from '../test/app.ts'
 import { insertEquipment } from '../test/samples.ts'
-import { dailyJobs } from '../runtime/jobs.ts'
+import { dailyJobs, jobScheduler } from '../domain/jobs/daily.ts'
 import { createLogger } from '../runtime/log.ts'
-import { databaseClock, Scheduler } from '../runtime/scheduler.ts'
-import { runRecallDigest } from './_shared/notifications.ts'
+import { databaseClock } from '../runtime/scheduler.ts'
+import { runRecallDigest } from '../domain/notifications/digest.ts'
 
 interface Received {
   to: string[]
@@ -223,11 +223,11 @@ describe('digest', () => {
 describe('schedule', () => {
   it('the server scheduler runs the digest once a day from notify_hour', async () => {
     const job = dailyJobs.find((j) => j.name === 'recall-digest')!
-    expect(job.hour).toBe('notify_hour')
     ids.J = await insertEquipment(h.sql, { department: 'lbr', name: 'J', due_in_days: 6 })
     await setSettings({ notify_hour: 9 })
+    expect(typeof job.hour === 'function' && (await job.hour(h.sql))).toBe(9)
     let hour = 8
-    const scheduler = new Scheduler({
+    const scheduler = jobScheduler({
       sql: h.sql,
       config: h.config,
       log,

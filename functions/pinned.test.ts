@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { harness, type Harness } from '../test/app.ts'
 import { multipart, SAMPLES } from '../test/samples.ts'
-import { pinnedDir } from '../runtime/uploads.ts'
+import { pinnedDir } from '../test/files.ts'
 
 let h: Harness
 let admin: string

@@ -21,7 +21,7 @@ import {
   readRelease,
   readState,
 } from '../runtime/releases.ts'
-import { recordAudit } from './_shared/audit.ts'
+import { recordAudit } from '../domain/audit/record.ts'
 
 const api = endpoint(import.meta.url)
 

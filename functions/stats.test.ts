@@ -179,7 +179,7 @@ function expectedSummary(visible: Seed[]) {
 }
 
 describe('summary', () => {
-  it('admin: every department, exactly the SPEC shape', async () => {
+  it('admin: every department, exactly the documented shape', async () => {
     expect(await get('/api/stats/summary', admin)).toEqual(expectedSummary(seeds))
   })
   it('laborant: own department only', async () => {

@@ -7,12 +7,9 @@ import { join, relative } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { harness, type Harness } from '../test/app.ts'
 import { insertEquipment, multipart, SAMPLES, type Part } from '../test/samples.ts'
-import {
-  contentDisposition,
-  equipmentDir,
-  sanitizeFileName,
-  uploadsDir,
-} from '../runtime/uploads.ts'
+import { contentDisposition } from '../runtime/content-disposition.ts'
+import { sanitizeFileName } from '../runtime/files/names.ts'
+import { equipmentDir, uploadsDir } from '../test/files.ts'
 
 let h: Harness
 let admin: string

@@ -1,4 +1,4 @@
-// Files attached to an instrument (SPEC §1 "Files", §2). Reads are scoped to the user's
+// Files attached to an instrument (docs/domain.md, "Files"). Reads are scoped to the user's
 // department (404 otherwise); writes are for admins, and an archived instrument's files are
 // read-only until it is restored. Viewing needs the Bearer token like every route: the client
 // fetches the bytes with its token into a blob (docs/architecture.md, "Files").
@@ -6,31 +6,25 @@
 //   GET    /api/upload/equipment/:id          {items} in user order
 //   PUT    /api/upload/equipment/:id/order    {file_ids} — every file of the instrument, new order
 //   GET    /api/upload/:fileId                the bytes, inline (?download=1: attachment)
-//   PATCH  /api/upload/:fileId                {pinned?, category?}
+//   PATCH  /api/upload/:fileId                {pinned?, category?} — pinned: shown on the card
 //   DELETE /api/upload/:fileId                the row, then the bytes on disk
-import { join } from 'node:path'
 import { z } from 'zod'
 import type { TransactionSql } from '../runtime/db.ts'
 import { endpoint, parse } from '../runtime/endpoint.ts'
 import { badRequest, conflict, json, notFound } from '../runtime/errors.ts'
-import {
-  ALL_KINDS,
-  equipmentDir,
-  fileResponse,
-  newStorageName,
-  receiveUpload,
-  removeStoredFile,
-} from '../runtime/uploads.ts'
-import { diffFields, recordAudit } from './_shared/audit.ts'
+import { ALL_KINDS } from '../runtime/files/kinds.ts'
+import { newStorageName } from '../runtime/files/names.ts'
+import { diffFields, recordAudit } from '../domain/audit/record.ts'
 import {
   assertEquipmentVisible,
+  equipmentFolder,
   FILE_CATEGORIES,
   findFile,
   listEquipmentFiles,
   type EquipmentFile,
-} from './_shared/files.ts'
-import { Id, IdParams } from './_shared/schemas.ts'
-import { settingsOf } from './_shared/settings.ts'
+} from '../domain/equipment/files.ts'
+import { Id, IdParams } from '../domain/schemas.ts'
+import { settingsOf } from '../domain/settings/registry.ts'
 
 const api = endpoint(import.meta.url)
 
@@ -71,12 +65,10 @@ api.post(
     const { archived } = await assertEquipmentVisible(env.sql, env.user, params.id)
     if (archived) throw conflict('Оборудование в архиве: файлы можно менять после восстановления')
     const { upload_max_mb } = await settingsOf(env)
-    const received = await receiveUpload(request, {
-      dir: equipmentDir(env.config.dataDir, params.id),
+    const received = await env.files.receive(request, equipmentFolder(params.id), {
       maxBytes: upload_max_mb * 1024 * 1024,
       kinds: ALL_KINDS,
     })
-    let storedPath: string | null = null
     try {
       const { category } = parse(UploadFields, received.fields, 'формы')
       const file = await env.sql.begin(async (tx) => {
@@ -105,13 +97,12 @@ api.post(
             sha256: row.sha256,
           },
         })
-        storedPath = await received.commit(storageName)
+        await received.commit(storageName)
         return row
       })
       return json({ ...file, uploaded_by_name: env.user.full_name || env.user.username }, 201)
     } catch (error) {
-      if (storedPath) await removeStoredFile(storedPath)
-      else await received.discard()
+      await received.discard()
       throw error
     }
   },
@@ -172,15 +163,14 @@ api.get(
   },
   async (_request, env, { params, query }) => {
     const file = await findFile(env.sql, env.user, params.fileId)
-    const path = join(equipmentDir(env.config.dataDir, file.equipment_id), file.storage_name)
     const download = query.download === '1' || query.download === 'true'
-    const response = await fileResponse(path, {
+    const response = await env.files.send(equipmentFolder(file.equipment_id), file.storage_name, {
       name: file.original_name,
       mime: file.mime,
       download,
     })
     if (!response) {
-      env.log.error('stored file missing', { file_id: file.id, path })
+      env.log.error('stored file missing', { file_id: file.id, storage_name: file.storage_name })
       throw notFound('Файл отсутствует в хранилище сервера')
     }
     return response
@@ -191,7 +181,7 @@ api.patch(
   '/:fileId',
   {
     auth: 'admin',
-    summary: 'Закрепить на главной, сменить категорию',
+    summary: 'Показать на карточке оборудования (pinned), сменить категорию',
     params: FileParams,
     body: FilePatch,
   },
@@ -242,9 +232,7 @@ api.delete(
       })
       return file
     })
-    await removeStoredFile(
-      join(equipmentDir(env.config.dataDir, removed.equipment_id), removed.storage_name),
-    )
+    await env.files.remove(equipmentFolder(removed.equipment_id), removed.storage_name)
     return { deleted: removed.id }
   },
 )

@@ -13,7 +13,7 @@ beforeAll(async () => {
 afterAll(() => h.close())
 
 describe('discovery', () => {
-  it('mounts every functions/*.ts except _shared and tests', () => {
+  it('mounts every functions/*.ts except tests', () => {
     const files = functionFiles()
     expect(files).toContain('health.ts')
     expect(files.some((f) => f.startsWith('_') || f.endsWith('.test.ts'))).toBe(false)

@@ -8,13 +8,15 @@ import type { Config } from './config.ts'
 import type { Sql } from './db.ts'
 import type { Endpoint, Env, RouteInfo } from './endpoint.ts'
 import { classify, errorResponse, internalError, json, notFound } from './errors.ts'
+import { fileStore } from './files/store.ts'
 import type { Logger } from './log.ts'
 import { docsPage, openApiDocument } from './openapi.ts'
 import { SlidingWindowLimiter } from './rate-limit.ts'
+import { systemInfo } from './system.ts'
 
-export const FUNCTIONS_DIR = fileURLToPath(new URL('../functions/', import.meta.url))
+const FUNCTIONS_DIR = fileURLToPath(new URL('../functions/', import.meta.url))
 
-/** functions/*.ts except _shared/, _-prefixed files and tests. */
+/** functions/*.ts except _-prefixed files and tests. */
 export function functionFiles(dir = FUNCTIONS_DIR): string[] {
   return readdirSync(dir, { withFileTypes: true })
     .filter(
@@ -24,7 +26,7 @@ export function functionFiles(dir = FUNCTIONS_DIR): string[] {
     .sort()
 }
 
-export async function loadFunctions(dir = FUNCTIONS_DIR): Promise<Map<string, Endpoint>> {
+async function loadFunctions(dir = FUNCTIONS_DIR): Promise<Map<string, Endpoint>> {
   const endpoints = new Map<string, Endpoint>()
   for (const file of functionFiles(dir)) {
     const mod = await import(pathToFileURL(`${dir}/${file}`).href)
@@ -71,6 +73,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const limiter = new SlidingWindowLimiter()
   const allowedOrigins = new Set(opts.config.corsOrigins)
   const services = opts.services ?? {}
+  const files = fileStore(opts.config.dataDir)
+  const system = systemInfo(opts.sql, opts.config.dataDir)
 
   const corsHeaders = (origin: string | null): Record<string, string> =>
     origin && allowedOrigins.has(origin)
@@ -121,6 +125,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
       user: null,
       rateLimit: (key, limit, windowMs) => limiter.hit(key, limit, windowMs),
       cache: new Map(),
+      files,
+      system,
       services,
     }
 
@@ -178,5 +184,3 @@ export async function createApp(opts: AppOptions): Promise<App> {
 
   return { fetch, endpoints, routes, services }
 }
-
-export { json }

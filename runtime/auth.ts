@@ -4,7 +4,7 @@ import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } 
 import { SignJWT, jwtVerify } from 'jose'
 
 const SCRYPT = { N: 2 ** 15, r: 8, p: 1, keylen: 32, maxmem: 64 * 1024 * 1024 }
-export const TOKEN_TTL_SECONDS = 12 * 60 * 60
+const TOKEN_TTL_SECONDS = 12 * 60 * 60
 
 function scrypt(password: string, salt: Buffer, opts: ScryptOptions, keylen: number) {
   return new Promise<Buffer>((resolve, reject) =>

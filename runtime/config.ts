@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { z } from 'zod'
+import { DEFAULT_TIME_ZONE } from './clock.ts'
 
 const DEFAULT_CORS_ORIGINS = ['app://deltica', 'http://localhost:5173', 'http://127.0.0.1:5173']
 
@@ -29,7 +30,7 @@ const EnvSchema = z.object({
   TLS_CERT_FILE: optionalText,
   TLS_KEY_FILE: optionalText,
   CORS_ORIGINS: optionalText,
-  APP_TIMEZONE: z.string().default('Europe/Moscow'),
+  APP_TIMEZONE: z.string().default(DEFAULT_TIME_ZONE),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 })
 

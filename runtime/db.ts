@@ -3,6 +3,7 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import postgres from 'postgres'
+import { DEFAULT_TIME_ZONE } from './clock.ts'
 
 export type Sql = postgres.Sql<{}>
 export type TransactionSql = postgres.TransactionSql<{}>
@@ -16,7 +17,7 @@ export interface Database {
 }
 
 /** Type parsers shared by every pool: dates stay 'YYYY-MM-DD' strings, numerics become numbers. */
-export const poolOptions = (max: number, timeZone = 'Europe/Moscow'): postgres.Options<{}> => ({
+const poolOptions = (max: number, timeZone = DEFAULT_TIME_ZONE): postgres.Options<{}> => ({
   max,
   idle_timeout: 60,
   connect_timeout: 10,
@@ -123,7 +124,7 @@ export async function openEmbedded(
   })
   // pglite-socket ignores connection start-up parameters, and PGlite is one session for every
   // connection: set the branch's time zone once, so current_date is the local day.
-  await db.query(`select set_config('TimeZone', $1, false)`, [timeZone ?? 'Europe/Moscow'])
+  await db.query(`select set_config('TimeZone', $1, false)`, [timeZone ?? DEFAULT_TIME_ZONE])
   await server.start()
   const url = `postgres://postgres@${server.getServerConn()}/postgres`
   const sql = connectUrl(url, poolSize, timeZone)

@@ -9,6 +9,7 @@ import { z } from 'zod'
 import { bearerToken, verifyToken } from './auth.ts'
 import type { Config } from './config.ts'
 import type { Sql } from './db.ts'
+import type { FileStore } from './files/store.ts'
 import {
   badRequest,
   fieldIssues,
@@ -19,6 +20,7 @@ import {
   unauthorized,
 } from './errors.ts'
 import type { Logger } from './log.ts'
+import type { SystemInfo } from './system.ts'
 
 export type Role = 'admin' | 'laborant'
 
@@ -42,7 +44,11 @@ export interface Env {
   rateLimit(key: string, limit: number, windowMs: number): void
   /** Per-request cache shared by helpers (settings, …). */
   cache: Map<string, unknown>
-  /** Long-lived services the server owns (scheduler, mailer, …), set by the runtime. */
+  /** User files and backup archives on disk: the only way a handler reaches them. */
+  files: FileStore
+  /** The system monitor's readings (database, disk, memory, log). */
+  system: SystemInfo
+  /** Long-lived services the runtime hands over (services.database: kind and url). */
   services: Record<string, unknown>
 }
 

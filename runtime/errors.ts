@@ -1,5 +1,5 @@
 // The one error mapping: expected failures are thrown as HttpError; toErrorResponse turns any
-// thrown value into SPEC §2's {error, ...details} with the right status, never leaking internals.
+// thrown value into the API's error body {error, ...details} with the right status, never leaking internals.
 import { Response } from '@whatwg-node/server'
 import type { z } from 'zod'
 
@@ -40,7 +40,7 @@ export const tooManyRequests = (retryAfterSeconds: number) =>
     { retry_after: retryAfterSeconds },
     { 'retry-after': String(retryAfterSeconds) },
   )
-export const unavailable = (message = 'База данных недоступна, повторите попытку позже') =>
+const unavailable = (message = 'База данных недоступна, повторите попытку позже') =>
   new HttpError(503, message)
 
 /** Zod issues → [{field, message}] with Russian messages. */

@@ -15,7 +15,7 @@ export interface Logger {
   close(): Promise<void>
 }
 
-export const LOG_FILE_PATTERN = /^deltica-(\d{4}-\d{2}-\d{2})\.log$/
+const LOG_FILE_PATTERN = /^deltica-(\d{4}-\d{2}-\d{2})\.log$/
 
 export function logFileName(day: string): string {
   return `deltica-${day}.log`
@@ -92,5 +92,3 @@ export function createLogger(opts: {
   }
   return make({})
 }
-
-export const silentLogger = createLogger({ level: 'error' })

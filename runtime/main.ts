@@ -1,17 +1,19 @@
 // Entry point: config → logging → database (real or embedded) → migrations → first admin →
-// HTTP(S) server → daily scheduler; SIGTERM/SIGINT shut it down gracefully.
+// HTTP(S) server → daily scheduler; SIGTERM/SIGINT shut it down gracefully. With the CLIs
+// (runtime/cli/) the only runtime file that wires the domain in: runtime/ never imports domain/
+// or functions/ otherwise (test/layers.test.ts).
 import { join } from 'node:path'
+import { backupBeforeMigrate } from '../domain/backup/backup.ts'
+import { ensureFirstAdmin, prepareDatabase } from '../domain/bootstrap.ts'
+import { dailyJobs, jobScheduler } from '../domain/jobs/daily.ts'
 import { createApp } from './app.ts'
-import { backupBeforeMigrate, backupTarget } from './backup.ts'
-import { ensureFirstAdmin, prepareDatabase } from './bootstrap.ts'
+import { backupTarget } from './backup/target.ts'
 import { ConfigError, loadConfig } from './config.ts'
 import { openDatabase } from './db.ts'
-import { dailyJobs } from './jobs.ts'
+import { fileStore } from './files/store.ts'
 import { createLogger } from './log.ts'
-import { Scheduler } from './scheduler.ts'
 import { listen } from './server.ts'
 import { staticSite } from './static.ts'
-import { sweepPartialUploads } from './uploads.ts'
 
 async function main() {
   const started = performance.now()
@@ -43,13 +45,12 @@ async function main() {
       ),
   })
   await ensureFirstAdmin(db.sql, config.adminPassword, log)
-  const partials = await sweepPartialUploads(config.dataDir)
+  const partials = await fileStore(config.dataDir).sweepPartial()
   if (partials > 0) log.warn('removed unfinished uploads', { count: partials })
 
   const services: Record<string, unknown> = { database: { kind: db.kind, url: db.url } }
-  const scheduler = new Scheduler({ sql: db.sql, config, log, services })
+  const scheduler = jobScheduler({ sql: db.sql, config, log, services })
   for (const job of dailyJobs) scheduler.register(job)
-  services.scheduler = scheduler
 
   const app = await createApp({
     sql: db.sql,

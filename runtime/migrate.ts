@@ -3,9 +3,9 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import type { Sql, TransactionSql } from './db.ts'
+import { LOCKS, lockTransaction } from './locks.ts'
 
-export const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations/', import.meta.url))
-const LOCK_ID = 7_415_001 // arbitrary, constant: "deltica migrations"
+const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations/', import.meta.url))
 
 export interface Migration {
   version: number
@@ -27,7 +27,7 @@ export function listMigrations(dir = MIGRATIONS_DIR): Migration[] {
   return migrations
 }
 
-export async function pendingMigrations(sql: Sql, dir = MIGRATIONS_DIR): Promise<Migration[]> {
+async function pendingMigrations(sql: Sql, dir = MIGRATIONS_DIR): Promise<Migration[]> {
   const [{ exists }] = await sql`select to_regclass('schema_migrations') is not null as exists`
   if (!exists) return listMigrations(dir)
   const applied = new Set((await sql`select version from schema_migrations`).map((r) => r.version))
@@ -47,7 +47,7 @@ export async function migrate(
   if (pending.length === 0) return []
   if (opts.beforeApply) await opts.beforeApply(pending)
   return sql.begin(async (tx) => {
-    await tx`select pg_advisory_xact_lock(${LOCK_ID})`
+    await lockTransaction(tx, LOCKS.migrations)
     return applyMigrations(tx, listMigrations(dir), dir)
   })
 }

@@ -15,13 +15,13 @@ import { pipeline } from 'node:stream/promises'
 import { Response } from '@whatwg-node/server'
 import { Scalar, stringify } from 'yaml'
 import { badRequest, conflict, notFound, tooLarge } from './errors.ts'
-import { contentDisposition } from './uploads.ts'
+import { contentDisposition } from './content-disposition.ts'
 import semver from 'semver'
 
 export const KEEP_RELEASES = 3
-export const MAX_INSTALLER_BYTES = 1024 * 1024 * 1024
+const MAX_INSTALLER_BYTES = 1024 * 1024 * 1024
 
-export const releasesDir = (dataDir: string) => join(dataDir, 'releases')
+const releasesDir = (dataDir: string) => join(dataDir, 'releases')
 
 export interface Release {
   version: string

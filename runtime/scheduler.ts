@@ -1,13 +1,13 @@
 // The daily job scheduler. Every `tickMs` (a minute in production, milliseconds in tests) it runs
-// each job whose hour has come today (database clock, Europe/Moscow) and that has not run today.
-// A run holds a PostgreSQL advisory lock on a reserved connection and is recorded in audit_log
-// (action 'job_run', entity 'job', entity_id = job name), so with several server replicas exactly
-// one of them runs a job per day; a server that was down at the hour catches up later that day.
+// each job whose hour has come today (the database clock, in the branch's APP_TIMEZONE) and that
+// has not run today. A run holds the job's advisory lock (runtime/locks.ts) and is written to the
+// journal it is given (the audit log: domain/jobs/journal.ts), so with several server replicas
+// exactly one of them runs a job per day; a server that was down at the hour catches up later
+// that day.
 import type { Config } from './config.ts'
 import type { Sql } from './db.ts'
+import { BUSY, LOCKS, tryLock } from './locks.ts'
 import type { Logger } from './log.ts'
-import { loadSettings, type SettingKey } from '../functions/_shared/settings.ts'
-import { recordAudit } from '../functions/_shared/audit.ts'
 
 export interface JobContext {
   sql: Sql
@@ -19,8 +19,8 @@ export interface JobContext {
 export interface DailyJob {
   /** unique, stable: it keys the lock and the run record */
   name: string
-  /** the hour (0–23, local time of the database) as a number, or the setting that holds it */
-  hour: number | SettingKey
+  /** the hour (0–23, local time of the database), or how to read it (a setting) */
+  hour: number | ((sql: Sql) => Promise<number>)
   run(ctx: JobContext): Promise<unknown>
 }
 
@@ -29,7 +29,15 @@ export interface Clock {
   (sql: Sql): Promise<{ day: string; hour: number }>
 }
 
-const LOCK_CLASS = 7_415_100 // arbitrary, constant: "deltica scheduled jobs"
+/** Where runs are recorded: "already ran today" reads it, every run (ok or failed) writes it. */
+export interface JobJournal {
+  ranSince(sql: Sql, job: string, day: string): Promise<boolean>
+  record(
+    sql: Sql,
+    job: string,
+    run: { status: 'ok' | 'error'; duration_ms: number; error: string | null },
+  ): Promise<void>
+}
 
 export const databaseClock: Clock = async (sql) => {
   const [row] = await sql<{ day: string; hour: number }[]>`
@@ -38,6 +46,7 @@ export const databaseClock: Clock = async (sql) => {
 }
 
 export interface SchedulerOptions extends JobContext {
+  journal: JobJournal
   tickMs?: number
   clock?: Clock
 }
@@ -92,10 +101,8 @@ export class Scheduler {
     if (this.jobs.size === 0) return out
     try {
       const { hour } = await (this.opts.clock ?? databaseClock)(this.opts.sql)
-      const settings = await loadSettings(this.opts.sql)
       for (const job of this.jobs.values()) {
-        const jobHour =
-          typeof job.hour === 'number' ? job.hour : Number(settings[job.hour as SettingKey])
+        const jobHour = typeof job.hour === 'number' ? job.hour : await job.hour(this.opts.sql)
         if (hour >= jobHour) out[job.name] = await this.runOnce(job)
       }
     } catch (error) {
@@ -111,53 +118,27 @@ export class Scheduler {
   async runOnce(job: DailyJob | string, opts: { force?: boolean } = {}): Promise<RunOutcome> {
     const j = typeof job === 'string' ? this.jobs.get(job) : job
     if (!j) throw new Error(`scheduler: no job ${String(job)}`)
-    const { sql, log } = this.opts
-    const conn = await sql.reserve()
-    try {
-      const [{ locked }] = await conn<{ locked: boolean }[]>`
-        select pg_try_advisory_lock(${LOCK_CLASS}, hashtext(${j.name})) as locked`
-      if (!locked) return 'busy'
+    const { sql, log, journal } = this.opts
+    const outcome = await tryLock(sql, LOCKS.job(j.name), async (conn) => {
+      const { day } = await (this.opts.clock ?? databaseClock)(sql)
+      if (!opts.force && (await journal.ranSince(conn, j.name, day))) return 'already' as const
+      const started = performance.now()
+      let error: string | null = null
       try {
-        const { day } = await (this.opts.clock ?? databaseClock)(sql)
-        if (!opts.force) {
-          const [ran] = await conn`
-            select 1
-            from audit_log
-            where action = 'job_run'
-              and entity = 'job'
-              and entity_id = ${j.name}
-              and at >= ${day}::date
-            limit 1`
-          if (ran) return 'already'
-        }
-        const started = performance.now()
-        let error: string | null = null
-        try {
-          await j.run({ ...this.opts })
-        } catch (e) {
-          error = e instanceof Error ? e.message : String(e)
-        }
-        const durationMs = Math.round(performance.now() - started)
-        await recordAudit(
-          conn,
-          { user: null, ip: 'local' },
-          {
-            action: 'job_run',
-            entity: 'job',
-            entityId: j.name,
-            username: 'system',
-            changes: { status: error ? 'error' : 'ok', duration_ms: durationMs, error },
-          },
-        )
-        if (error)
-          log.error('scheduled job failed', { job: j.name, error, duration_ms: durationMs })
-        else log.info('scheduled job done', { job: j.name, duration_ms: durationMs })
-        return error ? 'failed' : 'done'
-      } finally {
-        await conn`select pg_advisory_unlock(${LOCK_CLASS}, hashtext(${j.name}))`
+        await j.run({ ...this.opts })
+      } catch (e) {
+        error = e instanceof Error ? e.message : String(e)
       }
-    } finally {
-      conn.release()
-    }
+      const durationMs = Math.round(performance.now() - started)
+      await journal.record(conn, j.name, {
+        status: error ? 'error' : 'ok',
+        duration_ms: durationMs,
+        error,
+      })
+      if (error) log.error('scheduled job failed', { job: j.name, error, duration_ms: durationMs })
+      else log.info('scheduled job done', { job: j.name, duration_ms: durationMs })
+      return error ? ('failed' as const) : ('done' as const)
+    })
+    return outcome === BUSY ? 'busy' : outcome
   }
 }

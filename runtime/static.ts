@@ -19,7 +19,7 @@ const TYPES: Record<string, string> = {
   '.map': 'application/json; charset=utf-8',
 }
 
-export const WEB_CLIENT_DIR = resolve(new URL('../desktop/dist', import.meta.url).pathname)
+const WEB_CLIENT_DIR = resolve(new URL('../desktop/dist', import.meta.url).pathname)
 
 export function staticSite(
   _config: Pick<Config, 'dataDir'>,

@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { createApp, type App } from '../runtime/app.ts'
 import type { Config } from '../runtime/config.ts'
 import { createLogger, type Logger } from '../runtime/log.ts'
-import { createUser } from '../functions/_shared/users.ts'
+import { createUser } from '../domain/users/accounts.ts'
 import { testDatabase, type TestDatabase } from './db.ts'
 
 export function testConfig(overrides: Partial<Config> = {}): Config {

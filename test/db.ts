@@ -1,7 +1,7 @@
 // A freshly migrated database per test file: a new database on the real PostgreSQL when
 // TEST_DATABASE_URL (or DATABASE_URL) is set, else an in-memory embedded PGlite.
 import { randomBytes } from 'node:crypto'
-import { prepareDatabase } from '../runtime/bootstrap.ts'
+import { prepareDatabase } from '../domain/bootstrap.ts'
 import { connectUrl, openEmbedded, type Sql } from '../runtime/db.ts'
 
 export const serverUrl = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? null

@@ -128,7 +128,7 @@ export const docxToPdf = (docx: Uint8Array): Uint8Array =>
     return readFileSync(join(dir, 'in.pdf'))
   })
 
-export const docxPart = (docx: Uint8Array, part = 'word/document.xml'): string =>
+const docxPart = (docx: Uint8Array, part = 'word/document.xml'): string =>
   strFromU8(unzipSync(docx, { filter: (f) => f.name === part })[part])
 
 const unescapeXml = (s: string) =>

@@ -1,5 +1,5 @@
 // Fixtures for register tests: a valid instrument body and dates relative to today.
-export const today = () => new Date().toISOString().slice(0, 10)
+const today = () => new Date().toISOString().slice(0, 10)
 
 /** today + n days, 'YYYY-MM-DD' */
 export const inDays = (n: number) =>

@@ -5,7 +5,7 @@ import { crc32 } from 'node:zlib'
 import type { Sql } from '../runtime/db.ts'
 
 /** A stored (uncompressed) ZIP archive of the given entries. */
-export function zipOf(entries: Record<string, string | Buffer>): Buffer {
+function zipOf(entries: Record<string, string | Buffer>): Buffer {
   const locals: Buffer[] = []
   const centrals: Buffer[] = []
   let offset = 0

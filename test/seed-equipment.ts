@@ -1,5 +1,5 @@
 // A fast SQL seeder for tests and measurements: `n` instruments with every section filled, spread
-// over departments, states, verification types, intervals and dates the way SPEC §6 describes.
+// over departments, states, verification types, intervals and dates the way a real branch's register is.
 // Deterministic (derived from the row number), one statement per table.
 import type { Sql } from '../runtime/db.ts'
 

@@ -102,10 +102,12 @@ describe('equipment card', () => {
         .toEqual(['Свидетельство о поверке №1.pdf', 'Протокол 2026.pdf'])
       await expect.poll(() => fileNames(page, 'general_docs')).toEqual(['Паспорт прибора.pdf'])
 
-      // pin the certificate
+      // show the certificate on the card
       const certificate = form.locator('.file', { hasText: 'Свидетельство о поверке №1.pdf' })
-      await certificate.locator('[data-action=pin]').click()
-      await expect.poll(() => certificate.locator('.pin-badge').count()).toBe(1)
+      await certificate.locator('[data-action=on-card]').click()
+      await expect
+        .poll(() => certificate.locator('.on-card-badge').textContent())
+        .toBe('На карточке')
 
       // reorder: drag the protocol above the certificate
       await form

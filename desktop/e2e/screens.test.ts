@@ -1,4 +1,4 @@
-// Browser tests of the other screens (issue 9): archive, users, audit, settings, backups,
+// Browser tests of the other screens: archive, users, audit, settings, backups,
 // monitor, pinned documents, contracts, notifications — each screen's main path as the admin,
 // and the laborant's limits (admin screens absent, their routes refused). Screenshots to docs.
 import { join } from 'node:path'

@@ -1,4 +1,4 @@
-// Seeds the register straight in SQL with the shape of a real branch (SPEC §6): ~90 % СИ, the
+// Seeds the register straight in SQL with the shape of a real branch: ~90 % СИ, the
 // verification types, intervals, states and uneven departments, dates spread so that every
 // status occurs. Used by the browser tests (a few hundred rows) and bench/ (100,000 rows).
 import type postgres from 'postgres'

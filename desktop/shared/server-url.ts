@@ -1,6 +1,6 @@
 // The server address typed by a person → the canonical base URL the client talks to. Shared by
 // the Electron main process (first run, Settings) and the renderer (plain-browser mode).
-// Rules (SPEC §5): add http:// when no scheme is given, add :8000 when no port is given (unless
+// Rules: add http:// when no scheme is given, add :8000 when no port is given (unless
 // the address is explicitly https://), drop any path, query or trailing slash.
 
 export const DEFAULT_PORT = 8000

@@ -1,8 +1,7 @@
 // npm run backup [-- --keep-days N] — one archive (database + file stores + manifest) into
 // DATA_DIR/backups, then retention (the setting backup_keep_days unless --keep-days is given).
 // Prints the archive's path; exit code 1 on failure.
-import { loadSettings } from '../../functions/_shared/settings.ts'
-import { createBackup, pruneBackups } from '../backup.ts'
+import { applyRetention, createBackup } from '../../domain/backup/backup.ts'
 import { cliBackupTarget, withDatabase } from './db.ts'
 
 const argv = process.argv.slice(2)
@@ -17,10 +16,7 @@ try {
   await withDatabase(async (db, config) => {
     const target = cliBackupTarget(db, config)
     const result = await createBackup(target, { kind: 'cli' })
-    const removed = await pruneBackups(
-      target,
-      keepDays ?? (await loadSettings(db.sql)).backup_keep_days,
-    )
+    const removed = await applyRetention(target, keepDays ?? undefined)
     const mb = (result.size / 1024 / 1024).toFixed(1)
     process.stderr.write(
       `Резервная копия создана за ${(result.duration_ms / 1000).toFixed(1)} с: ${mb} МиБ, ` +

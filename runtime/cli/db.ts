@@ -1,6 +1,6 @@
 // Shared by the CLIs: the configured database (same rules as the server) for one command.
 import { loadConfig, ConfigError, type Config } from '../config.ts'
-import { backupTarget } from '../backup.ts'
+import { backupTarget } from '../backup/target.ts'
 import { openDatabase, type Database } from '../db.ts'
 import { createLogger } from '../log.ts'
 

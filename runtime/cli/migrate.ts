@@ -1,7 +1,8 @@
 // npm run migrate — a backup when something is pending, the pending migrations (and setting
 // defaults), then the first admin.
-import { backupBeforeMigrate, backupTarget } from '../backup.ts'
-import { ensureFirstAdmin, prepareDatabase } from '../bootstrap.ts'
+import { backupBeforeMigrate } from '../../domain/backup/backup.ts'
+import { backupTarget } from '../backup/target.ts'
+import { ensureFirstAdmin, prepareDatabase } from '../../domain/bootstrap.ts'
 import { createLogger } from '../log.ts'
 import { withDatabase } from './db.ts'
 

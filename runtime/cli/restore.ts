@@ -4,7 +4,8 @@
 // Stop the server first: the restore replaces what it is serving.
 import { resolve } from 'node:path'
 import { createInterface } from 'node:readline/promises'
-import { restoreArchive, verifyArchive } from '../backup.ts'
+import { restoreBackup } from '../../domain/backup/backup.ts'
+import { verifyArchive } from '../backup/archive.ts'
 import { cliBackupTarget, withDatabase } from './db.ts'
 
 const argv = process.argv.slice(2)
@@ -40,7 +41,7 @@ try {
         process.exit(3)
       }
     }
-    const result = await restoreArchive(target, verified, { user: 'cli' })
+    const result = await restoreBackup(target, verified, { user: 'cli' })
     if (result.mismatches.length) {
       process.stderr.write(
         `Восстановлено, но не совпали таблицы: ${result.mismatches.join(', ')}\n`,

@@ -1,8 +1,8 @@
 // npm run seed:demo -- --count N [--seed S] [--replace]: fills the configured database with N
-// synthetic instruments (runtime/seed-demo.ts). --replace deletes the register first.
+// synthetic instruments (domain/equipment/seed-demo.ts). --replace deletes the register first.
 import { parseArgs } from 'node:util'
-import { prepareDatabase } from '../bootstrap.ts'
-import { seedDemo } from '../seed-demo.ts'
+import { prepareDatabase } from '../../domain/bootstrap.ts'
+import { seedDemo } from '../../domain/equipment/seed-demo.ts'
 import { withDatabase } from './db.ts'
 
 const { values } = parseArgs({

@@ -1,5 +1,5 @@
-// npm run users:sync -- <file.yaml> — see runtime/users-sync.ts for the rules.
-import { SyncError, readSyncFile, syncUsers } from '../users-sync.ts'
+// npm run users:sync -- <file.yaml> — see domain/users/sync.ts for the rules.
+import { SyncError, readSyncFile, syncUsers } from '../../domain/users/sync.ts'
 import { withDatabase } from './db.ts'
 
 const file = process.argv[2]

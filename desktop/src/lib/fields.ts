@@ -1,6 +1,6 @@
-// The register's fields as the client shows and edits them (SPEC §1): Russian headers, section,
+// The register's fields as the client shows and edits them (docs/domain.md): Russian headers, section,
 // kind (how a value is formatted and parsed), which are computed (read-only) and which are
-// finance (admins only). Labels come from functions/_shared/labels.ts — one table for all.
+// finance (admins only). Labels come from domain/shared/labels.ts — one table for all.
 import {
   EQUIPMENT_TYPES,
   formatDate,

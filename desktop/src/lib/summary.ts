@@ -1,4 +1,4 @@
-// The header's metrics (SPEC §4): counts from GET /api/stats/summary, scoped by the server.
+// The header's metrics: counts from GET /api/stats/summary, scoped by the server.
 import { STATUS_COLORS, STATUSES } from '@shared/labels.ts'
 import type { Api } from './api.ts'
 
@@ -66,7 +66,7 @@ export const METRICS: Metric[] = [
   },
 ]
 
-/** quick tags under the search (SPEC §5) */
+/** quick tags under the search */
 export const QUICK_TAGS: { status: string; label: string }[] = [
   { status: 'status_expired', label: 'Просроченные' },
   { status: 'status_expiring', label: 'Истекают' },

@@ -40,7 +40,7 @@ export function screenFor(route: string, isAdmin: boolean): Component<any> | nul
   return r.who === 'all' || isAdmin ? r.screen : null
 }
 
-/** the «Админ-панель» menu, in the order of SPEC §5 */
+/** the «Админ-панель» menu, in its fixed order */
 export const ADMIN_SCREENS = routes.map(({ path, title }) => ({ path, title }))
 
 export const titleOf = (route: string) => routes.find((r) => r.path === route)?.title ?? ''

@@ -3,7 +3,7 @@
 // loading a row: a row is selected when its id is not among the exceptions. Documents take it
 // as {equipment_ids} or {filter, except_ids}; a selection by query belongs to the query it was
 // made with (a new search or filter drops it; a new sort keeps it and orders the documents).
-import { MAX_DOCUMENT_ITEMS } from '@shared/documents/limits.ts'
+import { MAX_DOCUMENT_ITEMS } from '@shared/document-limits.ts'
 import type { Api, Query } from '../lib/api.ts'
 
 export type SelectionBody = { equipment_ids: number[] } | { filter: Query; except_ids: number[] }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { MAX_DOCUMENT_ITEMS } from '@shared/documents/limits.ts'
+import { MAX_DOCUMENT_ITEMS } from '@shared/document-limits.ts'
 import { fakeApi } from './fake-api.ts'
 import { Register } from './register.svelte.ts'
 import { compactQuery, Selection } from './selection.svelte.ts'

@@ -1,0 +1,121 @@
+// The contracts notebook («Баланс по договорам»): `balance` = amount − spent is a generated column,
+// `current_balance` is typed by hand. A page with the totals of the same filter, one contract,
+// and the audited writes; a change naming a stale version gets 409 with the current row.
+import type { Sql } from '../runtime/db.ts'
+import type { AuthedEnv } from '../runtime/endpoint.ts'
+import { conflict, notFound } from '../runtime/errors.ts'
+import { diffFields, recordAudit } from './audit/record.ts'
+
+type Writer = Pick<AuthedEnv, 'sql' | 'user' | 'ip'>
+
+/** The columns a client writes. */
+const CONTRACT_COLUMNS = [
+  'executor_name',
+  'contract_number',
+  'valid_until',
+  'contract_amount',
+  'spent_amount',
+  'current_balance',
+  'notes',
+] as const
+export type ContractFields = Record<(typeof CONTRACT_COLUMNS)[number], string | number | null>
+
+const select = (sql: Sql) => sql`
+  id, executor_name, contract_number, valid_until, contract_amount, spent_amount, balance,
+  current_balance, notes, version, created_at, updated_at`
+
+export async function listContracts(
+  sql: Sql,
+  query: { q?: string; limit: number; offset: number },
+) {
+  const pattern = query.q?.trim() ? `%${query.q.trim().replace(/[\\%_]/g, '\\$&')}%` : null
+  const where = pattern
+    ? sql`where executor_name ilike ${pattern} or contract_number ilike ${pattern}`
+    : sql``
+  const [items, [totals]] = await Promise.all([
+    sql`
+      select ${select(sql)}
+      from contracts
+      ${where}
+      order by lower(executor_name), id
+      limit ${query.limit}
+      offset ${query.offset}`,
+    sql`
+      select
+        count(*)::int as total,
+        coalesce(sum(contract_amount), 0) as contract_amount,
+        coalesce(sum(spent_amount), 0) as spent_amount,
+        coalesce(sum(balance), 0) as balance
+      from contracts
+      ${where}`,
+  ])
+  const { total, ...sums } = totals
+  return { items, total, totals: sums }
+}
+
+export async function findContract(sql: Sql, id: number) {
+  const [row] = await sql`select ${select(sql)} from contracts where id = ${id}`
+  if (!row) throw notFound('Договор не найден')
+  return row
+}
+
+export function createContract(env: Writer, fields: ContractFields) {
+  return env.sql.begin(async (tx) => {
+    const [created] = await tx`
+      insert into contracts ${tx(fields, ...CONTRACT_COLUMNS)}
+      returning ${select(tx as any)}`
+    await recordAudit(tx, env, {
+      action: 'contract_create',
+      entity: 'contract',
+      entityId: created.id,
+      changes: diffFields({}, created, CONTRACT_COLUMNS),
+    })
+    return created
+  })
+}
+
+export function updateContract(
+  env: Writer,
+  id: number,
+  fields: ContractFields,
+  version: number | undefined,
+) {
+  return env.sql.begin(async (tx) => {
+    const [before] = await tx`
+      select ${select(tx as any)} from contracts where id = ${id} for update`
+    if (!before) throw notFound('Договор не найден')
+    if (version !== undefined && version !== before.version) {
+      throw conflict('Договор уже изменён другим пользователем, обновите данные', {
+        current: before,
+      })
+    }
+    const [after] = await tx`
+      update contracts set
+        ${tx(fields, ...CONTRACT_COLUMNS)},
+        version = version + 1,
+        updated_at = now(),
+        updated_by = ${env.user.id}
+      where id = ${id}
+      returning ${select(tx as any)}`
+    await recordAudit(tx, env, {
+      action: 'contract_update',
+      entity: 'contract',
+      entityId: id,
+      changes: diffFields(before, after, CONTRACT_COLUMNS),
+    })
+    return after
+  })
+}
+
+export function deleteContract(env: Writer, id: number) {
+  return env.sql.begin(async (tx) => {
+    const [gone] = await tx`delete from contracts where id = ${id} returning ${select(tx as any)}`
+    if (!gone) throw notFound('Договор не найден')
+    await recordAudit(tx, env, {
+      action: 'contract_delete',
+      entity: 'contract',
+      entityId: id,
+      changes: diffFields(gone, {}, CONTRACT_COLUMNS),
+    })
+  })
+}

@@ -1,0 +1,37 @@
+// The three status labels : «НА КОНСЕРВАЦИИ», «НЕ ИСПОЛЬЗОВАТЬ / В РЕМОНТЕ»,
+// «ЭКСПЛУАТАЦИЯ ЗАПРЕЩЕНА» — framed in the status colour, one per selected instrument.
+import type { DocumentRow, LabelSheet } from './model.ts'
+import { nameAndModel } from './parts.ts'
+
+export const STATUS_LABELS = {
+  storage: { text: 'НА КОНСЕРВАЦИИ', color: '#1890ff', file: 'Этикетки_На_консервации' },
+  repair: { text: 'НЕ ИСПОЛЬЗОВАТЬ / В РЕМОНТЕ', color: '#d4b106', file: 'Этикетки_В_ремонте' },
+  forbidden: {
+    text: 'ЭКСПЛУАТАЦИЯ ЗАПРЕЩЕНА',
+    color: '#f5222d',
+    file: 'Этикетки_Эксплуатация_запрещена',
+  },
+} as const
+
+export type StatusLabel = keyof typeof STATUS_LABELS
+
+export function statusLabels(rows: DocumentRow[], label: StatusLabel): LabelSheet {
+  const { text, color } = STATUS_LABELS[label]
+  return {
+    title: text,
+    cells: rows.map((r) => ({
+      frame: color,
+      lines: [
+        { text, size: 16, bold: true, color, align: 'center' },
+        { text: nameAndModel(r), size: 10, bold: true, align: 'center' },
+        {
+          text: `Зав. № ${r.factory_number}   Инв. № ${r.inventory_number}`,
+          size: 9,
+          align: 'center',
+        },
+        { text: `Подразделение: ${r.department_label}`, size: 9, align: 'center' },
+        { text: 'Дата __________   Подпись __________', size: 9, align: 'center' },
+      ],
+    })),
+  }
+}

@@ -1,0 +1,204 @@
+// The register's list query, shared by the main table, the Excel export and later readers
+// (documents, statistics): the query-string schema, the WHERE (scope, filters, search), the
+// whitelisted sort, and the one-round-trip page with its total.
+import type { PendingQuery, Row } from 'postgres'
+import { z } from 'zod'
+import type { Sql } from '../../runtime/db.ts'
+import type { User } from '../../runtime/endpoint.ts'
+import { badRequest } from '../../runtime/errors.ts'
+import { columnsFor, FINANCE_ONLY, ITEM_COLUMNS, PlanMonth, type ItemColumn } from './fields.ts'
+import {
+  EQUIPMENT_TYPES,
+  STATES,
+  STATUSES,
+  VERIFICATION_TYPES,
+  type Status,
+} from '../shared/labels.ts'
+import { DateString, Paging, queryList, queryText } from '../schemas.ts'
+import { departmentScope } from '../scope.ts'
+import { statusCondition } from './status.ts'
+
+type Fragment = PendingQuery<Row[]>
+
+const enumList = (labels: Record<string, string>) =>
+  queryList(
+    z.enum(Object.keys(labels) as [string, ...string[]], {
+      message: `Допустимые значения: ${Object.keys(labels).join(', ')}`,
+    }),
+  )
+
+const single = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (v === '' ? undefined : v), schema.optional())
+
+/** The filter, search and sort parameters (the list, the export). */
+export const FilterQuery = z.object({
+  q: queryText(500),
+  status: enumList(STATUSES),
+  state: enumList(STATES),
+  type: enumList(EQUIPMENT_TYPES),
+  verification_type: enumList(VERIFICATION_TYPES),
+  department: queryList(z.string().max(40, 'Неизвестное подразделение')),
+  due_from: single(DateString),
+  due_to: single(DateString),
+  plan_from: single(PlanMonth),
+  plan_to: single(PlanMonth),
+  /** verified (current cycle or a cycle in the history) within these dates */
+  verified_from: single(DateString),
+  verified_to: single(DateString),
+  sort: single(
+    z.enum(ITEM_COLUMNS, { message: 'Сортировка возможна только по столбцу таблицы' }),
+  ).default('id'),
+  order: single(z.enum(['asc', 'desc'], { message: 'Порядок: asc или desc' })).default('asc'),
+})
+export type Filters = z.output<typeof FilterQuery>
+
+export const ListQuery = FilterQuery.extend(Paging)
+export type ListParams = z.output<typeof ListQuery>
+
+const MAX_WORDS = 10
+
+/** Codes whose Russian label contains the word (lower-cased). */
+const labelMatches = (labels: Record<string, string>, word: string) =>
+  Object.keys(labels).filter((code) => labels[code].toLowerCase().includes(word))
+
+/**
+ * One search word: it matches the row's own text fields, or the Russian label of its type,
+ * verification type, state, status or department. Labels are matched here against the fixed
+ * enums and turned into conditions on the codes (the status through statusCondition), so the
+ * per-row work is one lower(concat) and a LIKE; finance text only for admins.
+ */
+function searchWord(sql: Sql, user: User, word: string, expiringDays: number): Fragment {
+  const pattern = `%${word.replace(/[\\%_]/g, (c) => '\\' + c)}%`
+  const finance =
+    user.role === 'admin' ? sql`, e.budget_item, e.code_rate, e.invoice_number` : sql``
+  const alternatives: Fragment[] = [
+    sql`lower(concat_ws(' ',
+      e.equipment_name, e.equipment_model, e.equipment_specs, e.factory_number,
+      e.inventory_number, e.equipment_year, e.registry_number, e.certificate_number,
+      e.responsible_person, e.verifier_org, e.department ${finance})) like ${pattern}`,
+    sql`e.department in (select d.code from departments d where lower(d.label) like ${pattern})`,
+  ]
+  const types = labelMatches(EQUIPMENT_TYPES, word)
+  if (types.length) alternatives.push(sql`e.equipment_type in ${sql(types)}`)
+  const kinds = labelMatches(VERIFICATION_TYPES, word)
+  if (kinds.length) alternatives.push(sql`e.verification_type in ${sql(kinds)}`)
+  const states = labelMatches(STATES, word)
+  if (states.length) alternatives.push(sql`e.verification_state in ${sql(states)}`)
+  const statuses = labelMatches(STATUSES, word) as Status[]
+  if (statuses.length) alternatives.push(statusCondition(sql, statuses, expiringDays, 'e'))
+  return sql`(${alternatives.reduce((acc, a) => sql`${acc} or ${a}`)})`
+}
+
+/** The search's words, lower-cased (at most 10). */
+function searchWords(q: string | undefined): string[] {
+  if (!q) return []
+  return q.toLowerCase().split(/\s+/).filter(Boolean).slice(0, MAX_WORDS)
+}
+
+/** WHERE over `equipment_active e` (or `equipment_full e`): scope, filters, search. */
+export function filterCondition(sql: Sql, user: User, f: Filters, expiringDays: number): Fragment {
+  const parts: Fragment[] = [departmentScope(sql, user, 'e')]
+  if (f.status?.length) parts.push(statusCondition(sql, f.status as Status[], expiringDays, 'e'))
+  if (f.state?.length) parts.push(sql`e.verification_state in ${sql(f.state)}`)
+  if (f.type?.length) parts.push(sql`e.equipment_type in ${sql(f.type)}`)
+  if (f.verification_type?.length)
+    parts.push(sql`e.verification_type in ${sql(f.verification_type)}`)
+  if (f.department?.length) parts.push(sql`e.department in ${sql(f.department)}`)
+  if (f.due_from) parts.push(sql`e.verification_due >= ${f.due_from}::date`)
+  if (f.due_to) parts.push(sql`e.verification_due <= ${f.due_to}::date`)
+  if (f.plan_from) parts.push(sql`e.verification_plan >= ${f.plan_from}::date`)
+  if (f.plan_to) parts.push(sql`e.verification_plan <= ${f.plan_to}::date`)
+  if (f.verified_from || f.verified_to) {
+    const from = f.verified_from ?? '0001-01-01'
+    const to = f.verified_to ?? '9999-12-31'
+    parts.push(sql`(
+      e.verification_date between ${from}::date and ${to}::date
+      or exists (
+        select 1
+        from verification_history h
+        where h.equipment_id = e.id
+          and h.verification_date between ${from}::date and ${to}::date
+      ))`)
+  }
+  for (const word of searchWords(f.q)) parts.push(searchWord(sql, user, word, expiringDays))
+  return parts.reduce((acc, p) => sql`${acc} and ${p}`)
+}
+
+/** ORDER BY for a whitelisted column, stable by id; `alias` qualifies the columns. */
+export function orderBy(sql: Sql, user: User, f: Filters, alias = 'e'): Fragment {
+  if (user.role !== 'admin' && FINANCE_ONLY.has(f.sort)) {
+    throw badRequest('Проверьте поля параметров', {
+      fields: [{ field: 'sort', message: 'Сортировка возможна только по столбцу таблицы' }],
+    })
+  }
+  const dir = f.order === 'desc' ? sql`desc` : sql`asc`
+  const a = sql(alias)
+  return f.sort === 'id' ? sql`${a}.id ${dir}` : sql`${a}.${sql(f.sort)} ${dir}, ${a}.id ${dir}`
+}
+
+/** The columns the user may see, qualified by `alias`. */
+export function selectColumns(sql: Sql, user: User, alias = 'e'): Fragment {
+  const a = sql(alias)
+  return columnsFor(user)
+    .map((c) => sql`${a}.${sql(c)}`)
+    .reduce((acc, c) => sql`${acc}, ${c}`)
+}
+
+export interface Page {
+  items: Record<ItemColumn, unknown>[]
+  total: number
+}
+
+/**
+ * One page of the register and the total of the same filter, in one statement. Without a search,
+ * the count and the page are two subqueries: the page walks the sort column's index and stops at
+ * `limit`, the count touches only the sections its filters need (join removal, migration 00003).
+ * With a search, the text test is the cost, so the rows are matched once and counted with a window
+ * function over the same scan.
+ */
+export async function listEquipment(
+  sql: Sql,
+  user: User,
+  p: ListParams,
+  expiringDays: number,
+): Promise<Page> {
+  const where = filterCondition(sql, user, p, expiringDays)
+  let rows
+  if (searchWords(p.q).length) {
+    rows = await sql`
+      select ${selectColumns(sql, user)}, count(*) over ()::int as total
+      from equipment_active e
+      where ${where}
+      order by ${orderBy(sql, user, p)}
+      limit ${p.limit}
+      offset ${p.offset}`
+    if (rows.length === 0 && p.offset > 0) {
+      // past the last page: the window had no row to carry the total
+      const [{ total }] = await sql`
+        select count(*)::int as total from equipment_active e where ${where}`
+      return { items: [], total }
+    }
+  } else {
+    rows = await sql`
+      select c.total, p.*
+      from (
+        select count(*)::int as total
+        from equipment_active e
+        where ${where}
+      ) c
+      left join lateral (
+        select ${selectColumns(sql, user)}
+        from equipment_active e
+        where ${where}
+        order by ${orderBy(sql, user, p)}
+        limit ${p.limit}
+        offset ${p.offset}
+      ) p on true
+      order by ${orderBy(sql, user, p, 'p')}`
+  }
+  const total = rows[0]?.total ?? 0
+  const items = rows
+    .filter((r) => r.id != null)
+    .map(({ total: _, ...item }) => item as Record<ItemColumn, unknown>)
+  return { items, total }
+}

@@ -1,0 +1,65 @@
+// Reading one instrument: the flat row of an active instrument in the user's scope (optionally
+// locked), its verification history, the full record as the API shows it (finance hidden from
+// laborants, history, files) and the 409 a stale version gets (the current record, who, when).
+import type { Sql, TransactionSql } from '../../runtime/db.ts'
+import type { User } from '../../runtime/endpoint.ts'
+import { conflict, notFound } from '../../runtime/errors.ts'
+import { departmentScope } from '../scope.ts'
+import { ITEM_COLUMNS, visibleRecord } from './fields.ts'
+import { listEquipmentFiles } from './files.ts'
+
+type Db = Sql | TransactionSql
+export type EquipmentRow = Record<string, any> & { id: number; version: number }
+
+/** The flat row of an active instrument the user may see, or undefined. */
+export async function findEquipment(
+  sql: Db,
+  user: User,
+  id: number,
+  opts: { lock?: boolean } = {},
+): Promise<EquipmentRow | undefined> {
+  if (opts.lock) await sql`select id from equipment where id = ${id} for update`
+  const [row] = await sql<EquipmentRow[]>`
+    select ${sql(ITEM_COLUMNS as unknown as string[])}, updated_at, updated_by
+    from equipment_active e
+    where e.id = ${id}
+      and ${departmentScope(sql as Sql, user, 'e')}`
+  return row
+}
+
+export async function verificationHistory(sql: Db, id: number) {
+  return sql`
+    select h.id, h.verification_type, h.registry_number, h.verification_interval,
+           h.verification_date, h.verification_due, h.verification_plan, h.verification_result,
+           h.certificate_number, h.verifier_org, h.verification_cost, h.recorded_at,
+           u.username as recorded_by
+    from verification_history h
+    left join users u on u.id = h.recorded_by
+    where h.equipment_id = ${id}
+    order by h.verification_date desc, h.id desc`
+}
+
+/** GET /:id — the full record as the user may see it, with history and files. */
+export async function fullRecord(sql: Db, user: User, id: number) {
+  const row = await findEquipment(sql, user, id)
+  if (!row) throw notFound('Оборудование не найдено')
+  const history = await verificationHistory(sql, id)
+  const { updated_at: _a, updated_by: _b, ...item } = row
+  return {
+    ...visibleRecord(item, user),
+    history: history.map((h) => visibleRecord(h, user)),
+    files: await listEquipmentFiles(sql, id),
+  }
+}
+
+/** The 409 for a stale version: the current record and who changed it when. */
+export async function staleVersion(tx: Db, user: User, current: EquipmentRow) {
+  const [who] = await tx`
+    select username, full_name from users where id = ${current.updated_by ?? null}`
+  const { updated_at, updated_by: _, ...record } = current
+  return conflict('Запись уже изменил другой пользователь. Обновите данные и повторите', {
+    current: visibleRecord(record, user),
+    changed_by: who ? who.full_name || who.username : null,
+    changed_at: updated_at,
+  })
+}

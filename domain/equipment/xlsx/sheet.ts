@@ -1,0 +1,155 @@
+// The uploaded sheet → rows of raw field values: columns found by their headers (or keys), every
+// cell converted by its column's kind, and every problem found on the way ({row, column,
+// message}).
+import ExcelJS from 'exceljs'
+import { badRequest, tooLarge } from '../../../runtime/errors.ts'
+import type { WritableField } from '../fields.ts'
+import { cellText, norm, parseDate, parseNumber, parsePlan } from './cells.ts'
+import { LAYOUT, type Column } from './layout.ts'
+
+export interface RowIssue {
+  row: number
+  column: string
+  message: string
+}
+
+const MAX_IMPORT_ROWS = 100_000
+
+export interface ParsedRow {
+  row: number
+  id: number | null
+  values: Partial<Record<WritableField, unknown>>
+}
+
+/** The sheet → rows of raw field values, and the problems found while converting cells. */
+export async function parseSheet(
+  bytes: Buffer,
+  departments: Map<string, string>,
+): Promise<{ rows: ParsedRow[]; issues: RowIssue[]; columns: Column[] }> {
+  const ws = await firstSheet(bytes)
+  const mapped = mapColumns(ws)
+  const columns = [...mapped.values()]
+  if (ws.rowCount - 1 > MAX_IMPORT_ROWS) {
+    throw tooLarge(`Не больше ${MAX_IMPORT_ROWS} строк за одну загрузку`)
+  }
+  const codes = new Map(
+    columns.filter((c) => c.labels).map((c) => [c.key, labelToCode(Object.entries(c.labels!))]),
+  )
+  const departmentCodes = labelToCode([...departments])
+  const rows: ParsedRow[] = []
+  const issues: RowIssue[] = []
+  for (let r = 2; r <= ws.rowCount; r++) {
+    const row = ws.getRow(r)
+    if (!row.hasValues) continue
+    const parsed: ParsedRow = { row: r, id: null, values: {} }
+    let any = false
+    for (const [colNumber, c] of mapped) {
+      const raw = row.getCell(colNumber).value
+      const text = cellText(raw)
+      if (text == null) {
+        if (c.kind !== 'id') parsed.values[c.key as WritableField] = null
+        continue
+      }
+      any = true
+      const lookup = c.kind === 'department' ? departmentCodes : codes.get(c.key)
+      const problem = readCell(parsed, c, raw, text, lookup)
+      if (problem) issues.push({ row: r, column: c.header, message: problem })
+    }
+    if (any) rows.push(parsed)
+  }
+  return { rows, issues, columns }
+}
+
+async function firstSheet(bytes: Buffer): Promise<ExcelJS.Worksheet> {
+  const wb = new ExcelJS.Workbook()
+  try {
+    await wb.xlsx.load(bytes as any)
+  } catch {
+    throw badRequest('Не удалось прочитать файл: это не книга Excel (XLSX) или она повреждена')
+  }
+  const ws = wb.worksheets[0]
+  if (!ws) throw badRequest('В книге нет листов')
+  return ws
+}
+
+/** Sheet column number → the layout's column, found by header or key (computed ones skipped). */
+function mapColumns(ws: ExcelJS.Worksheet): Map<number, Column> {
+  const byHeader = new Map<string, Column>()
+  for (const c of LAYOUT) {
+    byHeader.set(norm(c.header), c)
+    byHeader.set(norm(c.key), c)
+  }
+  const mapped = new Map<number, Column>()
+  ws.getRow(1).eachCell((cell, colNumber) => {
+    const c = byHeader.get(norm(cellText(cell.value) ?? ''))
+    if (c && !c.computed) mapped.set(colNumber, c)
+  })
+  if (![...mapped.values()].some((c) => c.key !== 'id')) {
+    throw badRequest('В первой строке листа не найдены заголовки столбцов реестра')
+  }
+  return mapped
+}
+
+/** Normalised label or code → code. */
+const labelToCode = (pairs: [string, string][]) =>
+  new Map(
+    pairs.flatMap(([code, label]) => [
+      [norm(label), code],
+      [norm(code), code],
+    ]),
+  )
+
+/** One non-empty cell into `parsed` by its column's kind; the problem, if any, in Russian. */
+function readCell(
+  parsed: ParsedRow,
+  c: Column,
+  raw: ExcelJS.CellValue,
+  text: string,
+  codes: Map<string, string> | undefined,
+): string | null {
+  const key = c.key as WritableField
+  switch (c.kind) {
+    case 'id': {
+      const n = parseNumber(raw)
+      if (n === undefined || !Number.isSafeInteger(n) || n <= 0) return 'Неверный ID'
+      parsed.id = n
+      return null
+    }
+    case 'int':
+    case 'number':
+    case 'money': {
+      const n = parseNumber(raw)
+      if (n === undefined) return `Ожидается число, а не «${text}»`
+      parsed.values[key] = n
+      return null
+    }
+    case 'date': {
+      const d = parseDate(raw)
+      if (!d) return `Неверная дата «${text}» (ожидается ДД.ММ.ГГГГ)`
+      parsed.values[key] = d
+      return null
+    }
+    case 'plan': {
+      const p = parsePlan(raw)
+      if (!p) return `Неверный месяц плана «${text}» (например, «Октябрь 2026»)`
+      parsed.values[key] = p
+      return null
+    }
+    case 'enum': {
+      const code = codes!.get(norm(text))
+      if (!code)
+        return `Неизвестное значение «${text}»; допустимо: ${Object.values(c.labels!).join(', ')}`
+      parsed.values[key] = code
+      return null
+    }
+    case 'department': {
+      const code = codes!.get(norm(text))
+      if (!code) return `Неизвестное подразделение «${text}»`
+      parsed.values[key] = code
+      return null
+    }
+    default:
+      parsed.values[key] = text
+      return null
+  }
+}

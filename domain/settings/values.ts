@@ -1,0 +1,48 @@
+// The settings as users read and admins write them: admin-only keys hidden from laborants, a
+// secret shown as its mask (and the mask written back keeps the stored value), every change
+// audited with old → new (secrets as ***).
+import type { Sql } from '../../runtime/db.ts'
+import type { AuthedEnv } from '../../runtime/endpoint.ts'
+import { recordAudit, type Changes } from '../audit/record.ts'
+import { loadSettings, SECRET_MASK, SETTINGS, settingKeys, type SettingKey } from './registry.ts'
+
+const isSecret = (key: SettingKey) => (SETTINGS[key] as { secret?: boolean }).secret === true
+
+function visible(isAdmin: boolean) {
+  return settingKeys.filter((k) => isAdmin || !(SETTINGS[k] as { adminOnly?: boolean }).adminOnly)
+}
+
+/** {values, labels} of the settings this user may read. */
+export async function settingsView(sql: Sql, isAdmin: boolean) {
+  const values = await loadSettings(sql)
+  const keys = visible(isAdmin)
+  return {
+    values: Object.fromEntries(
+      keys.map((k) => [k, isSecret(k) ? (values[k] ? SECRET_MASK : '') : values[k]]),
+    ),
+    labels: Object.fromEntries(keys.map((k) => [k, SETTINGS[k].label])),
+  }
+}
+
+/** Writes the given settings (already validated) in one audited transaction. */
+export async function updateSettings(
+  env: Pick<AuthedEnv, 'sql' | 'user' | 'ip'>,
+  patch: Partial<Record<SettingKey, unknown>>,
+): Promise<void> {
+  await env.sql.begin(async (tx) => {
+    const before = await loadSettings(tx)
+    const changes: Changes = {}
+    for (const [key, value] of Object.entries(patch) as [SettingKey, unknown][]) {
+      if (value === undefined) continue
+      // a secret read back as its mask is sent unchanged by a form: keep the stored value
+      if (isSecret(key) && value === SECRET_MASK) continue
+      await tx`
+        insert into settings (key, value, updated_at, updated_by)
+        values (${key}, ${tx.json(value as any)}, now(), ${env.user.id})
+        on conflict (key) do update set value = excluded.value, updated_at = now(), updated_by = excluded.updated_by`
+      if (JSON.stringify(before[key]) !== JSON.stringify(value))
+        changes[key] = isSecret(key) ? { old: '***', new: '***' } : { old: before[key], new: value }
+    }
+    await recordAudit(tx, env, { action: 'settings_update', entity: 'settings', changes })
+  })
+}

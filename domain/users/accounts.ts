@@ -1,0 +1,214 @@
+// User records: the input schemas and the writes shared by the users API and the YAML sync CLI.
+import { z } from 'zod'
+import { hashPassword } from '../../runtime/auth.ts'
+import type { Sql, TransactionSql } from '../../runtime/db.ts'
+import type { AuthedEnv } from '../../runtime/endpoint.ts'
+import { badRequest, conflict, notFound } from '../../runtime/errors.ts'
+import { diffFields, recordAudit, type Changes } from '../audit/record.ts'
+import { assertDepartment } from '../departments.ts'
+import { Password, Role, Username } from '../schemas.ts'
+
+/** An optional e-mail for recall notifications; '' clears it. */
+export const Email = z.preprocess(
+  (v) => (typeof v === 'string' && v.trim() === '' ? null : v),
+  z
+    .string()
+    .trim()
+    .max(254, 'Адрес e-mail не длиннее 254 символов')
+    .regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, 'Неверный адрес e-mail')
+    .nullable(),
+)
+
+export const UserCreate = z
+  .object({
+    username: Username,
+    full_name: z.string().trim().max(200).default(''),
+    email: Email.optional(),
+    department: z.string().trim().min(1).nullable().optional(),
+    role: Role,
+    password: Password,
+    active: z.boolean().default(true),
+  })
+  .strict()
+
+export const UserUpdate = z
+  .object({
+    full_name: z.string().trim().max(200).optional(),
+    email: Email.optional(),
+    department: z.string().trim().min(1).nullable().optional(),
+    role: Role.optional(),
+    active: z.boolean().optional(),
+    password: Password.optional(),
+    unlock: z.literal(true).optional(),
+  })
+  .strict()
+
+export interface UserRow {
+  id: number
+  username: string
+  full_name: string
+  department: string | null
+  role: 'admin' | 'laborant'
+  active: boolean
+  failed_logins: number
+  locked_until: Date | null
+  token_version: number
+  email: string | null
+}
+
+type Db = Sql | TransactionSql
+
+function assertLaborantDepartment(role: string, department: string | null | undefined) {
+  if (role === 'laborant' && !department) {
+    throw badRequest('Проверьте поля запроса', {
+      fields: [{ field: 'department', message: 'Лаборанту нужно указать подразделение' }],
+    })
+  }
+}
+
+export async function findUserByName(sql: Db, username: string): Promise<UserRow | undefined> {
+  const [row] = await sql<UserRow[]>`
+    select id, username, full_name, department, role, active, failed_logins, locked_until, token_version, email
+    from users
+    where lower(username) = lower(${username})`
+  return row
+}
+
+export async function createUser(sql: Db, input: z.output<typeof UserCreate>): Promise<UserRow> {
+  assertLaborantDepartment(input.role, input.department)
+  await assertDepartment(sql, input.department)
+  if (await findUserByName(sql, input.username)) {
+    throw conflict('Пользователь с таким логином уже существует')
+  }
+  const [row] = await sql<UserRow[]>`
+    insert into users (username, full_name, department, role, active, password_hash, email)
+    values (
+      ${input.username}, ${input.full_name}, ${input.department ?? null}, ${input.role},
+      ${input.active}, ${await hashPassword(input.password)}, ${input.email ?? null}
+    )
+    returning id, username, full_name, department, role, active, failed_logins, locked_until, token_version, email`
+  return row
+}
+
+/**
+ * Applies an update; role/active/password changes bump the token version (revoking sessions).
+ * Returns the row before and after. Refuses to leave the system without an active admin.
+ */
+export async function updateUser(
+  sql: TransactionSql,
+  id: number,
+  patch: z.output<typeof UserUpdate>,
+): Promise<{ before: UserRow; after: UserRow } | null> {
+  const [before] = await sql<UserRow[]>`
+    select id, username, full_name, department, role, active, failed_logins, locked_until, token_version, email
+    from users
+    where id = ${id}
+    for update`
+  if (!before) return null
+  const role = patch.role ?? before.role
+  const department = patch.department === undefined ? before.department : patch.department
+  const active = patch.active ?? before.active
+  assertLaborantDepartment(role, department)
+  await assertDepartment(sql, department)
+  if (before.role === 'admin' && before.active && (role !== 'admin' || !active)) {
+    const [{ n }] = await sql`
+      select count(*)::int as n from users where role = 'admin' and active and id <> ${id}`
+    if (n === 0) throw conflict('Нельзя отключить или понизить последнего администратора')
+  }
+  const revoke = role !== before.role || active !== before.active || patch.password !== undefined
+  const passwordHash = patch.password ? await hashPassword(patch.password) : null
+  const [after] = await sql<UserRow[]>`
+    update users set
+      full_name = ${patch.full_name ?? before.full_name},
+      email = ${patch.email === undefined ? before.email : patch.email},
+      department = ${department},
+      role = ${role},
+      active = ${active},
+      password_hash = coalesce(${passwordHash}, password_hash),
+      failed_logins = case when ${patch.unlock ?? false} then 0 else failed_logins end,
+      locked_until = case when ${patch.unlock ?? false} then null else locked_until end,
+      token_version = token_version + ${revoke ? 1 : 0},
+      updated_at = now()
+    where id = ${id}
+    returning id, username, full_name, department, role, active, failed_logins, locked_until, token_version, email`
+  return { before, after }
+}
+
+/** A user as the API shows it (never the hash). */
+function userView(u: UserRow) {
+  return {
+    id: u.id,
+    username: u.username,
+    full_name: u.full_name,
+    email: u.email,
+    department: u.department,
+    role: u.role,
+    active: u.active,
+    failed_logins: u.failed_logins,
+    locked_until: u.locked_until,
+  }
+}
+
+const AUDITED_USER_FIELDS = [
+  'full_name',
+  'email',
+  'department',
+  'role',
+  'active',
+  'locked_until',
+] as const
+
+/** What an update changed, as audited: the audited fields, a new password as ***. */
+export function userChanges(
+  result: { before: UserRow; after: UserRow },
+  passwordChanged: boolean,
+): Changes {
+  const changes = diffFields(userView(result.before), userView(result.after), AUDITED_USER_FIELDS)
+  if (passwordChanged) changes.password = { old: '***', new: '***' }
+  return changes
+}
+
+/** What a creation set, as audited. */
+export const createdChanges = (user: UserRow): Changes =>
+  diffFields({}, userView(user), ['username', ...AUDITED_USER_FIELDS])
+
+export async function listUsers(sql: Sql) {
+  const rows = await sql<UserRow[]>`
+    select id, username, full_name, department, role, active, failed_logins, locked_until, token_version, email
+    from users
+    order by lower(username)`
+  return rows.map(userView)
+}
+
+type Admin = Pick<AuthedEnv, 'sql' | 'user' | 'ip'>
+
+/** An admin creates a user (audited). */
+export async function addUser(env: Admin, input: z.output<typeof UserCreate>) {
+  const user = await env.sql.begin(async (tx) => {
+    const created = await createUser(tx, input)
+    await recordAudit(tx, env, {
+      action: 'user_create',
+      entity: 'user',
+      entityId: created.id,
+      changes: createdChanges(created),
+    })
+    return created
+  })
+  return userView(user)
+}
+
+/** An admin changes, resets the password of or unlocks a user (audited). */
+export async function changeUser(env: Admin, id: number, patch: z.output<typeof UserUpdate>) {
+  const user = await env.sql.begin(async (tx) => {
+    const changed = await updateUser(tx, id, patch)
+    if (!changed) throw notFound('Пользователь не найден')
+    await recordAudit(tx, env, {
+      action: patch.unlock ? 'user_unlock' : 'user_update',
+      entity: 'user',
+      entityId: id,
+      changes: userChanges(changed, !!patch.password),
+    })
+    return changed.after
+  })
+  return userView(user)
+}
