@@ -7,7 +7,8 @@ data=$(mktemp -d)
 port=18080
 log=$(mktemp)
 # the server runs in its own process group: SIGTERM goes to the group, as Ctrl+C would
-trap 'kill -TERM -- -"${pid:-0}" 2>/dev/null || true; rm -rf "$data"' EXIT
+source .ci/lib/process.sh
+trap 'stop_group "${pid:-0}"; rm -rf "$data"' EXIT
 
 start() {
   env -u DATABASE_URL -u TEST_DATABASE_URL DATA_DIR="$data" PORT=$port ADMIN_PASSWORD=ci-admin-pass-1 \
@@ -29,8 +30,7 @@ start
 token=$(login)
 curl -fsS -X POST "http://127.0.0.1:$port/api/departments" -H "authorization: Bearer $token" \
   -H 'content-type: application/json' -d '{"code":"ci_lab","label":"Лаборатория CI"}' >/dev/null
-kill -TERM -- -"$pid"
-for _ in $(seq 1 60); do kill -0 -- -"$pid" 2>/dev/null || break; sleep 0.5; done
+stop_group "$pid"
 grep -q '"msg":"stopped"' "$log" || { echo "no graceful stop in the log"; cat "$log"; exit 1; }
 
 start

@@ -8,7 +8,8 @@ data=$(mktemp -d)
 work=$(mktemp -d)
 port=18140
 log=$(mktemp)
-trap 'kill -TERM -- -"${pid:-0}" 2>/dev/null || true; rm -rf "$data" "$work" "$log"' EXIT
+source .ci/lib/process.sh
+trap 'stop_group "${pid:-0}"; rm -rf "$data" "$work" "$log"' EXIT
 
 env -u DATABASE_URL -u TEST_DATABASE_URL DATA_DIR="$data" PORT=$port ADMIN_PASSWORD=ci-admin-pass-1 \
   setsid npm start >>"$log" 2>&1 &

@@ -41,10 +41,8 @@ start() {
   cat "$log"
   return 1
 }
-stop() {
-  kill -TERM -- -"$pid" 2>/dev/null || true
-  for _ in $(seq 1 60); do kill -0 -- -"$pid" 2>/dev/null || return 0; sleep 0.5; done
-}
+source .ci/lib/process.sh
+stop() { stop_group "$pid"; }
 trap 'stop; rm -rf "$data" "$log"; psql -h 127.0.0.1 -U postgres -qc "drop database if exists $db with (force)" || true' EXIT
 start
 grep -q 'entrypoint: запуск сервера' "$log"
