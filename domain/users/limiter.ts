@@ -30,7 +30,7 @@ async function showOnUser(tx: TransactionSql, account: string, limits: Limits) {
       locked_until = (
         select max(until) from sign_in_attempts
         where account = ${account} and until > now()
-          and attempts >= case when address = ${ACCOUNT} then ${limits.account} else ${limits.address} end)
+          and attempts >= case when address = ${ACCOUNT} then ${limits.account}::int else ${limits.address}::int end)
     where lower(username) = ${account}`
 }
 
@@ -60,21 +60,21 @@ export async function reserveGuess(env: Env, username: string): Promise<Reservat
     const [blocked] = await tx<{ until: Date }[]>`
       select max(until) as until from sign_in_attempts
       where account = ${account} and until > now() and (
-        (address = ${address} and attempts >= ${limits.address}) or
-        (address = ${ACCOUNT} and attempts >= ${limits.account}))
+        (address = ${address} and attempts >= ${limits.address}::int) or
+        (address = ${ACCOUNT} and attempts >= ${limits.account}::int))
       having max(until) is not null`
     if (blocked) return { refused: blocked.until }
     const counted = await tx<{ address: string; attempts: number; until: Date }[]>`
       insert into sign_in_attempts as a (account, address, attempts, until)
       values
-        (${account}, ${ACCOUNT}, 1, now() + make_interval(mins => ${limits.minutes})),
-        (${account}, ${address}, 1, now() + make_interval(mins => ${limits.minutes}))
+        (${account}, ${ACCOUNT}, 1, now() + make_interval(mins => ${limits.minutes}::int)),
+        (${account}, ${address}, 1, now() + make_interval(mins => ${limits.minutes}::int))
       on conflict (account, address) do update set
         attempts = case when a.until <= now() then 1 else a.attempts + 1 end,
         until = case
           when a.until <= now() then excluded.until
-          when a.attempts + 1 >= case when a.address = ${ACCOUNT} then ${limits.account}
-                                      else ${limits.address} end then excluded.until
+          when a.attempts + 1 >= case when a.address = ${ACCOUNT} then ${limits.account}::int
+                                      else ${limits.address}::int end then excluded.until
           else a.until end
       returning address, attempts, until`
     const locking = counted.filter(
