@@ -288,6 +288,54 @@ describe('rate limit', () => {
   })
 })
 
+describe('behind a reverse proxy (TRUSTED_PROXIES)', () => {
+  let p: Harness
+  beforeAll(async () => {
+    p = await harness({ config: { trustedProxies: ['10.20.0.0/16'] } })
+    await p.makeUser({ username: 'proxied', role: 'admin' })
+  })
+  afterAll(() => p.close())
+  // every request comes from the nginx at 10.20.0.2; the client is in X-Forwarded-For
+  const via = (client: string, password: string) =>
+    p.call('POST', '/api/auth/login', {
+      body: { username: 'proxied', password },
+      ip: '10.20.0.2',
+      headers: { 'x-forwarded-for': `203.0.113.250, ${client}` },
+    })
+
+  it("one client's failures do not lock or rate-limit another behind the same proxy", async () => {
+    for (let i = 0; i < 5; i++) await via('198.51.100.61', `guess-${i}`)
+    expect((await via('198.51.100.61', PASSWORD)).status).toBe(423)
+    expect((await via('198.51.100.62', PASSWORD)).status).toBe(200)
+    const admin = await p.login('proxied')
+    await p.call('PUT', '/api/settings', { token: admin, body: { login_rate_per_minute: 3 } })
+    const statuses = []
+    for (let i = 0; i < 4; i++) statuses.push((await via('198.51.100.63', `guess-${i}`)).status)
+    expect(statuses).toEqual([401, 401, 401, 429])
+    expect((await via('198.51.100.64', PASSWORD)).status).toBe(200)
+  })
+
+  it('the audit and the request log record the client, not the proxy', async () => {
+    await via('198.51.100.70', PASSWORD)
+    const [row] = await p.sql`
+      select ip from audit_log where action = 'login_success' order by id desc limit 1`
+    expect(row.ip).toBe('198.51.100.70')
+    const line = p.logs.map((l) => JSON.parse(l)).findLast((l) => l.msg === 'request')
+    expect(line.ip).toBe('198.51.100.70')
+  })
+
+  it('X-Forwarded-For from anyone else is not believed', async () => {
+    await h.call('POST', '/api/auth/login', {
+      body: { username: 'metrolog', password: PASSWORD },
+      ip: '192.0.2.99',
+      headers: { 'x-forwarded-for': '198.51.100.99' },
+    })
+    const [row] = await h.sql`
+      select ip from audit_log where action = 'login_success' order by id desc limit 1`
+    expect(row.ip).toBe('192.0.2.99')
+  })
+})
+
 describe('audit of logins', () => {
   it('records success, failure (known and unknown user) and lockout with the address', async () => {
     await h.makeUser({ username: 'audited', role: 'laborant', department: 'es' })
