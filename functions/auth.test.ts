@@ -320,7 +320,10 @@ describe('behind a reverse proxy (TRUSTED_PROXIES)', () => {
     const [row] = await p.sql`
       select ip from audit_log where action = 'login_success' order by id desc limit 1`
     expect(row.ip).toBe('198.51.100.70')
-    const line = p.logs.map((l) => JSON.parse(l)).findLast((l) => l.msg === 'request')
+    const line = p.logs
+      .map((l) => JSON.parse(l))
+      .filter((l) => l.msg === 'request')
+      .at(-1)
     expect(line.ip).toBe('198.51.100.70')
   })
 

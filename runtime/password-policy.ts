@@ -3,8 +3,8 @@
 import { ZxcvbnFactory } from '@zxcvbn-ts/core'
 import * as common from '@zxcvbn-ts/language-common'
 
-export const PASSWORD_MIN = 10
-export const PASSWORD_MAX = 200
+const PASSWORD_MIN = 10
+const PASSWORD_MAX = 200
 /** zxcvbn's score: 0–1 are found within a million guesses (common passwords, keyboard rows). */
 const MIN_SCORE = 2
 /** the least SECRET_KEY strength production accepts, in bits (log2 of the guesses). */
