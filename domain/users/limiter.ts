@@ -53,7 +53,7 @@ async function limitsOf(env: Env): Promise<Limits> {
 export async function reserveGuess(env: Env, username: string): Promise<Reservation> {
   const limits = await limitsOf(env)
   const account = accountOf(username)
-  const address = env.ip
+  const address = env.ip || 'unknown' // never '' (the account-wide counter)
   if (Math.random() < 0.02) await sweep(env.sql)
   return env.sql.begin(async (tx) => {
     await lockTransaction(tx, LOCKS.signIn(account))
