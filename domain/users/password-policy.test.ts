@@ -2,7 +2,7 @@
 // API (create, reset), the YAML sync, the first admin (ADMIN_PASSWORD; the config's check is in
 // runtime/config.test.ts) and the own change (functions/auth.test.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { harness, type Harness } from '../../test/app.ts'
+import { harness, PASSWORD, type Harness } from '../../test/app.ts'
 import { createLogger } from '../../runtime/log.ts'
 import { passwordProblem } from '../../runtime/password-policy.ts'
 import { ensureFirstAdmin } from '../bootstrap.ts'
@@ -62,6 +62,18 @@ describe('the password policy', () => {
       { field: 'password', message: 'Пароль не должен совпадать с логином' },
     ])
     expect((await reset('orlov-orlov-1')).status).toBe(200)
+  })
+
+  it("the own change refuses the user's name as the new password", async () => {
+    await h.makeUser({ username: 'selfnamed-user', role: 'laborant' })
+    const res = await h.call('POST', '/api/auth/password', {
+      token: await h.login('selfnamed-user'),
+      body: { current_password: PASSWORD, new_password: 'SelfNamed-User' },
+    })
+    expect(res.status).toBe(400)
+    expect((await res.json()).fields).toEqual([
+      { field: 'new_password', message: 'Пароль не должен совпадать с логином' },
+    ])
   })
 
   it('the YAML sync refuses weak passwords and changes nothing', async () => {
