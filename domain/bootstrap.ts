@@ -8,6 +8,7 @@ import type { Sql } from '../runtime/db.ts'
 import { LOCKS, lockTransaction } from '../runtime/locks.ts'
 import type { Logger } from '../runtime/log.ts'
 import { migrate, type Migration } from '../runtime/migrate.ts'
+import { passwordProblem } from '../runtime/password-policy.ts'
 
 export async function prepareDatabase(
   sql: Sql,
@@ -28,6 +29,8 @@ export async function ensureFirstAdmin(
   log: Logger,
   print: (line: string) => void = (line) => process.stdout.write(line + '\n'),
 ): Promise<boolean> {
+  const problem = adminPassword && passwordProblem(adminPassword, 'admin')
+  if (problem) throw new Error(`ADMIN_PASSWORD: ${problem}`)
   return sql.begin(async (tx) => {
     await lockTransaction(tx, LOCKS.firstAdmin)
     const [{ n }] = await tx`select count(*)::int as n from users where role = 'admin'`

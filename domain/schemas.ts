@@ -1,5 +1,6 @@
 // zod building blocks shared by function files: ids, dates, lists in query strings, paging.
 import { z } from 'zod'
+import { passwordProblem } from '../runtime/password-policy.ts'
 
 export const Id = z.coerce
   .number({ message: 'Неверный идентификатор' })
@@ -39,10 +40,11 @@ export const Paging = {
   offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
 }
 
-export const Password = z
-  .string()
-  .min(8, 'Пароль не короче 8 символов')
-  .max(200, 'Пароль не длиннее 200 символов')
+/** A new password: the policy of runtime/password-policy.ts (the username is checked on write). */
+export const Password = z.string().superRefine((password, ctx) => {
+  const problem = passwordProblem(password)
+  if (problem) ctx.addIssue({ code: 'custom', message: problem })
+})
 
 export const Role = z.enum(['admin', 'laborant'])
 export const Username = z

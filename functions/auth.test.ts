@@ -111,8 +111,13 @@ describe('login / me / logout / password', () => {
     expect(short.status).toBe(400)
     expect((await short.json()).fields[0]).toEqual({
       field: 'new_password',
-      message: 'Пароль не короче 8 символов',
+      message: 'Пароль не короче 10 символов',
     })
+    const own = await h.call('POST', '/api/auth/password', {
+      token: old,
+      body: { current_password: PASSWORD, new_password: 'CHANGER' },
+    })
+    expect((await own.json()).fields[0].field).toBe('new_password')
     const ok = await h.call('POST', '/api/auth/password', {
       token: old,
       body: { current_password: PASSWORD, new_password: 'new-password-1' },
@@ -137,16 +142,19 @@ describe('login / me / logout / password', () => {
 })
 
 describe('lockout', () => {
+  // one client machine: the lock is per account and address
+  const at = (username: string, password: string) => login(username, password, '203.0.113.5')
+
   it('locks on the 5th consecutive failure (423), refuses the right password while locked, unlocks after the period', async () => {
     await h.makeUser({ username: 'victim', role: 'laborant', department: 'es' })
-    for (let i = 1; i <= 4; i++) expect((await login('victim', `bad-${i}`)).status).toBe(401)
-    const fifth = await login('victim', 'bad-5')
+    for (let i = 1; i <= 4; i++) expect((await at('victim', `bad-${i}`)).status).toBe(401)
+    const fifth = await at('victim', 'bad-5')
     expect(fifth.status).toBe(423)
     expect((await fifth.json()).error).toMatch(/заблокирована/)
-    expect((await login('victim', PASSWORD)).status).toBe(423)
+    expect((await at('victim', PASSWORD)).status).toBe(423)
     // the lock period passes
-    await h.sql`update users set locked_until = now() - interval '1 second' where username = 'victim'`
-    expect((await login('victim', PASSWORD)).status).toBe(200)
+    await h.sql`update sign_in_attempts set until = now() - interval '1 second' where account = 'victim'`
+    expect((await at('victim', PASSWORD)).status).toBe(200)
     const [row] =
       await h.sql`select failed_logins, locked_until from users where username = 'victim'`
     expect(row).toEqual({ failed_logins: 0, locked_until: null })
@@ -154,29 +162,114 @@ describe('lockout', () => {
 
   it('a success resets the counter; failures after an expired lock count from one', async () => {
     await h.makeUser({ username: 'forgetful', role: 'laborant', department: 'es' })
-    for (let i = 0; i < 4; i++) await login('forgetful', 'bad')
-    expect((await login('forgetful', PASSWORD)).status).toBe(200)
-    for (let i = 0; i < 4; i++) expect((await login('forgetful', 'bad')).status).toBe(401)
+    for (let i = 0; i < 4; i++) await at('forgetful', 'bad')
+    expect((await at('forgetful', PASSWORD)).status).toBe(200)
+    for (let i = 0; i < 4; i++) expect((await at('forgetful', 'bad')).status).toBe(401)
   })
 
   it('the admin unlocks a locked account', async () => {
     const id = await h.makeUser({ username: 'locked1', role: 'laborant', department: 'es' })
-    for (let i = 0; i < 5; i++) await login('locked1', 'bad')
+    for (let i = 0; i < 5; i++) await at('locked1', 'bad')
     const admin = await h.login('metrolog')
     const list = await (await h.call('GET', '/api/users', { token: admin })).json()
     expect(list.items.find((u: any) => u.id === id).locked_until).not.toBeNull()
     const res = await h.call('PATCH', `/api/users/${id}`, { token: admin, body: { unlock: true } })
     expect((await res.json()).locked_until).toBeNull()
-    expect((await login('locked1', PASSWORD)).status).toBe(200)
+    expect((await at('locked1', PASSWORD)).status).toBe(200)
   })
 
   it('the lockout policy comes from settings', async () => {
     const admin = await h.login('metrolog')
     await h.call('PUT', '/api/settings', { token: admin, body: { lockout_attempts: 2 } })
     await h.makeUser({ username: 'strict', role: 'laborant', department: 'es' })
-    expect((await login('strict', 'bad')).status).toBe(401)
-    expect((await login('strict', 'bad')).status).toBe(423)
+    expect((await at('strict', 'bad')).status).toBe(401)
+    expect((await at('strict', 'bad')).status).toBe(423)
     await h.call('PUT', '/api/settings', { token: admin, body: { lockout_attempts: 5 } })
+  })
+})
+
+describe('the sign-in limiter', () => {
+  const checked = async (username: string) => {
+    const [{ n }] = await h.sql`
+      select count(*)::int as n from audit_log
+      where lower(username) = ${username} and action in ('login_failure', 'login_lockout')`
+    return n
+  }
+
+  it('25 parallel logins (24 wrong, the right one sent while they hash): 5 checked, the right one 423', async () => {
+    await h.makeUser({ username: 'raced', role: 'laborant', department: 'es' })
+    const ip = '203.0.113.25'
+    let answered = 0
+    const wrong = Array.from({ length: 24 }, (_, i) =>
+      login('raced', `wrong-guess-${i}`, ip).then((r) => {
+        answered++
+        return r.status
+      }),
+    )
+    // the first answer back: the wrong guesses have reached the server and are being hashed
+    await Promise.race(wrong)
+    const answeredBefore = answered
+    const right = await login('raced', PASSWORD, ip)
+    const statuses = await Promise.all(wrong)
+    expect(answeredBefore).toBeLessThan(24)
+    expect(right.status).toBe(423)
+    expect(await checked('raced')).toBe(5)
+    expect(statuses.filter((s) => s === 401)).toHaveLength(4)
+    expect(statuses.filter((s) => s === 423)).toHaveLength(20)
+  })
+
+  it('an unknown name is answered like a real one: 401 four times, then 423 at the same count', async () => {
+    await h.makeUser({ username: 'realname', role: 'laborant', department: 'es' })
+    const answers = async (username: string, ip: string) => {
+      const out = []
+      for (let i = 0; i < 6; i++) {
+        const res = await login(username, `guess-${i}`, ip)
+        out.push({
+          status: res.status,
+          error: (await res.json()).error.replace(/\d\d:\d\d/, 'ЧЧ:ММ'),
+        })
+      }
+      return out
+    }
+    const real = await answers('realname', '203.0.113.31')
+    const ghost = await answers('no-such-name', '203.0.113.32')
+    expect(real.map((a) => a.status)).toEqual([401, 401, 401, 401, 423, 423])
+    expect(ghost).toEqual(real)
+  })
+
+  it('a stranger on another machine does not lock the owner out; the account-wide cap does', async () => {
+    await h.makeUser({ username: 'boss', role: 'admin' })
+    for (let i = 0; i < 6; i++) await login('boss', `guess-${i}`, '198.18.0.66')
+    expect((await login('boss', PASSWORD, '198.18.0.66')).status).toBe(423)
+    expect((await login('boss', PASSWORD, '198.18.0.10')).status).toBe(200)
+
+    const admin = await h.login('metrolog')
+    await h.call('PUT', '/api/settings', { token: admin, body: { lockout_account_attempts: 8 } })
+    await h.makeUser({ username: 'spread', role: 'laborant', department: 'es' })
+    // eight guesses from eight machines, none of them locked by itself
+    for (let i = 0; i < 8; i++) await login('spread', `guess-${i}`, `198.18.1.${i}`)
+    expect((await login('spread', PASSWORD, '198.18.1.200')).status).toBe(423)
+    await h.call('PUT', '/api/settings', { token: admin, body: { lockout_account_attempts: 50 } })
+  })
+
+  it('password change: wrong current passwords are limited like logins (400 ×4, then 423)', async () => {
+    await h.makeUser({ username: 'stolen', role: 'laborant', department: 'es' })
+    const token = await h.login('stolen')
+    const change = (current: string) =>
+      h.call('POST', '/api/auth/password', {
+        token,
+        body: { current_password: current, new_password: 'fresh-horse-77' },
+        ip: '203.0.113.40',
+      })
+    const statuses = []
+    for (let i = 0; i < 40; i++) statuses.push((await change(`guess-${i}`)).status)
+    expect(statuses.slice(0, 4)).toEqual([400, 400, 400, 400])
+    expect(new Set(statuses.slice(4))).toEqual(new Set([423]))
+    expect((await change(PASSWORD)).status).toBe(423)
+    const [{ n }] = await h.sql`
+      select count(*)::int as n from audit_log
+      where username = 'stolen' and action like 'password_change_%'`
+    expect(n).toBe(5)
   })
 })
 
@@ -192,6 +285,57 @@ describe('rate limit', () => {
     expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0)
     expect((await login('metrolog', PASSWORD, '192.0.2.8')).status).toBe(200)
     await h.call('PUT', '/api/settings', { token: admin, body: { login_rate_per_minute: 30 } })
+  })
+})
+
+describe('behind a reverse proxy (TRUSTED_PROXIES)', () => {
+  let p: Harness
+  beforeAll(async () => {
+    p = await harness({ config: { trustedProxies: ['10.20.0.0/16'] } })
+    await p.makeUser({ username: 'proxied', role: 'admin' })
+  })
+  afterAll(() => p.close())
+  // every request comes from the nginx at 10.20.0.2; the client is in X-Forwarded-For
+  const via = (client: string, password: string) =>
+    p.call('POST', '/api/auth/login', {
+      body: { username: 'proxied', password },
+      ip: '10.20.0.2',
+      headers: { 'x-forwarded-for': `203.0.113.250, ${client}` },
+    })
+
+  it("one client's failures do not lock or rate-limit another behind the same proxy", async () => {
+    for (let i = 0; i < 5; i++) await via('198.51.100.61', `guess-${i}`)
+    expect((await via('198.51.100.61', PASSWORD)).status).toBe(423)
+    expect((await via('198.51.100.62', PASSWORD)).status).toBe(200)
+    const admin = await p.login('proxied')
+    await p.call('PUT', '/api/settings', { token: admin, body: { login_rate_per_minute: 3 } })
+    const statuses = []
+    for (let i = 0; i < 4; i++) statuses.push((await via('198.51.100.63', `guess-${i}`)).status)
+    expect(statuses).toEqual([401, 401, 401, 429])
+    expect((await via('198.51.100.64', PASSWORD)).status).toBe(200)
+  })
+
+  it('the audit and the request log record the client, not the proxy', async () => {
+    await via('198.51.100.70', PASSWORD)
+    const [row] = await p.sql`
+      select ip from audit_log where action = 'login_success' order by id desc limit 1`
+    expect(row.ip).toBe('198.51.100.70')
+    const line = p.logs
+      .map((l) => JSON.parse(l))
+      .filter((l) => l.msg === 'request')
+      .at(-1)
+    expect(line.ip).toBe('198.51.100.70')
+  })
+
+  it('X-Forwarded-For from anyone else is not believed', async () => {
+    await h.call('POST', '/api/auth/login', {
+      body: { username: 'metrolog', password: PASSWORD },
+      ip: '192.0.2.99',
+      headers: { 'x-forwarded-for': '198.51.100.99' },
+    })
+    const [row] = await h.sql`
+      select ip from audit_log where action = 'login_success' order by id desc limit 1`
+    expect(row.ip).toBe('192.0.2.99')
   })
 })
 

@@ -59,7 +59,7 @@ async function fingerprint(): Promise<string> {
     from information_schema.tables
     where table_schema = 'public'
       and table_type = 'BASE TABLE'
-      and table_name not in ('audit_log', 'users', 'schema_migrations')
+      and table_name not in ('audit_log', 'sign_in_attempts', 'users', 'schema_migrations')
     order by table_name`
   const parts = await Promise.all(
     tables.map(

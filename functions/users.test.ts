@@ -39,14 +39,14 @@ describe('users API', () => {
 
     const noDept = await h.call('POST', '/api/users', {
       token: admin,
-      body: { username: 'newlab', role: 'laborant', password: 'password-1' },
+      body: { username: 'newlab', role: 'laborant', password: 'lab-entry-71' },
     })
     expect(noDept.status).toBe(400)
     expect((await noDept.json()).fields[0].field).toBe('department')
 
     const unknownDept = await h.call('POST', '/api/users', {
       token: admin,
-      body: { username: 'newlab', role: 'laborant', department: 'mars', password: 'password-1' },
+      body: { username: 'newlab', role: 'laborant', department: 'mars', password: 'lab-entry-71' },
     })
     expect(unknownDept.status).toBe(400)
 
@@ -57,7 +57,7 @@ describe('users API', () => {
         full_name: 'Петрова А. А.',
         role: 'laborant',
         department: 'lbr',
-        password: 'password-1',
+        password: 'lab-entry-71',
       },
     })
     expect(ok.status).toBe(201)
@@ -73,7 +73,7 @@ describe('users API', () => {
 
     const dup = await h.call('POST', '/api/users', {
       token: admin,
-      body: { username: 'NEWLAB', role: 'admin', password: 'password-1' },
+      body: { username: 'NEWLAB', role: 'admin', password: 'lab-entry-71' },
     })
     expect(dup.status).toBe(409)
 
@@ -81,7 +81,7 @@ describe('users API', () => {
       await h.sql`select username, action, changes from audit_log where action = 'user_create' and entity_id = ${String(created.id)}`
     expect(entry.username).toBe('boss')
     expect(entry.changes.department).toEqual({ old: null, new: 'lbr' })
-    expect(JSON.stringify(entry.changes)).not.toContain('password-1')
+    expect(JSON.stringify(entry.changes)).not.toContain('lab-entry-71')
   })
 
   it('updates role/department/active, resets a password; audit has old → new', async () => {

@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto'
 import { readdirSync } from 'node:fs'
 import { fileURLToPath, pathToFileURL } from 'node:url'
+import { clientAddressResolver } from './client-address.ts'
 import type { Config } from './config.ts'
 import type { Sql } from './db.ts'
 import type { Endpoint, Env, RouteInfo } from './endpoint.ts'
@@ -71,6 +72,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const endpoints = await loadFunctions(opts.functionsDir)
   const routes = [...endpoints.values()].flatMap((e) => e.routes)
   const limiter = new SlidingWindowLimiter()
+  const clientAddress = clientAddressResolver(opts.config.trustedProxies)
   const allowedOrigins = new Set(opts.config.corsOrigins)
   const services = opts.services ?? {}
   const files = fileStore(opts.config.dataDir)
@@ -121,7 +123,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
       config: opts.config,
       log: opts.log.child({ request_id: requestId }),
       requestId,
-      ip: ctx.ip ?? ctx.req?.socket?.remoteAddress ?? 'unknown',
+      ip: clientAddress(ctx.ip ?? ctx.req?.socket?.remoteAddress, request.headers),
       user: null,
       rateLimit: (key, limit, windowMs) => limiter.hit(key, limit, windowMs),
       cache: new Map(),
@@ -174,6 +176,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
 
     env.log.info('request', {
       user: env.user?.username ?? null,
+      ip: env.ip,
       method: request.method,
       path: url.pathname,
       status: response.status,

@@ -1,10 +1,11 @@
+import { randomBytes } from 'node:crypto'
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ConfigError, loadConfig } from './config.ts'
 
-const strong = 'x'.repeat(40)
+const strong = 'Qm7vR2pXk9LzT4wB8nYc3HdF6sJa1GeU5oKi0VbN'
 const prodDb = {
   DB_HOST: 'postgres',
   DB_NAME: 'deltica_prod',
@@ -88,5 +89,59 @@ describe('loadConfig', () => {
   it('reads the CORS origin list', () => {
     const c = loadConfig({ DATA_DIR: tmp(), CORS_ORIGINS: 'app://deltica, http://10.0.0.5:8080' })
     expect(c.corsOrigins).toEqual(['app://deltica', 'http://10.0.0.5:8080'])
+  })
+
+  it.each([
+    ['one repeated letter', 'a'.repeat(32)],
+    ['a template word', 'changeme-changeme-changeme-12345'],
+    ['a repeated word', 'secretsecretsecretsecretsecretse'],
+    ['a short random-looking key', 'Xk9Lz-T4wB8n-Yc3Hd-F6sJa-1GeU5oQ'],
+  ])(
+    'production refuses a weak SECRET_KEY (%s) and prints a command making a good one',
+    (_n, key) => {
+      const start = () =>
+        loadConfig({ NODE_ENV: 'production', DATA_DIR: tmp(), SECRET_KEY: key, ...prodDb })
+      expect(start).toThrow(ConfigError)
+      expect(start).toThrow(/SECRET_KEY слишком слабый \(около \d+ бит, нужно не меньше 128\)/)
+      expect(start).toThrow(/openssl rand -base64 48/)
+    },
+  )
+
+  it('production accepts what the printed command makes and the 64 characters of install-server.sh', () => {
+    for (const key of [
+      randomBytes(48).toString('base64'),
+      randomBytes(64).toString('base64').replace(/[/+=]/g, '').slice(0, 64),
+    ]) {
+      const c = loadConfig({ NODE_ENV: 'production', DATA_DIR: tmp(), SECRET_KEY: key, ...prodDb })
+      expect(c.secretKey).toBe(key)
+    }
+  })
+
+  it.each([
+    ['a', /ADMIN_PASSWORD: Пароль не короче 10 символов/],
+    ['z'.repeat(12), /ADMIN_PASSWORD: Пароль не может состоять из одного повторяющегося символа/],
+    ['1234567890', /ADMIN_PASSWORD: Пароль слишком простой/],
+  ])('ADMIN_PASSWORD %j is refused by the password policy', (password, message) => {
+    expect(() => loadConfig({ DATA_DIR: tmp(), ADMIN_PASSWORD: password })).toThrow(message)
+    expect(() =>
+      loadConfig({
+        NODE_ENV: 'production',
+        DATA_DIR: tmp(),
+        SECRET_KEY: strong,
+        ...prodDb,
+        ADMIN_PASSWORD: password,
+      }),
+    ).toThrow(message)
+  })
+
+  it('reads TRUSTED_PROXIES (addresses and CIDRs) and refuses anything else', () => {
+    const c = loadConfig({ DATA_DIR: tmp(), TRUSTED_PROXIES: '10.0.0.5, 172.16.0.0/12, ::1' })
+    expect(c.trustedProxies).toEqual(['10.0.0.5', '172.16.0.0/12', '::1'])
+    expect(loadConfig({ DATA_DIR: tmp() }).trustedProxies).toEqual([])
+    for (const bad of ['nginx', '10.0.0.0/33', '10.0.0.1/8/1', '300.1.1.1']) {
+      expect(() => loadConfig({ DATA_DIR: tmp(), TRUSTED_PROXIES: bad })).toThrow(
+        /TRUSTED_PROXIES: «.+» — не адрес и не подсеть/,
+      )
+    }
   })
 })

@@ -5,6 +5,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { z } from 'zod'
 import { DEFAULT_TIME_ZONE } from './clock.ts'
+import { proxyList } from './client-address.ts'
+import { passwordProblem, SECRET_COMMAND, SECRET_MIN_BITS, secretBits } from './password-policy.ts'
 
 const DEFAULT_CORS_ORIGINS = ['app://deltica', 'http://localhost:5173', 'http://127.0.0.1:5173']
 
@@ -30,6 +32,7 @@ const EnvSchema = z.object({
   TLS_CERT_FILE: optionalText,
   TLS_KEY_FILE: optionalText,
   CORS_ORIGINS: optionalText,
+  TRUSTED_PROXIES: optionalText,
   APP_TIMEZONE: z.string().default(DEFAULT_TIME_ZONE),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 })
@@ -46,6 +49,8 @@ export interface Config {
   adminPassword: string | undefined
   tls: { certFile: string; keyFile: string } | null
   corsOrigins: string[]
+  /** reverse proxies (addresses, CIDRs) whose X-Forwarded-For is believed */
+  trustedProxies: string[]
   logLevel: 'debug' | 'info' | 'warn' | 'error'
   /** IANA zone of the branch: "today" for statuses and due dates is taken in it */
   timeZone: string
@@ -149,10 +154,24 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     if (env.ADMIN_PASSWORD && PLACEHOLDER.test(env.ADMIN_PASSWORD)) {
       throw new ConfigError('ADMIN_PASSWORD содержит значение-заглушку из шаблона')
     }
+    const bits = secretBits(env.SECRET_KEY!)
+    if (bits < SECRET_MIN_BITS) {
+      throw new ConfigError(
+        `SECRET_KEY слишком слабый (около ${bits} бит, нужно не меньше ${SECRET_MIN_BITS}): в production сервер не запускается. Создайте случайный ключ командой: ${SECRET_COMMAND}`,
+      )
+    }
   } else if (!secretKey) {
     secretKey = developmentSecret(dataDir)
   } else if (secretKey.length < 32) {
     throw new ConfigError('SECRET_KEY короче 32 символов')
+  }
+  const adminProblem = env.ADMIN_PASSWORD && passwordProblem(env.ADMIN_PASSWORD, 'admin')
+  if (adminProblem) throw new ConfigError(`ADMIN_PASSWORD: ${adminProblem}`)
+  let trustedProxies: string[]
+  try {
+    trustedProxies = proxyList(env.TRUSTED_PROXIES)
+  } catch (error) {
+    throw new ConfigError(`TRUSTED_PROXIES: ${(error as Error).message}`)
   }
 
   return {
@@ -170,6 +189,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
           .map((o) => o.trim())
           .filter(Boolean)
       : DEFAULT_CORS_ORIGINS,
+    trustedProxies,
     logLevel: env.LOG_LEVEL,
     timeZone: env.APP_TIMEZONE,
     version: packageVersion(),

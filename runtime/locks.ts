@@ -31,6 +31,8 @@ export const LOCKS = {
   job: (name: string) => named(7_415_100, name),
   /** a backup or a restore is running */
   backup: pair(7_415_101, 0),
+  /** one account's sign-in attempts (lower-case name, existing or not): one reservation at a time */
+  signIn: (account: string) => named(7_415_300, account),
   /** the recall e-mail digest is being sent (scheduled or "send now") */
   recallDigest: single(7_415_200),
 } as const

@@ -22,6 +22,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     adminPassword: undefined,
     tls: null,
     corsOrigins: ['app://deltica', 'http://localhost:5173'],
+    trustedProxies: [],
     logLevel: 'error',
     timeZone: 'Europe/Moscow',
     version: '0.0.0-test',

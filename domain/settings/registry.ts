@@ -29,9 +29,15 @@ export const SETTINGS = {
     default: 14,
   }),
   lockout_attempts: def({
-    label: 'Блокировка: неудачных попыток входа подряд',
+    label: 'Блокировка: неудачных попыток входа в учётную запись с одного адреса',
     schema: z.number().int().min(1).max(100),
     default: 5,
+    adminOnly: true,
+  }),
+  lockout_account_attempts: def({
+    label: 'Блокировка: неудачных попыток входа в учётную запись со всех адресов',
+    schema: z.number().int().min(1).max(10_000),
+    default: 50,
     adminOnly: true,
   }),
   lockout_minutes: def({

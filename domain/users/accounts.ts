@@ -4,9 +4,11 @@ import { hashPassword } from '../../runtime/auth.ts'
 import type { Sql, TransactionSql } from '../../runtime/db.ts'
 import type { AuthedEnv } from '../../runtime/endpoint.ts'
 import { badRequest, conflict, notFound } from '../../runtime/errors.ts'
+import { passwordProblem } from '../../runtime/password-policy.ts'
 import { diffFields, recordAudit, type Changes } from '../audit/record.ts'
 import { assertDepartment } from '../departments.ts'
 import { Password, Role, Username } from '../schemas.ts'
+import { clearGuesses } from './limiter.ts'
 
 /** An optional e-mail for recall notifications; '' clears it. */
 export const Email = z.preprocess(
@@ -66,6 +68,12 @@ function assertLaborantDepartment(role: string, department: string | null | unde
   }
 }
 
+/** Every password written (API, YAML sync, first admin, own change) passes the one policy. */
+export function assertPassword(password: string, username: string, field = 'password') {
+  const problem = passwordProblem(password, username)
+  if (problem) throw badRequest(problem, { fields: [{ field, message: problem }] })
+}
+
 export async function findUserByName(sql: Db, username: string): Promise<UserRow | undefined> {
   const [row] = await sql<UserRow[]>`
     select id, username, full_name, department, role, active, failed_logins, locked_until, token_version, email
@@ -76,6 +84,7 @@ export async function findUserByName(sql: Db, username: string): Promise<UserRow
 
 export async function createUser(sql: Db, input: z.output<typeof UserCreate>): Promise<UserRow> {
   assertLaborantDepartment(input.role, input.department)
+  assertPassword(input.password, input.username)
   await assertDepartment(sql, input.department)
   if (await findUserByName(sql, input.username)) {
     throw conflict('Пользователь с таким логином уже существует')
@@ -115,6 +124,8 @@ export async function updateUser(
       select count(*)::int as n from users where role = 'admin' and active and id <> ${id}`
     if (n === 0) throw conflict('Нельзя отключить или понизить последнего администратора')
   }
+  if (patch.password !== undefined) assertPassword(patch.password, before.username)
+  if (patch.unlock) await clearGuesses(sql, before.username)
   const revoke = role !== before.role || active !== before.active || patch.password !== undefined
   const passwordHash = patch.password ? await hashPassword(patch.password) : null
   const [after] = await sql<UserRow[]>`

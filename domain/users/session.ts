@@ -1,13 +1,15 @@
-// Signing in and the session: the login with its lockout (after `lockout_attempts` failures in a
-// row for `lockout_minutes`, 423) and per-IP rate limit (429), the same 401 whether the user
-// exists or not (a dummy hash keeps the time equal), every attempt audited; logout and a password
-// change revoke every older token (token_version).
+// Signing in and the session: every check of a password first reserves a guess with the sign-in
+// limiter (domain/users/limiter.ts; 423 once the guesses are spent, the right password too), plus
+// the per-address rate limit (429); the same 401 whether the user exists or not (a dummy hash
+// keeps the time equal), every attempt audited; logout and a password change revoke every older
+// token (token_version).
 import { hashPassword, signToken, timingDummyHash, verifyPassword } from '../../runtime/auth.ts'
 import type { AuthedEnv, Env } from '../../runtime/endpoint.ts'
 import { badRequest, HttpError, locked, unauthorized } from '../../runtime/errors.ts'
 import { recordAudit } from '../audit/record.ts'
 import { settingsOf } from '../settings/registry.ts'
-import { findUserByName } from './accounts.ts'
+import { assertPassword, findUserByName } from './accounts.ts'
+import { guessSucceeded, reserveGuess } from './limiter.ts'
 
 const WRONG_CREDENTIALS = 'Неверный логин или пароль'
 
@@ -39,14 +41,11 @@ export async function signIn(env: Env, body: { username: string; password: strin
   env.rateLimit(`login:${env.ip}`, settings.login_rate_per_minute, 60_000)
 
   const user = await findUserByName(env.sql, body.username)
-  if (user?.locked_until && user.locked_until > new Date()) {
-    await recordAudit(env.sql, env, {
-      action: 'login_locked',
-      entity: 'user',
-      entityId: user.id,
-      username: user.username,
-    })
-    throw lockedError(user.locked_until, env.config.timeZone)
+  const who = user ? { entityId: user.id, username: user.username } : { username: body.username }
+  const guess = await reserveGuess(env, body.username)
+  if (guess.refused) {
+    await recordAudit(env.sql, env, { action: 'login_locked', entity: 'user', ...who })
+    throw lockedError(guess.refused, env.config.timeZone)
   }
 
   const [stored] = user
@@ -57,43 +56,18 @@ export async function signIn(env: Env, body: { username: string; password: strin
   const valid = (await verifyPassword(body.password, stored.password_hash)) && !!user?.active
 
   if (!valid || !user) {
-    if (user) {
-      const [after] = await env.sql<{ failed_logins: number; locked_until: Date | null }[]>`
-      update users set
-        failed_logins = case
-          when locked_until is not null and locked_until <= now() then 1
-          else failed_logins + 1 end,
-        locked_until = case
-          when (case when locked_until is not null and locked_until <= now() then 1
-                     else failed_logins + 1 end) >= ${settings.lockout_attempts}
-            then now() + make_interval(mins => ${settings.lockout_minutes})
-          when locked_until <= now() then null
-          else locked_until end
-      where id = ${user.id}
-      returning failed_logins, locked_until`
-      const nowLocked = after.locked_until && after.locked_until > new Date()
-      await recordAudit(env.sql, env, {
-        action: nowLocked ? 'login_lockout' : 'login_failure',
-        entity: 'user',
-        entityId: user.id,
-        username: user.username,
-        changes: { failed_logins: after.failed_logins },
-      })
-      if (nowLocked) throw lockedError(after.locked_until!, env.config.timeZone)
-    } else {
-      await recordAudit(env.sql, env, {
-        action: 'login_failure',
-        entity: 'user',
-        username: body.username,
-      })
-    }
+    await recordAudit(env.sql, env, {
+      action: guess.locks ? 'login_lockout' : 'login_failure',
+      entity: 'user',
+      ...who,
+    })
+    if (guess.locks) throw lockedError(guess.locks, env.config.timeZone)
     throw unauthorized(WRONG_CREDENTIALS)
   }
 
+  await guessSucceeded(env, guess)
   const [fresh] = await env.sql<{ token_version: number }[]>`
-  update users set failed_logins = 0, locked_until = null
-  where id = ${user.id}
-  returning token_version`
+  select token_version from users where id = ${user.id}`
   env.user = { ...sessionUser(user), role: user.role, token_version: fresh.token_version }
   await recordAudit(env.sql, env, { action: 'login_success', entity: 'user', entityId: user.id })
   const token = await signToken(
@@ -114,13 +88,23 @@ export async function changePassword(
   env: AuthedEnv,
   body: { current_password: string; new_password: string },
 ) {
+  const guess = await reserveGuess(env, env.user.username)
+  if (guess.refused) throw lockedError(guess.refused, env.config.timeZone)
   const [row] = await env.sql<{ password_hash: string }[]>`
     select password_hash from users where id = ${env.user.id}`
   if (!(await verifyPassword(body.current_password, row.password_hash))) {
+    await recordAudit(env.sql, env, {
+      action: guess.locks ? 'password_change_lockout' : 'password_change_failure',
+      entity: 'user',
+      entityId: env.user.id,
+    })
+    if (guess.locks) throw lockedError(guess.locks, env.config.timeZone)
     throw new HttpError(400, 'Текущий пароль указан неверно', {
       fields: [{ field: 'current_password', message: 'Неверный пароль' }],
     })
   }
+  await guessSucceeded(env, guess)
+  assertPassword(body.new_password, env.user.username, 'new_password')
   if (body.current_password === body.new_password) {
     throw badRequest('Новый пароль совпадает с текущим', {
       fields: [{ field: 'new_password', message: 'Новый пароль совпадает с текущим' }],
