@@ -45,7 +45,7 @@ export function approval(ctx: DocumentContext): Paragraph {
     [
       'УТВЕРЖДАЮ',
       ...(o.head_title.trim() ? [o.head_title] : []),
-      `${BLANK} ${o.head_name}`.trim(),
+      `${BLANK} / ${o.head_name.trim() || BLANK} /`,
       '«___» ____________ 20___ г.',
     ].join('\n'),
     { align: 'right', size: 11, spaceAfter: 14 },
