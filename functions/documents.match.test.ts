@@ -15,10 +15,10 @@ import {
   type PdfWord,
 } from '../test/document-readers.ts'
 import { equipmentFixture, insertEquipment } from '../test/equipment-fixtures.ts'
-import { defaultScheduleYear } from '../domain/documents/schedule.ts'
 import { today as todayIn } from '../runtime/clock.ts'
 import { formatDate } from '../domain/shared/labels.ts'
 import { SETTINGS } from '../domain/settings/registry.ts'
+import { defaultScheduleYear } from '../domain/shared/document-limits.ts'
 
 const withLibreOffice = hasLibreOffice || !!process.env.REQUIRE_LIBREOFFICE
 

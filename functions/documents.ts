@@ -34,10 +34,13 @@ import {
 import type { DocumentRow } from '../domain/documents/model.ts'
 import { missingRequisites, REQUISITE_LABELS } from '../domain/documents/parts.ts'
 import { MEDIA_TYPES, render } from '../domain/documents/render.ts'
-import { defaultScheduleYear } from '../domain/documents/schedule.ts'
 import { STATUS_LABELS, type StatusLabel } from '../domain/documents/status-labels.ts'
 import { filterCondition, FilterQuery, orderBy, type Filters } from '../domain/equipment/query.ts'
-import { MAX_DOCUMENT_ITEMS, MAX_EXCEPT_IDS } from '../domain/shared/document-limits.ts'
+import {
+  defaultScheduleYear,
+  MAX_DOCUMENT_ITEMS,
+  MAX_EXCEPT_IDS,
+} from '../domain/shared/document-limits.ts'
 import { today as todayIn } from '../runtime/clock.ts'
 import { contentDisposition } from '../runtime/content-disposition.ts'
 import { Id } from '../domain/schemas.ts'

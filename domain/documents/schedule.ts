@@ -37,12 +37,6 @@ const SCHEDULE_LIST_COLUMNS = [
   { title: 'План', width: 10 },
 ]
 
-/** The year the schedule is for when none is asked: next year in October–December, else this. */
-export function defaultScheduleYear(today: string): number {
-  const year = Number(today.slice(0, 4))
-  return Number(today.slice(5, 7)) >= 10 ? year + 1 : year
-}
-
 /** An instrument belongs to the schedule of the year its verification is planned in. */
 export const plannedIn = (r: DocumentRow, year: number) =>
   Number(r.verification_plan.slice(0, 4)) === year
