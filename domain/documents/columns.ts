@@ -9,7 +9,7 @@ let bold: ReturnType<typeof fontkit.create> | null = null
 const advances = new Map<string, number>()
 
 /** Width in points of `word` in the bold font at `size`. */
-export function boldWidth(word: string, size: number): number {
+function boldWidth(word: string, size: number): number {
   bold ??= fontkit.create(pdfFonts().bold)
   let units = 0
   for (const ch of word) {
@@ -24,7 +24,7 @@ export function boldWidth(word: string, size: number): number {
 }
 
 /** The width the longest word of a header needs, in points. */
-export const headerWordWidth = (title: string, size: number) =>
+const headerWordWidth = (title: string, size: number) =>
   Math.max(0, ...title.split(/\s+/).map((w) => boldWidth(w, size)))
 
 /**
