@@ -1,12 +1,14 @@
 // Renders the sample documents shown in docs/documents.md (docs/images/doc-*.png): every kind as
-// PDF, first page, through pdftoppm; the label sheet also as DOCX converted by LibreOffice.
+// PDF, first page, through pdftoppm; the label sheet also as DOCX converted by LibreOffice. Each
+// kind gets what it holds (sortOut): the bids their verification type, the status labels and the
+// conservation act the instruments in their state, the schedule the instruments of its year.
 // Run: node --import tsx bench/document-samples.ts   (needs poppler-utils; LibreOffice optional)
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { DOCUMENT_KINDS, type DocumentKind } from '../domain/documents/kinds.ts'
+import { DOCUMENT_KINDS, sortOut, type DocumentKind } from '../domain/documents/kinds.ts'
 import type { DocumentRow } from '../domain/documents/model.ts'
 import { render } from '../domain/documents/render.ts'
 import type { StatusLabel } from '../domain/documents/status-labels.ts'
@@ -43,11 +45,12 @@ const rows: DocumentRow[] = Array.from({ length: 12 }, (_, i) => {
     verification_type: i % 4 === 3 ? 'calibration' : 'verification',
     registry_number: i % 3 ? `${22010 + i}-0${i % 9}` : null,
     verification_interval: 12,
-    verification_date: `2026-${month}-15`,
-    verification_due: `2027-${month}-14`,
-    verification_plan: `2027-${month}-01`,
-    verification_state: 'state_work',
-    status: 'status_fit',
+    verification_date: `${i % 5 === 4 ? 2025 : 2026}-${month}-15`,
+    verification_due: `${i % 5 === 4 ? 2026 : 2027}-${month}-14`,
+    verification_plan: `${i % 5 === 4 ? 2026 : 2027}-${month}-01`,
+    verification_state: (['state_work', 'state_storage', 'state_repair'] as const)[i % 3],
+    state_since: i % 3 === 1 ? `2026-0${(i % 9) + 1}-2${i % 8}` : null,
+    status: ['status_fit', 'status_storage', 'status_repair'][i % 3],
     department,
     department_label: label,
     department_order: order,
@@ -58,6 +61,7 @@ const rows: DocumentRow[] = Array.from({ length: 12 }, (_, i) => {
 const ctx = {
   today: '2026-11-30',
   year: 2027,
+  bidExtraColumns: false,
   organization: {
     customer_name: 'ООО «Газпромнефть-Филиал» (пример)',
     inn: '7700000000',
@@ -94,8 +98,13 @@ function png(pdf: Uint8Array, name: string) {
   renameSync(join(tmp, `${name}.png`), join(out, `doc-${name}.png`))
 }
 
-const build = (kind: keyof typeof DOCUMENT_KINDS, label?: StatusLabel, selection = rows) =>
-  (DOCUMENT_KINDS[kind] as DocumentKind).build(selection, ctx, { label })
+/** the sample rows in the forbidden label's state: past their date */
+const expired = rows.map((r) => ({ ...r, status: 'status_expired' }))
+
+function build(kind: keyof typeof DOCUMENT_KINDS, label?: StatusLabel, selection = rows) {
+  const k = DOCUMENT_KINDS[kind] as DocumentKind
+  return k.build(sortOut(k, selection, ctx, { label }).included, ctx, { label })
+}
 
 try {
   for (const kind of Object.keys(DOCUMENT_KINDS) as (keyof typeof DOCUMENT_KINDS)[]) {
@@ -103,7 +112,8 @@ try {
     png(await render(build(kind), 'pdf'), kind)
   }
   for (const label of ['storage', 'repair', 'forbidden'] as const) {
-    png(await render(build('status-labels', label, rows.slice(0, 4)), 'pdf'), `status-${label}`)
+    const selection = (label === 'forbidden' ? expired.slice(0, 4) : rows).slice(0, 12)
+    png(await render(build('status-labels', label, selection), 'pdf'), `status-${label}`)
   }
   png(await render(build('commissioning-act', undefined, []), 'pdf'), 'commissioning-act-blank')
   try {

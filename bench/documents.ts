@@ -24,6 +24,7 @@ const rows: DocumentRow[] = Array.from({ length: count }, (_, i) => ({
   verification_due: '2027-03-09',
   verification_plan: `2027-${String((i % 12) + 1).padStart(2, '0')}-01`,
   verification_state: 'state_work',
+  state_since: null,
   status: 'status_fit',
   department: 'gtl',
   department_label: 'ГТЛ',
@@ -31,7 +32,12 @@ const rows: DocumentRow[] = Array.from({ length: count }, (_, i) => ({
   responsible_person: 'Иванов И. И.',
   verifier_org: 'ТЦСМ',
 }))
-const ctx = { organization: SETTINGS.organization.default, today: '2026-11-29', year: 2027 }
+const ctx = {
+  organization: SETTINGS.organization.default,
+  today: '2026-11-29',
+  year: 2027,
+  bidExtraColumns: false,
+}
 const gc = (globalThis as { gc?: () => void }).gc
 
 const build = (kind: 'labels' | 'schedule') =>

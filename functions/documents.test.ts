@@ -15,7 +15,8 @@ import {
   type PdfWord,
 } from '../test/document-readers.ts'
 import { equipmentFixture, insertEquipment } from '../test/equipment-fixtures.ts'
-import { BID_COLUMNS } from '../domain/documents/bids.ts'
+import { bidColumns } from '../domain/documents/bids.ts'
+import { fitColumns } from '../domain/documents/columns.ts'
 import { labelBox, LABELS_PER_PAGE } from '../domain/documents/label-grid.ts'
 import { addDays } from '../domain/documents/parts.ts'
 import { today as todayIn } from '../runtime/clock.ts'
@@ -188,44 +189,15 @@ describe('labels', () => {
     )
     expect(media).toHaveLength(3)
   })
-
-  it('status labels: the three kinds, framed texts, names by kind; label required', async () => {
-    const cases = [
-      ['storage', 'НА КОНСЕРВАЦИИ', 'Этикетки_На_консервации_2_шт.pdf'],
-      ['repair', 'НЕ ИСПОЛЬЗОВАТЬ / В РЕМОНТЕ', 'Этикетки_В_ремонте_2_шт.pdf'],
-      ['forbidden', 'ЭКСПЛУАТАЦИЯ ЗАПРЕЩЕНА', 'Этикетки_Эксплуатация_запрещена_2_шт.pdf'],
-    ] as const
-    for (const [label, text, name] of cases) {
-      const { res, bytes } = await file(
-        'status-labels',
-        { equipment_ids: gtl.slice(0, 2), format: 'pdf', label },
-        laborant,
-      )
-      expect(downloadName(res)).toBe(name)
-      const t = pdfText(bytes).replace(/\s+/g, ' ')
-      expect(t).toContain(text)
-      expect(t).toContain('Зав. № F00002')
-    }
-    const docx = await file('status-labels', {
-      equipment_ids: gtl,
-      format: 'docx',
-      label: 'repair',
-    })
-    expect(docxTables(docx.bytes)[0][0][0]).toContain('НЕ ИСПОЛЬЗОВАТЬ / В РЕМОНТЕ')
-    const missing = await post('status-labels', { equipment_ids: gtl, format: 'pdf' })
-    expect(missing.status).toBe(400)
-    expect((await missing.json()).fields[0].field).toBe('label')
-  })
 })
 
 /** Column bounds (points) of a table laid out across the content width of a landscape page. */
-function columnBounds(widths: number[], pageWidthMm: number) {
-  const content = (pageWidthMm - 30) * MM
-  const total = widths.reduce((a, b) => a + b, 0)
+function columnBounds(columns: { title: string; width: number }[], pageWidthMm: number) {
+  const widths = fitColumns(columns, (pageWidthMm - 30) * MM, 9, 2)
   let x = 20 * MM
   return widths.map((w) => {
     const from = x
-    x += (w / total) * content
+    x += w
     return [from, x] as const
   })
 }
@@ -249,17 +221,14 @@ describe('bids, request, acts, schedule', () => {
     ]) {
       expect(text).toContain(s)
     }
-    const cols = columnBounds(
-      BID_COLUMNS('verification').map((c) => c.width),
-      297,
-    )
+    const cols = columnBounds(bidColumns('verification', false), 297)
     const words = pdfWords(bytes)
     const expected = [
       ['1', 'Манометр', 'F00001', 'КТ', '2015', 'периодическая'],
       ['2', 'Весы', 'F00003', 'КТ', '2015', 'периодическая'],
       ['3', 'Ареометр', 'F00004', 'КТ', '2015', 'периодическая'],
     ]
-    const columnOf = [0, 1, 4, 5, 6, 7]
+    const columnOf = [0, 1, 3, 5, 6, 7]
     for (const row of expected) {
       const factory = find(words, row[2])[0]
       const line = words.filter((w) => Math.abs(w.top - factory.top) < 2)
@@ -272,23 +241,22 @@ describe('bids, request, acts, schedule', () => {
 
     const docx = await file('bid-verification', { equipment_ids: ids, format: 'docx' })
     const [table] = docxTables(docx.bytes)
-    expect(table[0]).toEqual(BID_COLUMNS('verification').map((c) => c.title))
+    expect(table[0]).toEqual(bidColumns('verification', false).map((c) => c.title))
     expect(table[1]).toEqual([
       '1',
       'Манометр МП-100-1',
       '1',
-      '',
       'F00001',
+      'I00001',
       'КТ 1,5',
       '2015 / 12345-01',
       'периодическая',
-      '',
       '',
     ])
     expect(table[3][1]).toBe('Ареометр АОН-1')
     const body = docxText(docx.bytes)
     expect(body).toContain(ORG.customer_name)
-    expect(body).toContain(`ИНН/КПП: ${ORG.inn}/${ORG.kpp}`)
+    expect(body).toContain(`ИНН ${ORG.inn}, КПП ${ORG.kpp}`)
   })
 
   it('bid for calibration has its own title and column', async () => {
@@ -310,22 +278,6 @@ describe('bids, request, acts, schedule', () => {
     const [table] = docxTables(docx.bytes)
     expect(table[1]).toEqual(['1', 'Ареометр', 'АОН-1', 'F00004', 'ЛБР', '', ''])
     expect(table[2]).toEqual(['2', 'Манометр', 'МП-100-5', 'F00005', 'ЛБР', '', ''])
-  })
-
-  it('conservation act: numbered list and the commission from settings; laborant may print', async () => {
-    const { res, bytes } = await file(
-      'conservation-act',
-      { equipment_ids: gtl, format: 'pdf' },
-      laborant,
-    )
-    expect(downloadName(res)).toBe('Акт_консервации_3_шт.pdf')
-    const text = pdfText(bytes)
-    expect(text).toContain('1. Манометр МП-100-1, зав. № F00001, инв. № I00001')
-    expect(text).toContain('3. Весы лабораторные ВЛ-210, зав. № F00003, инв. № I00003')
-    for (const m of ORG.commission) expect(text).toContain(m)
-    expect(text).toContain(ORG.head_name)
-    const docx = await file('conservation-act', { equipment_ids: gtl, format: 'docx' })
-    expect(docxText(docx.bytes)).toContain('2. Термометр ТЛ-4, зав. № F00002, инв. № I00002')
   })
 
   it('commissioning act: filled from the selection, blank form without one', async () => {
@@ -363,8 +315,8 @@ describe('bids, request, acts, schedule', () => {
       'Октябрь 2027',
     ])
     expect(docxText(bytes)).toContain('на 2027 год')
-    const pdf = await file('schedule', { equipment_ids: ids, format: 'pdf' })
-    expect(pdfText(pdf.bytes)).toContain('на 2027 год') // the year most plans fall in
+    const pdf = await file('schedule', { equipment_ids: ids, format: 'pdf', year: 2027 })
+    expect(pdfText(pdf.bytes)).toContain('на 2027 год')
   })
 })
 
@@ -454,7 +406,7 @@ describe('database round trips', () => {
         new Request('http://deltica.test/api/documents/schedule', {
           method: 'POST',
           headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ equipment_ids: ids, format: 'pdf' }),
+          body: JSON.stringify({ equipment_ids: ids, format: 'pdf', year: 2027 }),
         }),
         { ip: '10.9.9.9' },
       )
@@ -503,14 +455,10 @@ describe("selection by filter (the register's «Выбрать все найде
   })
 
   it("is scoped to the laborant's department whatever the filter says", async () => {
-    const { res, bytes } = await file('conservation-act', { filter: {}, format: 'docx' }, laborant)
-    expect(downloadName(res)).toBe('Акт_консервации_3_шт.docx')
+    const { res, bytes } = await file('labels', { filter: {}, format: 'docx' }, laborant)
+    expect(downloadName(res)).toBe('Этикетки_3_шт.docx')
     expect(docxText(bytes)).not.toContain('F00004')
-    const other = await post(
-      'conservation-act',
-      { filter: { department: ['lbr'] }, format: 'pdf' },
-      laborant,
-    )
+    const other = await post('labels', { filter: { department: ['lbr'] }, format: 'pdf' }, laborant)
     expect(other.status).toBe(400)
     expect((await other.json()).error).toBe('Не выбрано оборудование для документа')
   })
@@ -587,12 +535,7 @@ describe('awkward text', () => {
     expect(text).toContain('Манометр точный МП-₽')
     expect(text).toContain('№ 77')
     const docx = await file('bid-verification', { equipment_ids: [id], format: 'docx' })
-    expect(docxTables(docx.bytes)[0][1].slice(1, 5)).toEqual([
-      'Манометр точный МП-₽',
-      '1',
-      '',
-      '№ 77',
-    ])
+    expect(docxTables(docx.bytes)[0][1].slice(1, 4)).toEqual(['Манометр точный МП-₽', '1', '№ 77'])
     await h.sql`delete from equipment where id = ${id}`
   })
 })
@@ -603,14 +546,14 @@ describe('rate limit', () => {
     const token = await h.login('busy')
     const body = { equipment_ids: [gtl[0]], format: 'pdf' }
     for (let i = 0; i < DOCUMENTS_PER_MINUTE; i++) {
-      const res = await post('conservation-act', body, token)
+      const res = await post('labels', body, token)
       expect(res.status).toBe(200)
       await res.arrayBuffer()
     }
-    const limited = await post('conservation-act', body, token)
+    const limited = await post('labels', body, token)
     expect(limited.status).toBe(429)
     expect(limited.headers.get('retry-after')).toBeTruthy()
     // another user is not affected
-    expect((await post('conservation-act', body, laborant)).status).toBe(200)
+    expect((await post('labels', body, laborant)).status).toBe(200)
   }, 120_000)
 })

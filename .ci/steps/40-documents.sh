@@ -2,7 +2,8 @@
 # Documents opened by a real word processor: LibreOffice (with the Liberation fonts, metric twins
 # of Times New Roman and Arial) converts generated DOCX to PDF — 1,000 labels, a bid, the
 # schedule — and functions/documents.libreoffice.test.ts reads pages, word positions and QR codes
-# back. npm test runs it when LibreOffice is installed; otherwise this step installs LibreOffice
+# back; functions/documents.match.test.ts checks every flow document's table headers and blank
+# requisites in the converted PDF. npm test runs it when LibreOffice is installed; otherwise this step installs LibreOffice
 # and runs it here, required (never skipped).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -17,4 +18,4 @@ command -v pdftotext >/dev/null || need+=(poppler-utils)
 fc-list | grep -qi 'Liberation Serif' || need+=(fonts-liberation)
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-REQUIRE_LIBREOFFICE=1 npx vitest run functions/documents.libreoffice.test.ts
+REQUIRE_LIBREOFFICE=1 npx vitest run functions/documents.libreoffice.test.ts functions/documents.match.test.ts

@@ -1,57 +1,77 @@
-// Заявка на поверку / на калибровку : the same table for the verification centre, with
-// the customer's details and the metrologist's signature from the settings.
+// Заявка на поверку / на калибровку : the same table for the verification centre, with the
+// customer's details and the metrologist's signature from the settings. Each bid holds only the
+// instruments of its verification type (kinds.ts leaves the others out and names them);
+// «Кол-во каналов» and «Протокол» — columns filled by hand — appear only when the setting
+// bid_extra_columns asks for them.
 import { formatDate } from '../shared/labels.ts'
 import { paragraph, type DocumentContext, type DocumentRow, type FlowDocument } from './model.ts'
 import { customerDetails, metrologistSignature, nameAndModel } from './parts.ts'
 
 export type BidKind = 'verification' | 'calibration'
 
-const WORDS = {
-  verification: { title: 'на поверку средств измерений', column: 'Вид поверки' },
-  calibration: { title: 'на калибровку средств измерений', column: 'Вид калибровки' },
+export const BID_WORDS = {
+  verification: {
+    title: 'на поверку средств измерений',
+    column: 'Вид поверки',
+    other: 'не поверка',
+  },
+  calibration: {
+    title: 'на калибровку средств измерений',
+    column: 'Вид калибровки',
+    other: 'не калибровка',
+  },
 } as const
 
-export const BID_COLUMNS = (kind: BidKind) => [
-  { title: '№ п/п', width: 4, align: 'center' as const },
-  { title: 'Наименование и тип', width: 18 },
-  { title: 'Кол-во', width: 6, align: 'center' as const },
-  { title: 'Кол-во каналов', width: 7, align: 'center' as const },
-  { title: 'Заводской №', width: 10 },
-  { title: 'Метрологические характеристики', width: 13 },
-  { title: 'Год выпуска / № в Госреестре', width: 12 },
-  { title: WORDS[kind].column, width: 11 },
-  { title: 'Протокол', width: 8 },
-  { title: 'Примечания', width: 10 },
+interface BidColumn {
+  title: string
+  width: number
+  align?: 'center'
+  /** printed only with the setting bid_extra_columns */
+  extra?: boolean
+  cell: (r: DocumentRow, i: number) => string
+}
+
+const ALL_BID_COLUMNS = (kind: BidKind): BidColumn[] => [
+  { title: '№ п/п', width: 4, align: 'center', cell: (_r, i) => String(i + 1) },
+  { title: 'Наименование и тип', width: 18, cell: nameAndModel },
+  { title: 'Кол-во', width: 5, align: 'center', cell: () => '1' },
+  { title: 'Кол-во каналов', width: 6, align: 'center', extra: true, cell: () => '' },
+  { title: 'Заводской №', width: 10, cell: (r) => r.factory_number },
+  { title: 'Инв. №', width: 9, cell: (r) => r.inventory_number },
+  { title: 'Метрологические характеристики', width: 13, cell: (r) => r.equipment_specs ?? '' },
+  {
+    title: 'Год выпуска / № в Госреестре',
+    width: 12,
+    cell: (r) =>
+      [r.equipment_year ?? '', r.registry_number ?? ''].filter((x) => x !== '').join(' / '),
+  },
+  { title: BID_WORDS[kind].column, width: 11, cell: () => 'периодическая' },
+  { title: 'Протокол', width: 8, extra: true, cell: () => '' },
+  { title: 'Примечания', width: 10, cell: () => '' },
 ]
+
+/** The bid's columns: the extra ones only when the setting asks for them. */
+export const bidColumns = (kind: BidKind, extra: boolean) =>
+  ALL_BID_COLUMNS(kind).filter((c) => extra || !c.extra)
 
 export function bid(kind: BidKind, rows: DocumentRow[], ctx: DocumentContext): FlowDocument {
   const o = ctx.organization
+  const columns = bidColumns(kind, ctx.bidExtraColumns)
   return {
-    title: `Заявка ${WORDS[kind].title}`,
+    title: `Заявка ${BID_WORDS[kind].title}`,
     orientation: 'landscape',
     blocks: [
       ...(o.verifier_name
         ? [paragraph(`Руководителю ${o.verifier_name}`, { align: 'right', size: 11 })]
         : []),
       paragraph('ЗАЯВКА', { align: 'center', bold: true, size: 14, spaceAfter: 2 }),
-      paragraph(WORDS[kind].title, { align: 'center', bold: true, size: 12 }),
+      paragraph(BID_WORDS[kind].title, { align: 'center', bold: true, size: 12 }),
       ...customerDetails(ctx),
       paragraph(`Дата заявки: ${formatDate(ctx.today)}`, { size: 11, spaceAfter: 8 }),
       {
         type: 'table',
-        columns: BID_COLUMNS(kind),
-        rows: rows.map((r, i) => [
-          String(i + 1),
-          nameAndModel(r),
-          '1',
-          '',
-          r.factory_number,
-          r.equipment_specs ?? '',
-          [r.equipment_year ?? '', r.registry_number ?? ''].filter((x) => x !== '').join(' / '),
-          'периодическая',
-          '',
-          '',
-        ]),
+        columns: columns.map(({ title, width, align }) => ({ title, width, align })),
+        rows: rows.map((r, i) => columns.map((c) => c.cell(r, i))),
       },
       metrologistSignature(ctx),
     ],

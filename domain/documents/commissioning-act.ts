@@ -2,7 +2,7 @@
 // filled from the selection; with no selection a blank form with empty rows to write in.
 import { formatDate } from '../shared/labels.ts'
 import { paragraph, type DocumentContext, type DocumentRow, type FlowDocument } from './model.ts'
-import { approval, commissionSignatures, commissionText, orBlank } from './parts.ts'
+import { approval, commissionSignatures, commissionText, customerAndDate } from './parts.ts'
 
 const BLANK_ROWS = 10
 
@@ -35,12 +35,9 @@ export function commissioningAct(rows: DocumentRow[], ctx: DocumentContext): Flo
         bold: true,
         size: 12,
       }),
+      customerAndDate(ctx, rows.length ? formatDate(ctx.today) : '«___» ____________ 20___ г.'),
       paragraph(
-        `${orBlank(ctx.organization.customer_name)}\nДата: ${rows.length ? formatDate(ctx.today) : '«___» ____________ 20___ г.'}`,
-        { size: 11, spaceAfter: 8 },
-      ),
-      paragraph(
-        `${commissionText(ctx)} составила настоящий акт о том, что нижеперечисленное оборудование проверено и введено в эксплуатацию:`,
+        commissionText(ctx, 'нижеперечисленное оборудование проверено и введено в эксплуатацию:'),
         { size: 11, spaceAfter: 6 },
       ),
       {

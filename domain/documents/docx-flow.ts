@@ -15,6 +15,7 @@ import {
   VerticalAlign,
   WidthType,
 } from 'docx'
+import { fitColumns } from './columns.ts'
 import { DOCX_FONT } from './fonts.ts'
 import { printable, type Align, type FlowDocument, type Paragraph, type Table } from './model.ts'
 
@@ -30,6 +31,9 @@ const MARGIN = {
   top: Math.round(15 * TWIP_PER_MM),
   bottom: Math.round(15 * TWIP_PER_MM),
 }
+
+/** left and right cell margin, twips (Word's default, set explicitly for LibreOffice) */
+const CELL_MARGIN = 108
 
 export const alignment = (a: Align | undefined) =>
   a === 'center' ? AlignmentType.CENTER : a === 'right' ? AlignmentType.RIGHT : AlignmentType.LEFT
@@ -65,8 +69,9 @@ function paragraph(p: Paragraph): DocxParagraph {
 
 function table(t: Table, contentWidth: number): DocxTable {
   const size = t.size ?? 9
-  const total = t.columns.reduce((s, c) => s + c.width, 0)
-  const widths = t.columns.map((c) => Math.floor((c.width / total) * contentWidth))
+  const widths = fitColumns(t.columns, contentWidth / 20, size, CELL_MARGIN / 20).map((w) =>
+    Math.floor(w * 20),
+  )
   const cell = (text: string, i: number, head: boolean) =>
     new TableCell({
       width: { size: widths[i], type: WidthType.DXA },
@@ -85,6 +90,7 @@ function table(t: Table, contentWidth: number): DocxTable {
     width: { size: widths.reduce((a, b) => a + b, 0), type: WidthType.DXA },
     columnWidths: widths,
     layout: TableLayoutType.FIXED,
+    margins: { left: CELL_MARGIN, right: CELL_MARGIN },
     rows: [
       new TableRow({
         tableHeader: true,

@@ -20,6 +20,8 @@ export interface DocumentRow {
   verification_due: string
   verification_plan: string
   verification_state: string
+  /** the day the current state was set (from the audit log), if recorded */
+  state_since: string | null
   status: string
   department: string
   department_label: string
@@ -34,6 +36,8 @@ export interface DocumentContext {
   today: string
   /** the schedule's year */
   year: number
+  /** the bids' «Кол-во каналов» and «Протокол» columns (setting bid_extra_columns) */
+  bidExtraColumns: boolean
 }
 
 export type Align = 'left' | 'center' | 'right'

@@ -1,7 +1,38 @@
 // Pieces several documents share: the organisation's details, the approval block, the commission
 // and signature lines — all from the `organization` setting, never hard-coded — and date helpers.
+// A requisite not filled in leaves its line out (no stray underscores); only the places meant for
+// a hand — signatures, the act's number and date, an empty commission — stay as blanks.
 import { formatDate } from '../shared/labels.ts'
+import type { Settings } from '../settings/registry.ts'
 import { paragraph, type DocumentContext, type DocumentRow, type Paragraph } from './model.ts'
+
+type Organization = Settings['organization']
+export type Requisite = keyof Organization
+
+/** How the warning «Реквизиты не заполнены: …» names each requisite. */
+export const REQUISITE_LABELS: Record<Requisite, string> = {
+  customer_name: 'заказчик',
+  inn: 'ИНН',
+  kpp: 'КПП',
+  contract_number: 'номер договора',
+  contract_date: 'дата договора',
+  contact_person: 'контактное лицо',
+  contact_phone: 'телефон',
+  room: 'номер помещения',
+  verifier_name: 'организация-поверитель',
+  head_title: 'должность утверждающего',
+  head_name: 'утверждающий руководитель',
+  metrologist_title: 'должность метролога',
+  metrologist_name: 'метролог',
+  commission: 'состав комиссии',
+}
+
+const filled = (v: Organization[Requisite]) =>
+  Array.isArray(v) ? v.some((m) => m.trim()) : v.trim() !== ''
+
+/** The requisites of `wanted` that are empty in the settings, in the order given. */
+export const missingRequisites = (o: Organization, wanted: readonly Requisite[]): Requisite[] =>
+  wanted.filter((k) => !filled(o[k]))
 
 const BLANK = '________________'
 
@@ -13,8 +44,8 @@ export function approval(ctx: DocumentContext): Paragraph {
   return paragraph(
     [
       'УТВЕРЖДАЮ',
-      orBlank(o.head_title),
-      `${BLANK} ${o.head_name}`.trim(),
+      ...(o.head_title.trim() ? [o.head_title] : []),
+      `${BLANK} / ${o.head_name.trim() || BLANK} /`,
       '«___» ____________ 20___ г.',
     ].join('\n'),
     { align: 'right', size: 11, spaceAfter: 14 },
@@ -24,20 +55,39 @@ export function approval(ctx: DocumentContext): Paragraph {
 /** Customer, INN/KPP, contract, contact person — the lines that are filled in. */
 export function customerDetails(ctx: DocumentContext): Paragraph[] {
   const o = ctx.organization
-  const lines = [
-    `Заказчик: ${orBlank(o.customer_name)}`,
-    `ИНН/КПП: ${orBlank(o.inn, '__________')}/${orBlank(o.kpp, '_________')}`,
-    `Договор № ${orBlank(o.contract_number, '________')} от ${o.contract_date ? formatDate(o.contract_date) : '__.__.____'}`,
-    `Контактное лицо: ${orBlank(o.contact_person)}${o.contact_phone ? `, тел. ${o.contact_phone}` : ''}`,
+  const join = (...parts: string[]) => parts.filter(Boolean).join(', ')
+  const innKpp = join(o.inn && `ИНН ${o.inn}`, o.kpp && `КПП ${o.kpp}`)
+  const contract = [
+    o.contract_number && `№ ${o.contract_number}`,
+    o.contract_date && `от ${formatDate(o.contract_date)}`,
   ]
-  return lines.map((l) => paragraph(l, { size: 11, spaceAfter: 2 }))
+    .filter(Boolean)
+    .join(' ')
+  const contact = join(o.contact_person, o.contact_phone && `тел. ${o.contact_phone}`)
+  const lines = [
+    o.customer_name && `Заказчик: ${o.customer_name}`,
+    innKpp,
+    contract && `Договор ${contract}`,
+    contact && `Контактное лицо: ${contact}`,
+  ]
+  return lines.filter(Boolean).map((l) => paragraph(l, { size: 11, spaceAfter: 2 }))
 }
 
-export function commissionText(ctx: DocumentContext): string {
+/** The customer's name (when filled) over the document's date. */
+export const customerAndDate = (ctx: DocumentContext, date: string): Paragraph =>
+  paragraph([ctx.organization.customer_name.trim(), `Дата: ${date}`].filter(Boolean).join('\n'), {
+    size: 11,
+    spaceAfter: 8,
+  })
+
+/** «Комиссия в составе: …, составила настоящий акт о том, что <what>» */
+export function commissionText(ctx: DocumentContext, what: string): string {
   const members = ctx.organization.commission.filter((m) => m.trim())
-  if (members.length === 0) return `Комиссия в составе: ${BLANK}, ${BLANK}, ${BLANK}`
   const [chair, ...rest] = members
-  return `Комиссия в составе: председатель — ${chair}${rest.length ? `; члены комиссии: ${rest.join(', ')}` : ''}`
+  const who = members.length
+    ? `председатель — ${chair}${rest.length ? `; члены комиссии: ${rest.join(', ')}` : ''}`
+    : `${BLANK}, ${BLANK}, ${BLANK}`
+  return `Комиссия в составе: ${who}, составила настоящий акт о том, что ${what}`
 }
 
 /** Signature lines of the commission (three blank ones when the setting is empty). */
@@ -53,11 +103,8 @@ export function commissionSignatures(ctx: DocumentContext): Paragraph[] {
 export function metrologistSignature(ctx: DocumentContext): Paragraph {
   const o = ctx.organization
   return paragraph(
-    `${orBlank(o.metrologist_title)}    ${BLANK}    ${orBlank(o.metrologist_name)}`,
-    {
-      size: 11,
-      spaceAfter: 6,
-    },
+    `${o.metrologist_title.trim() || 'Метролог'}    ${BLANK}    ${o.metrologist_name}`.trim(),
+    { size: 11, spaceAfter: 6 },
   )
 }
 

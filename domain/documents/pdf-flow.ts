@@ -2,6 +2,7 @@
 // tables wrap cell text, never split a row across pages and repeat their header on each page.
 import { PDFDocument, PageSizes, type PDFFont, type PDFPage } from 'pdf-lib'
 import type { Align, FlowDocument, Paragraph, Table } from './model.ts'
+import { fitColumns } from './columns.ts'
 import { color, embedFonts, textWidth, MM, wrapText, type PdfFonts } from './pdf-text.ts'
 
 const MARGIN = { left: 20 * MM, right: 10 * MM, top: 15 * MM, bottom: 15 * MM }
@@ -60,8 +61,7 @@ class Flow {
 
   table(t: Table) {
     const size = t.size ?? 9
-    const total = t.columns.reduce((s, c) => s + c.width, 0)
-    const widths = t.columns.map((c) => (c.width / total) * this.contentWidth)
+    const widths = fitColumns(t.columns, this.contentWidth, size, PAD)
     const layout = (cells: string[], font: PDFFont) => {
       const lines = cells.map((c, i) => wrapText(c ?? '', font, size, widths[i] - 2 * PAD))
       const height = Math.max(...lines.map((l) => l.length)) * size * LINE + 2 * PAD

@@ -2,7 +2,7 @@
 // with columns for the hand-over signatures.
 import { formatDate } from '../shared/labels.ts'
 import { paragraph, type DocumentContext, type DocumentRow, type FlowDocument } from './model.ts'
-import { addDays, metrologistSignature, orBlank } from './parts.ts'
+import { addDays, customerAndDate, metrologistSignature, orBlank } from './parts.ts'
 
 const REQUEST_DAYS = 7
 
@@ -28,10 +28,7 @@ export function request(rows: DocumentRow[], ctx: DocumentContext): FlowDocument
         bold: true,
         size: 12,
       }),
-      paragraph(`${orBlank(ctx.organization.customer_name)}\nДата: ${formatDate(ctx.today)}`, {
-        size: 11,
-        spaceAfter: 8,
-      }),
+      customerAndDate(ctx, formatDate(ctx.today)),
       paragraph(
         `Ответственным лицам подразделений в срок до ${due} сдать перечисленные средства измерений в помещение № ${orBlank(ctx.organization.room, '_____')} для отправки на поверку (калибровку, аттестацию).`,
         { size: 11, spaceAfter: 8 },

@@ -1,5 +1,6 @@
 // График поверки : the year's department × month counts of planned verifications
-// (verification_plan) with totals, then the list of the selected instruments by plan month.
+// (verification_plan) with totals, then the list of those instruments by plan month. The schedule
+// holds exactly the instruments planned in its year (kinds.ts leaves the others out).
 import {
   formatDate,
   formatPlan,
@@ -7,7 +8,7 @@ import {
   type VerificationType,
 } from '../shared/labels.ts'
 import { paragraph, type DocumentContext, type DocumentRow, type FlowDocument } from './model.ts'
-import { approval, metrologistSignature, orBlank } from './parts.ts'
+import { approval, metrologistSignature } from './parts.ts'
 
 const MONTHS_SHORT = [
   'Янв',
@@ -36,18 +37,9 @@ const SCHEDULE_LIST_COLUMNS = [
   { title: 'План', width: 10 },
 ]
 
-/** The year the schedule is for when none is asked: the one most selected plans fall in. */
-export function scheduleYear(rows: DocumentRow[], fallback: number): number {
-  const counts = new Map<number, number>()
-  for (const r of rows) {
-    const y = Number(r.verification_plan.slice(0, 4))
-    counts.set(y, (counts.get(y) ?? 0) + 1)
-  }
-  let best = fallback
-  let most = 0
-  for (const [y, n] of [...counts].sort((a, b) => a[0] - b[0])) if (n > most) [best, most] = [y, n]
-  return best
-}
+/** An instrument belongs to the schedule of the year its verification is planned in. */
+export const plannedIn = (r: DocumentRow, year: number) =>
+  Number(r.verification_plan.slice(0, 4)) === year
 
 export function schedule(rows: DocumentRow[], ctx: DocumentContext): FlowDocument {
   const sorted = [...rows].sort(
@@ -59,7 +51,6 @@ export function schedule(rows: DocumentRow[], ctx: DocumentContext): FlowDocumen
   )
   const departments = new Map<string, { label: string; order: number; months: number[] }>()
   for (const r of sorted) {
-    if (Number(r.verification_plan.slice(0, 4)) !== ctx.year) continue
     const d = departments.get(r.department) ?? {
       label: r.department_label,
       order: r.department_order,
@@ -85,7 +76,9 @@ export function schedule(rows: DocumentRow[], ctx: DocumentContext): FlowDocumen
         bold: true,
         size: 12,
       }),
-      paragraph(orBlank(ctx.organization.customer_name), { size: 11, spaceAfter: 8 }),
+      ...(ctx.organization.customer_name.trim()
+        ? [paragraph(ctx.organization.customer_name, { size: 11, spaceAfter: 8 })]
+        : []),
       {
         type: 'table',
         size: 9,

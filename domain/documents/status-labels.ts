@@ -1,15 +1,31 @@
 // The three status labels : «НА КОНСЕРВАЦИИ», «НЕ ИСПОЛЬЗОВАТЬ / В РЕМОНТЕ»,
-// «ЭКСПЛУАТАЦИЯ ЗАПРЕЩЕНА» — framed in the status colour, one per selected instrument.
+// «ЭКСПЛУАТАЦИЯ ЗАПРЕЩЕНА» — framed in the status colour, one per instrument in the matching
+// state: on conservation, in repair, past its verification date (kinds.ts leaves the rest out
+// and names them as `other`).
 import type { DocumentRow, LabelSheet } from './model.ts'
 import { nameAndModel } from './parts.ts'
 
 export const STATUS_LABELS = {
-  storage: { text: 'НА КОНСЕРВАЦИИ', color: '#1890ff', file: 'Этикетки_На_консервации' },
-  repair: { text: 'НЕ ИСПОЛЬЗОВАТЬ / В РЕМОНТЕ', color: '#d4b106', file: 'Этикетки_В_ремонте' },
+  storage: {
+    text: 'НА КОНСЕРВАЦИИ',
+    color: '#1890ff',
+    file: 'Этикетки_На_консервации',
+    matches: (r: DocumentRow) => r.verification_state === 'state_storage',
+    other: 'не на консервации',
+  },
+  repair: {
+    text: 'НЕ ИСПОЛЬЗОВАТЬ / В РЕМОНТЕ',
+    color: '#d4b106',
+    file: 'Этикетки_В_ремонте',
+    matches: (r: DocumentRow) => r.verification_state === 'state_repair',
+    other: 'не в ремонте',
+  },
   forbidden: {
     text: 'ЭКСПЛУАТАЦИЯ ЗАПРЕЩЕНА',
     color: '#f5222d',
     file: 'Этикетки_Эксплуатация_запрещена',
+    matches: (r: DocumentRow) => r.status === 'status_expired',
+    other: 'не просрочены',
   },
 } as const
 

@@ -115,6 +115,11 @@ export const SETTINGS = {
     default: 30,
     adminOnly: true,
   }),
+  bid_extra_columns: def({
+    label: 'Заявки на поверку и калибровку: графы «Кол-во каналов» и «Протокол»',
+    schema: z.boolean(),
+    default: false,
+  }),
   organization: def({
     label: 'Реквизиты для документов',
     schema: z.object({

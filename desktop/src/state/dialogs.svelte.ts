@@ -21,6 +21,14 @@ export type DialogRequest =
   | (Base<'unsaved', UnsavedChoice> & { text: string })
   | (Base<'archive', string | null> & { title: string; text: string })
   | (Base<'password', string | null> & { username: string })
+  | (Base<'choice', string | null> & { title: string; text: string; options: ChoiceOption[] })
+
+/** one button of a choice; the primary one is the default (Enter) */
+export interface ChoiceOption {
+  value: string
+  label: string
+  primary?: boolean
+}
 
 type Without<R> = R extends unknown ? Omit<R, 'id' | 'resolve' | 'cancel'> : never
 
@@ -63,6 +71,11 @@ export class Dialogs {
   /** the reason of archiving, chosen from the list or typed; null when cancelled */
   archiveReason(o: { title: string; text: string }) {
     return this.push<string | null>({ kind: 'archive', ...o }, null)
+  }
+
+  /** one of several answers («Заполнить» / «Сформировать без них»); null when cancelled */
+  choose(o: { title: string; text: string; options: ChoiceOption[] }) {
+    return this.push<string | null>({ kind: 'choice', ...o }, null)
   }
 
   /** a new password for a user (the admin's reset); null when cancelled */

@@ -19,11 +19,30 @@ describe('Dialogs', () => {
       d.unsaved(),
       d.archiveReason({ title: 'Списание', text: 'x' }),
       d.newPassword('ivanova'),
+      d.choose({ title: 'Реквизиты', text: 'x', options: [{ value: 'skip', label: 'Без них' }] }),
     ]
-    expect(d.open.map((r) => r.kind)).toEqual(['confirm', 'unsaved', 'archive', 'password'])
+    expect(d.open.map((r) => r.kind)).toEqual([
+      'confirm',
+      'unsaved',
+      'archive',
+      'password',
+      'choice',
+    ])
     // the top one first, as Esc would
     for (const r of [...d.open].reverse()) d.dismiss(r)
-    expect(await Promise.all(all)).toEqual([false, 'cancel', null, null])
+    expect(await Promise.all(all)).toEqual([false, 'cancel', null, null, null])
+  })
+
+  it('a choice answers with the chosen option', async () => {
+    const d = new Dialogs()
+    const options = [
+      { value: 'skip', label: 'Сформировать без них' },
+      { value: 'fill', label: 'Заполнить', primary: true },
+    ]
+    const p = d.choose({ title: 'Реквизиты не заполнены', text: 'Заполнить?', options })
+    expect(d.open[0]).toMatchObject({ kind: 'choice', options })
+    d.answer(d.open[0], 'fill')
+    expect(await p).toBe('fill')
   })
 
   it('an answered request is not answered twice', async () => {
