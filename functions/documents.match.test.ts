@@ -14,6 +14,7 @@ import {
   pdfWords,
   type PdfWord,
 } from '../test/document-readers.ts'
+import { ORG } from '../test/branch-requisites.ts'
 import { equipmentFixture, insertEquipment } from '../test/equipment-fixtures.ts'
 import { today as todayIn } from '../runtime/clock.ts'
 import { formatDate } from '../domain/shared/labels.ts'
@@ -27,23 +28,6 @@ let admin: string
 let laborant: string
 /** the eight instruments below, by their number 1…8 (index 0 unused) */
 let ids: number[]
-
-const ORG = {
-  customer_name: 'ООО «Газпромнефть-Тестовый филиал»',
-  inn: '7701234567',
-  kpp: '770101001',
-  contract_number: 'Д-77/2026',
-  contract_date: '2026-02-03',
-  contact_person: 'Смирнова Ольга Петровна',
-  contact_phone: '+7 (3452) 00-00-00',
-  room: '214',
-  verifier_name: 'ФБУ «Тюменский ЦСМ»',
-  head_title: 'Главный инженер',
-  head_name: 'Кузнецов К. К.',
-  metrologist_title: 'Метролог филиала',
-  metrologist_name: 'Орлова М. А.',
-  commission: ['Петров П. П.', 'Сидоров С. С.', 'Фёдорова Ф. Ф.'],
-}
 
 const setSettings = async (body: Record<string, unknown>) =>
   expect((await h.call('PUT', '/api/settings', { token: admin, body })).status).toBe(200)
