@@ -159,7 +159,9 @@ export async function mapFiles(
         continue
       }
       if (found.size !== row.file_size) {
-        report.change(`${who}: размер в записи ${row.file_size} Б, на диске ${found.size} Б — взят с диска`)
+        report.change(
+          `${who}: размер в записи ${row.file_size} Б, на диске ${found.size} Б — взят с диска`,
+        )
       }
       const position = (positions.get(equipmentId) ?? 0) + 1
       positions.set(equipmentId, position)
@@ -200,7 +202,8 @@ export async function mapFiles(
 
   for (const file of await walk(root)) {
     if (!/^(equipment_\d+|pinned_documents)\//.test(file)) continue
-    if (!referenced.has(file)) report.problem(`Файл ${file}: нет записи в базе Deltica 1.x — не перенесён`)
+    if (!referenced.has(file))
+      report.problem(`Файл ${file}: нет записи в базе Deltica 1.x — не перенесён`)
   }
   return out
 }

@@ -88,12 +88,41 @@ const STATES = new Set(['state_work', 'state_storage', 'state_verification', 'st
 const NO_REASON = 'не указана'
 
 const TRANSLIT: Record<string, string> = {
-  а: 'a', б: 'b', в: 'v', г: 'g', д: 'd', е: 'e', ё: 'e', ж: 'zh', з: 'z', и: 'i', й: 'i',
-  к: 'k', л: 'l', м: 'm', н: 'n', о: 'o', п: 'p', р: 'r', с: 's', т: 't', у: 'u', ф: 'f',
-  х: 'h', ц: 'ts', ч: 'ch', ш: 'sh', щ: 'sch', ъ: '', ы: 'y', ь: '', э: 'e', ю: 'yu', я: 'ya',
+  а: 'a',
+  б: 'b',
+  в: 'v',
+  г: 'g',
+  д: 'd',
+  е: 'e',
+  ё: 'e',
+  ж: 'zh',
+  з: 'z',
+  и: 'i',
+  й: 'i',
+  к: 'k',
+  л: 'l',
+  м: 'm',
+  н: 'n',
+  о: 'o',
+  п: 'p',
+  р: 'r',
+  с: 's',
+  т: 't',
+  у: 'u',
+  ф: 'f',
+  х: 'h',
+  ц: 'ts',
+  ч: 'ch',
+  ш: 'sh',
+  щ: 'sch',
+  ъ: '',
+  ы: 'y',
+  ь: '',
+  э: 'e',
+  ю: 'yu',
+  я: 'ya',
 }
-const translit = (s: string) =>
-  [...s.toLowerCase()].map((c) => TRANSLIT[c] ?? c).join('')
+const translit = (s: string) => [...s.toLowerCase()].map((c) => TRANSLIT[c] ?? c).join('')
 
 /** A name the target accepts for a 1.x name it refuses (Latin letters, digits, . _ -). */
 export function suggestUsername(name: string, taken: Set<string>): string {
@@ -103,9 +132,9 @@ export function suggestUsername(name: string, taken: Set<string>): string {
     .slice(0, 60)
   if (base.length < 2) base = `user_${base}`.replace(/_+$/, '') || 'user'
   if (base.length < 2) base = 'user'
-  let name = base
-  for (let n = 2; taken.has(name.toLowerCase()); n++) name = `${base}${n}`
-  return name
+  let suggested = base
+  for (let n = 2; taken.has(suggested.toLowerCase()); n++) suggested = `${base}${n}`
+  return suggested
 }
 
 const round = (value: number, digits: number) => {
@@ -174,7 +203,9 @@ class Departments {
       this.missing.set(raw, (this.missing.get(raw) ?? 0) + 1)
       return null
     }
-    let code = translit(raw).replace(/[^a-z0-9_]+/g, '_').replace(/^_+|_+$/g, '')
+    let code = translit(raw)
+      .replace(/[^a-z0-9_]+/g, '_')
+      .replace(/^_+|_+$/g, '')
     if (!CODE.test(code)) code = `dep_${code}`.replace(/_+$/, '')
     const base = code
     for (let n = 2; this.codes.has(code); n++) code = `${base}_${n}`
@@ -405,7 +436,9 @@ function mapUsers(old: OldUser[], ctx: Context): NewUser[] {
           : ctx.departments.resolve(rawDepartment)
       department = resolved
       if (!resolved && role === 'admin') {
-        report.change(`${who}: подразделение «${rawDepartment}» не найдено — администратор без подразделения`)
+        report.change(
+          `${who}: подразделение «${rawDepartment}» не найдено — администратор без подразделения`,
+        )
       }
     }
     if (role === 'laborant' && !department) {
@@ -425,7 +458,10 @@ function mapUsers(old: OldUser[], ctx: Context): NewUser[] {
     const password = hash && /^\$2[aby]\$\d{2}\$/.test(hash) ? hash : null
     if (password) report.count('bcryptUsers')
     else if (windows) report.count('windowsOnlyUsers')
-    else report.problem(`${who}: ни пароля, ни учётной записи Windows — войти не сможет, пока администратор не задаст пароль`)
+    else
+      report.problem(
+        `${who}: ни пароля, ни учётной записи Windows — войти не сможет, пока администратор не задаст пароль`,
+      )
     out.push({
       legacyId: u.id,
       username,
@@ -494,7 +530,9 @@ export function mapDatabase(
     if (row.archived_by?.trim()) {
       mapped.archived_by = authors.get(key(row.archived_by)) ?? null
       if (!mapped.archived_by) {
-        report.change(`Архив ID ${row.id}: автор архивации «${row.archived_by.trim()}» не найден среди пользователей`)
+        report.change(
+          `Архив ID ${row.id}: автор архивации «${row.archived_by.trim()}» не найден среди пользователей`,
+        )
       }
     }
     const same =

@@ -11,7 +11,8 @@ export interface CategoryCount {
 const COUNTERS = {
   planDays: 'Плановая дата: день отброшен (остаётся месяц)',
   archivedByState: 'Строки реестра в состоянии «В архиве» перенесены в архив',
-  legacyTotals: 'Итоговая стоимость, набранная вручную и отличная от расчёта, сохранена как «в Deltica 1.x»',
+  legacyTotals:
+    'Итоговая стоимость, набранная вручную и отличная от расчёта, сохранена как «в Deltica 1.x»',
   emptyReasons: `Архив: пустая причина заменена на «не указана»`,
   archiveNewIds: 'Архив: повторяющийся исходный ID — выдан новый',
   bcryptUsers: 'Пользователи с паролем bcrypt (будет заменён при первом входе)',
@@ -88,7 +89,8 @@ export class Report {
     const list = (title: string, lines: string[]) => {
       out.push('', `${title}: ${n(lines.length)}`)
       for (const line of lines.slice(0, limit)) out.push(`  ${line}`)
-      if (lines.length > limit) out.push(`  … ещё ${n(lines.length - limit)} — полностью в файле отчёта`)
+      if (lines.length > limit)
+        out.push(`  … ещё ${n(lines.length - limit)} — полностью в файле отчёта`)
     }
     list('Препятствия (перенос не выполняется, пока они есть)', this.blocking)
     list('Проблемы (эти записи или значения не переносятся)', this.problems)
