@@ -33,6 +33,8 @@ export interface ImportOptions {
 
 export interface ImportResult {
   applied: boolean
+  /** the report's heading lines (render(head, limit) gives a shorter print) */
+  head: string[]
   report: Report
   text: string
   reportFile: string
@@ -156,7 +158,7 @@ export async function importDeltica1(opts: ImportOptions): Promise<ImportResult>
     if (!opts.dryRun) head.push('Перенос НЕ выполнен: есть препятствия (см. ниже).')
     const text = report.render(head)
     const reportFile = await saveReport(opts.dataDir, text, opts.dryRun, started)
-    return { applied: false, report, text, reportFile }
+    return { applied: false, head, report, text, reportFile }
   }
 
   const staging = new Staging(opts.dataDir)
@@ -170,7 +172,7 @@ export async function importDeltica1(opts: ImportOptions): Promise<ImportResult>
   head.push(`Перенос выполнен (запись ${importId} в журнале переносов).`)
   const text = report.render(head)
   const reportFile = await saveReport(opts.dataDir, text, false, started)
-  return { applied: true, report, text, reportFile }
+  return { applied: true, head, report, text, reportFile }
 }
 
 async function write(
