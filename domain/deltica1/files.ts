@@ -21,14 +21,14 @@ const CATEGORY: Record<string, 'verification_docs' | 'general_docs'> = {
   other: 'general_docs',
 }
 
-export interface SourceFile {
+interface SourceFile {
   /** absolute path in the 1.x uploads folder */
   path: string
   kind: FileKind
   size: number
 }
 
-export interface NewFile extends SourceFile {
+interface NewFile extends SourceFile {
   entity: 'equipment_files' | 'archived_equipment_files'
   legacyId: number
   equipmentId: number
@@ -39,7 +39,7 @@ export interface NewFile extends SourceFile {
   uploaded_at: Date | null
 }
 
-export interface NewPinned extends SourceFile {
+interface NewPinned extends SourceFile {
   legacyId: number
   original_name: string
   uploaded_at: Date

@@ -7,7 +7,7 @@ import type { Status } from '../shared/labels.ts'
 import type { Report } from './report.ts'
 import type { OldArchived, OldDatabase, OldInstrument, OldUser } from './source.ts'
 
-export interface Department {
+interface Department {
   code: string
   label: string
 }
@@ -22,7 +22,7 @@ export interface TargetState {
   expiringDays: number
 }
 
-export interface NewInstrument {
+interface NewInstrument {
   id: number
   legacyId: number
   /** 'equipment' or 'archived_equipment' (the 1.x table) and its row id */
@@ -59,7 +59,7 @@ export interface NewInstrument {
   archived_by: string | null
 }
 
-export interface NewUser {
+interface NewUser {
   legacyId: number
   username: string
   full_name: string

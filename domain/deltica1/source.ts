@@ -2,7 +2,7 @@
 // pool the caller opened read-only (runtime/db.ts connectReadOnly). Nothing here writes.
 import type { Sql } from '../../runtime/db.ts'
 
-export interface OldEquipment {
+interface OldEquipment {
   id: number
   equipment_name: string
   equipment_model: string
@@ -13,7 +13,7 @@ export interface OldEquipment {
   equipment_year: number | null
 }
 
-export interface OldVerification {
+interface OldVerification {
   verification_type: string | null
   registry_number: string | null
   verification_interval: number | null
@@ -23,13 +23,13 @@ export interface OldVerification {
   status: string | null
 }
 
-export interface OldResponsibility {
+interface OldResponsibility {
   department: string | null
   responsible_person: string | null
   verifier_org: string | null
 }
 
-export interface OldFinance {
+interface OldFinance {
   budget_item: string | null
   code_rate: string | null
   cost_rate: number | null
@@ -80,7 +80,7 @@ export interface OldUser {
   updated_at: Date | null
 }
 
-export interface OldPinned {
+interface OldPinned {
   id: number
   file_name: string
   file_path: string
