@@ -513,11 +513,13 @@ export function mapDatabase(
     }
   }
 
-  let nextId = Math.max(0, ...old.instruments.map((r) => r.id), ...old.archived.map((r) => r.id))
+  let nextId = 0
+  for (const r of [...old.instruments, ...old.archived]) nextId = Math.max(nextId, r.id)
+  const sourceIds = new Set(old.instruments.map((r) => r.id))
   const usedIds = new Set(activeIds)
   for (const row of old.archived) {
     let id = row.id
-    if (usedIds.has(id) || old.instruments.some((r) => r.id === id)) {
+    if (usedIds.has(id) || sourceIds.has(id)) {
       id = ++nextId
       report.change(
         `Архив ID ${row.id} (запись архива ${row.archive_id}): исходный ID уже занят — получил ID ${id}`,
