@@ -161,12 +161,12 @@ export async function readDeltica1(sql: Sql): Promise<OldDatabase> {
              f.budget_item, f.code_rate, f.cost_rate, f.quantity, f.coefficient, f.total_cost,
              f.invoice_number, f.paid_amount, f.payment_date
       from equipment e
-      left join lateral (select * from verification x where x.equipment_id = e.id
-                         order by x.id limit 1) v on true
-      left join lateral (select * from responsibility x where x.equipment_id = e.id
-                         order by x.id limit 1) r on true
-      left join lateral (select * from finance x where x.equipment_model_id = e.id
-                         order by x.id limit 1) f on true
+      left join (select distinct on (equipment_id) * from verification
+                 order by equipment_id, id) v on v.equipment_id = e.id
+      left join (select distinct on (equipment_id) * from responsibility
+                 order by equipment_id, id) r on r.equipment_id = e.id
+      left join (select distinct on (equipment_model_id) * from finance
+                 order by equipment_model_id, id) f on f.equipment_model_id = e.id
       order by e.id`
     const archived = await optionalTable<OldArchived>(
       tx as unknown as Sql,
@@ -185,12 +185,12 @@ export async function readDeltica1(sql: Sql): Promise<OldDatabase> {
              f.budget_item, f.code_rate, f.cost_rate, f.quantity, f.coefficient, f.total_cost,
              f.invoice_number, f.paid_amount, f.payment_date
       from archived_equipment a
-      left join lateral (select * from archived_verification x
-                         where x.archived_equipment_id = a.id order by x.id limit 1) v on true
-      left join lateral (select * from archived_responsibility x
-                         where x.archived_equipment_id = a.id order by x.id limit 1) r on true
-      left join lateral (select * from archived_finance x
-                         where x.archived_equipment_id = a.id order by x.id limit 1) f on true
+      left join (select distinct on (archived_equipment_id) * from archived_verification
+                 order by archived_equipment_id, id) v on v.archived_equipment_id = a.id
+      left join (select distinct on (archived_equipment_id) * from archived_responsibility
+                 order by archived_equipment_id, id) r on r.archived_equipment_id = a.id
+      left join (select distinct on (archived_equipment_id) * from archived_finance
+                 order by archived_equipment_id, id) f on f.archived_equipment_id = a.id
       order by a.id`,
     )
     const files = await tx<OldFile[]>`
