@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync, existsSync, readdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import ExcelJS from 'exceljs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { connectReadOnly, type Sql } from '../../runtime/db.ts'
 import { restoreDump } from '../../runtime/dump-restore.ts'
@@ -352,6 +353,28 @@ describe('import:deltica1 — the synthetic branch', () => {
     const [{ password_hash }] =
       await h.sql`select password_hash from users where username = 'admin'`
     expect(password_hash).toBe(adminHash)
+  })
+
+  it('the 1.x total shows in the card (admins only) and in the export', async () => {
+    const admin = await h.login('admin')
+    const card = await (await h.call('GET', '/api/equipment/1', { token: admin })).json()
+    expect(card).toMatchObject({ total_cost: 4500, legacy_total_cost: 5400 })
+    const lab = await h.login('ivanov', BCRYPT_PASSWORD)
+    const labCard = await (await h.call('GET', '/api/equipment/1', { token: lab })).json()
+    expect(labCard).not.toHaveProperty('legacy_total_cost')
+    const res = await h.call('GET', '/api/equipment/export.xlsx', { token: admin })
+    expect(res.status).toBe(200)
+    const wb = new ExcelJS.Workbook()
+    await wb.xlsx.load((await res.arrayBuffer()) as any)
+    const ws = wb.worksheets[0]
+    const headers = (ws.getRow(1).values as unknown[]).map(String)
+    const column = headers.indexOf('Итоговая стоимость в Deltica 1.x')
+    expect(column).toBeGreaterThan(0)
+    const row = [...Array(ws.rowCount).keys()]
+      .map((i) => ws.getRow(i + 1))
+      .find((r) => r.getCell(1).value === 1)!
+    expect(row.getCell(column).value).toBe(5400)
+    expect(row.getCell(headers.indexOf('Итоговая стоимость')).value).toBe(4500)
   })
 
   it('a migrated bcrypt user signs in and the hash is replaced; a Windows-only one gets 401', async () => {
