@@ -505,6 +505,43 @@ describe('import:deltica1 — pg_dump files and the older file-type enum', () =>
     await expect(restoreDump(serverUrl!, file)).rejects.toThrow(/^Дамп не восстановлен \(psql\)/)
   })
 
+  it('the CLI: a dry run by URL prints the report; a dump file on the embedded engine is refused', async () => {
+    const cli = (args: string[], env: Record<string, string>) => {
+      try {
+        const out = execFileSync(
+          process.execPath,
+          ['--import', 'tsx', 'runtime/cli/import-deltica1.ts', ...args],
+          {
+            cwd: join(import.meta.dirname, '../..'),
+            env: { PATH: process.env.PATH!, DATA_DIR: h.config.dataDir, ...env },
+            encoding: 'utf8',
+            stdio: 'pipe',
+          },
+        )
+        return { code: 0, out, err: '' }
+      } catch (e) {
+        const x = e as { status: number; stdout: string; stderr: string }
+        return { code: x.status, out: x.stdout, err: x.stderr }
+      }
+    }
+    const dry = cli(['--from', old.url, '--uploads', uploads, '--dry-run'], {
+      DATABASE_URL: h.db.url,
+    })
+    expect(dry.code).toBe(0)
+    expect(dry.out).toContain('Перенос из Deltica 1.x — пробный запуск (ничего не записано)')
+    expect(dry.out).toMatch(/Оборудование: 1 → 1 \/ 0/)
+    expect(dry.out).toMatch(/Отчёт полностью: .*deltica1-dry-run-.*\.txt/)
+    const embedded = mkdtempSync(join(tmpdir(), 'deltica1-embedded-'))
+    try {
+      const refused = cli(['--from', join(dir, '1x.custom'), '--dry-run'], { DATA_DIR: embedded })
+      expect(refused.code).toBe(1)
+      expect(refused.err).toContain('Файл pg_dump принимается только при настоящем PostgreSQL')
+    } finally {
+      rmSync(embedded, { recursive: true, force: true })
+    }
+    expect(cli(['--dry-run'], {}).code).toBe(64)
+  })
+
   it('maps both categories of the older enum', async () => {
     const source = connectReadOnly(old.url)
     try {
