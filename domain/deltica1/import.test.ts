@@ -569,3 +569,50 @@ describe('import:deltica1 — pg_dump files and the older file-type enum', () =>
     ])
   })
 })
+
+describe('import:deltica1 — a failed commit leaves nothing behind', () => {
+  it('removes the copied files and writes no row', async () => {
+    const h = await harness()
+    const old = await oldDatabase(serverUrl!, 'current')
+    const uploads = mkdtempSync(join(tmpdir(), 'deltica1-uploads-'))
+    const source = connectReadOnly(old.url)
+    try {
+      await synthetic(old.sql, uploads)
+      // a check that fails only at commit, after the files were moved under their names
+      await h.sql.unsafe(`
+        create function refuse_commit() returns trigger language plpgsql as $$
+        begin raise exception 'commit refused by the test'; end $$;
+        create constraint trigger refuse_commit after insert on deltica1_import
+          deferrable initially deferred for each row execute function refuse_commit();`)
+      await expect(
+        importDeltica1({
+          source,
+          sourceLabel: 'failing',
+          target: h.sql,
+          dataDir: h.config.dataDir,
+          timeZone: 'Europe/Moscow',
+          uploads,
+          dryRun: false,
+          createDepartments: true,
+        }),
+      ).rejects.toThrow(/commit refused by the test/)
+      const [{ n }] = await h.sql`select count(*)::int as n from equipment`
+      expect(n).toBe(0)
+      const left: string[] = []
+      const walk = (d: string) => {
+        if (!existsSync(d)) return
+        for (const e of readdirSync(d, { withFileTypes: true })) {
+          if (e.isDirectory()) walk(join(d, e.name))
+          else left.push(e.name)
+        }
+      }
+      walk(uploadsDir(h.config.dataDir))
+      expect(left).toEqual([])
+    } finally {
+      await source.end({ timeout: 5 })
+      await old.drop()
+      await h.close()
+      rmSync(uploads, { recursive: true, force: true })
+    }
+  })
+})
