@@ -80,7 +80,11 @@ export async function signIn(env: Env, body: { username: string; password: strin
   if (needsRehash(hash)) {
     await env.sql`update users set password_hash = ${await hashPassword(body.password)}
                   where id = ${user.id} and password_hash = ${hash}`
-    await recordAudit(env.sql, env, { action: 'password_rehash', entity: 'user', entityId: user.id })
+    await recordAudit(env.sql, env, {
+      action: 'password_rehash',
+      entity: 'user',
+      entityId: user.id,
+    })
   }
   const [fresh] = await env.sql<{ token_version: number }[]>`
   select token_version from users where id = ${user.id}`
