@@ -117,7 +117,7 @@ describe('import:deltica1 — the synthetic branch', () => {
       'Файлы архива': [1, 1],
       'Закреплённые документы': [2, 1],
       Договоры: [1, 1],
-      Пользователи: [7, 6],
+      Пользователи: [8, 7],
       'Подразделения (создаются)': [2, 2],
     })
     expect(Object.fromEntries(r.counters)).toEqual({
@@ -126,13 +126,13 @@ describe('import:deltica1 — the synthetic branch', () => {
       legacyTotals: 5,
       emptyReasons: 2,
       archiveNewIds: 2,
-      bcryptUsers: 4,
+      bcryptUsers: 5,
       windowsOnlyUsers: 2,
       filesCopied: 5,
     })
     // the stored «Годен» of an instrument expired in 2025 is recomputed
     expect(r.statusChanges.get('«Годен» → «Просрочен»')).toBe(1)
-    expect(r.problems).toHaveLength(5)
+    expect(r.problems).toHaveLength(6)
     expect(r.problems).toEqual(
       expect.arrayContaining([
         'Пользователь admin (ID 1): учётная запись с этим именем уже есть здесь — не изменена',
@@ -143,6 +143,7 @@ describe('import:deltica1 — the synthetic branch', () => {
           /^Файл Нет файла\.pdf \(ID 5, equipment_files\): файла equipment_2\/missing\.pdf нет/,
         ),
         'Файл equipment_8/orphan.pdf: нет записи в базе Deltica 1.x — не перенесён',
+        'Оборудование ID 10: в таблице finance 2 строк(и) — перенесена первая',
         expect.stringMatching(
           /^Закреплённый документ Записка\.docx \(ID 2\): тип «\.docx» не принимается/,
         ),
@@ -153,6 +154,9 @@ describe('import:deltica1 — the synthetic branch', () => {
     )
     expect(r.flags).toContain('Инвентарный номер «inv-1» повторяется: ID 1, 8')
     expect(r.changes).toContain(
+      'Пользователь IVANOV (ID 8): имя совпадает с другим пользователем 1.x без учёта регистра — перенесён как ivanov2',
+    )
+    expect(r.changes).toContain(
       'Пользователь Сидоров (ID 4): имя не подходит (латиница, цифры, «.», «_», «-», 2–64 символа) — перенесён как sidorov',
     )
 
@@ -161,7 +165,7 @@ describe('import:deltica1 — the synthetic branch', () => {
       select id, equipment_name, equipment_model, equipment_type, equipment_specs, factory_number,
              inventory_number, equipment_year, verification_type, verification_date,
              verification_due, verification_plan, verification_state, status, department,
-             responsible_person, cost_rate, quantity, coefficient, total_cost, legacy_total_cost,
+             responsible_person, budget_item, cost_rate, quantity, coefficient, total_cost, legacy_total_cost,
              invoice_number, paid_amount, payment_date, archived_at, archive_reason
       from equipment_full order by id`
     expect(eq.map((e) => e.id)).toEqual([1, 2, 3, 5, 7, 8, 10, 11, 12])
@@ -221,7 +225,11 @@ describe('import:deltica1 — the synthetic branch', () => {
       inventory_number: 'INV-1',
       status: 'status_repair',
     })
-    expect(byId.get(10)).toMatchObject({ equipment_specs: null, department: 'es' })
+    expect(byId.get(10)).toMatchObject({
+      equipment_specs: null,
+      department: 'es',
+      budget_item: 'Поверка',
+    })
     // the archive: original ids where free, new ids for a duplicate and a taken one
     const ivanovId = (await h.sql`select id from users where username = 'ivanov'`)[0].id
     const bossId = (await h.sql`select id from users where username = 'boss'`)[0].id
@@ -348,6 +356,7 @@ describe('import:deltica1 — the synthetic branch', () => {
       ['boss', 'Начальник Н. Н.', 'administratsiya', 'admin', true, 'boss', '$2b$'],
       ['gone', 'Уволен У. У.', 'es', 'laborant', false, null, '$2b$'],
       ['newdep', 'Новиков Н. Н.', 'tseh_5', 'laborant', true, 'BRANCH\\newdep', null],
+      ['ivanov2', 'Иванов Второй', 'gtl', 'laborant', true, null, '$2b$'],
     ])
     expect(users[1].created_at).toEqual(new Date('2023-02-03T10:00:00Z'))
     const [{ password_hash }] =

@@ -413,11 +413,17 @@ function mapUsers(old: OldUser[], ctx: Context): NewUser[] {
   for (const u of old) {
     const who = `Пользователь ${u.username} (ID ${u.id})`
     let username = u.username.trim()
-    if (taken.has(username.toLowerCase())) {
+    if (target.usernames.has(username.toLowerCase())) {
       report.problem(`${who}: учётная запись с этим именем уже есть здесь — не изменена`)
       continue
     }
-    if (!USERNAME.test(username)) {
+    if (taken.has(username.toLowerCase())) {
+      const suggested = suggestUsername(username, taken)
+      report.change(
+        `${who}: имя совпадает с другим пользователем 1.x без учёта регистра — перенесён как ${suggested}`,
+      )
+      username = suggested
+    } else if (!USERNAME.test(username)) {
       const suggested = suggestUsername(username, taken)
       report.change(
         `${who}: имя не подходит (латиница, цифры, «.», «_», «-», 2–64 символа) — перенесён как ${suggested}`,
@@ -488,6 +494,11 @@ export function mapDatabase(
   const departments = new Departments(target.departments, opts.createDepartments)
   const ctx: Context = { report, target, departments, createDepartments: opts.createDepartments }
 
+  for (const d of old.extraSections) {
+    report.problem(
+      `Оборудование ID ${d.equipment_id}: в таблице ${d.table} ${d.rows} строк(и) — перенесена первая`,
+    )
+  }
   const users = mapUsers(old.users, ctx)
   // authors of 1.x rows (archived_by, uploaded_by) are names: matched by username, then full name
   const authors = new Map<string, string>()

@@ -108,6 +108,8 @@ export interface OldDatabase {
   users: OldUser[]
   pinned: OldPinned[]
   contracts: OldContract[]
+  /** instruments with more than one row of a section (the first row is taken) */
+  extraSections: { table: string; equipment_id: number; rows: number }[]
   /** the file-type enum's values: which of the two 1.x variants this database has */
   fileTypes: string[]
 }
@@ -225,6 +227,16 @@ export async function readDeltica1(sql: Sql): Promise<OldDatabase> {
              created_at, updated_at
       from contracts order by id`,
     )
+    const extraSections = await tx<{ table: string; equipment_id: number; rows: number }[]>`
+      select 'verification' as table, equipment_id, count(*)::int as rows
+        from verification group by equipment_id having count(*) > 1
+      union all
+      select 'responsibility', equipment_id, count(*)::int
+        from responsibility group by equipment_id having count(*) > 1
+      union all
+      select 'finance', equipment_model_id, count(*)::int
+        from finance group by equipment_model_id having count(*) > 1
+      order by 2, 1`
     const fileTypes = await tx<{ v: string }[]>`
       select e.enumlabel as v from pg_enum e join pg_type t on t.oid = e.enumtypid
       where t.typname = 'file_type_enum' order by e.enumsortorder`
@@ -236,6 +248,7 @@ export async function readDeltica1(sql: Sql): Promise<OldDatabase> {
       users,
       pinned,
       contracts,
+      extraSections,
       fileTypes: fileTypes.map((r) => r.v),
     }
   }) as Promise<OldDatabase>

@@ -170,6 +170,14 @@ export async function synthetic(sql: Sql, uploads: string) {
       department: 'Цех №5',
       role: 'laborant',
     },
+    // the same name in other case (1.x compares names case-sensitively)
+    {
+      username: 'IVANOV',
+      password_hash: hash,
+      full_name: 'Иванов Второй',
+      department: 'gtl',
+      role: 'laborant',
+    },
   ])
 
   await insert(sql, 'equipment', [
@@ -222,6 +230,8 @@ export async function synthetic(sql: Sql, uploads: string) {
     finance(7, { cost_rate: null, total_cost: 1200 }),
     finance(8, { coefficient: null, total_cost: 1000 }),
     finance(10),
+    // a second finance row for one instrument: the first is taken, the second reported
+    finance(10, { budget_item: 'Лишняя строка' }),
   ])
 
   const bytes: Record<string, Buffer> = {}
