@@ -1,6 +1,7 @@
 // Passwords (node's scrypt: slow, salted, constant-time compare) and session tokens (jose HS256,
 // 12 h, carrying the user's token version so logout/password change/deactivation revoke them).
 import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto'
+import bcrypt from 'bcryptjs'
 import { SignJWT, jwtVerify } from 'jose'
 
 const SCRYPT = { N: 2 ** 15, r: 8, p: 1, keylen: 32, maxmem: 64 * 1024 * 1024 }
@@ -28,7 +29,14 @@ export async function hashPassword(password: string): Promise<string> {
   ].join('$')
 }
 
+/** A bcrypt hash carried over from Deltica 1.x (`$2a$`, `$2b$`, `$2y$`). */
+const BCRYPT = /^\$2[aby]\$\d{2}\$[./A-Za-z0-9]{53}$/
+
+/** True when `stored` is not of the current KDF and should be replaced after a right password. */
+export const needsRehash = (stored: string) => !stored.startsWith('scrypt$')
+
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  if (BCRYPT.test(stored)) return bcrypt.compare(password, stored)
   const [scheme, N, r, p, salt, hash] = stored.split('$')
   if (scheme !== 'scrypt' || !hash) return false
   const expected = Buffer.from(hash, 'base64url')

@@ -49,6 +49,18 @@ export function connectUrl(url: string, max: number, timeZone?: string): Sql {
   return postgres(url, poolOptions(max, timeZone)) as unknown as Sql
 }
 
+/**
+ * A pool that cannot change its database: every transaction of every connection is read-only
+ * (the default_transaction_read_only start-up parameter), for reading another system's data.
+ */
+export function connectReadOnly(url: string, max = 2): Sql {
+  const options = poolOptions(max)
+  return postgres(url, {
+    ...options,
+    connection: { ...(options.connection as object), default_transaction_read_only: 'on' } as any,
+  }) as unknown as Sql
+}
+
 export async function openDatabase(opts: {
   databaseUrl: string | null
   dataDir: string

@@ -181,4 +181,48 @@ describe('equipment card', () => {
       await b.close()
     }
   })
+
+  it('shows the total brought from Deltica 1.x only when an instrument has one', async () => {
+    const make = async (name: string) =>
+      (
+        await stack.api('POST', '/api/equipment', adminToken, {
+          equipment_name: name,
+          equipment_model: 'М-1',
+          equipment_type: 'SI',
+          factory_number: name,
+          inventory_number: name,
+          verification_type: 'verification',
+          verification_interval: 12,
+          verification_date: '2026-02-01',
+          verification_state: 'state_work',
+          department: 'lbr',
+          budget_item: '11.03.02.01',
+          cost_rate: 1000,
+        })
+      ).body.id as number
+    const migrated = await make('Перенесённый из 1.x')
+    const plain = await make('Обычный')
+    await stack.sql`update finance set legacy_total_cost = 1200 where equipment_id = ${migrated}`
+    const b = await browser()
+    const { page } = b
+    try {
+      await page.goto(stack.url)
+      await page.waitForSelector('[data-testid=login]')
+      await login(page, 'admin')
+      await page.waitForSelector('[data-testid=grid] revo-grid')
+      const form = page.locator('[data-testid=equipment-form]')
+      await page.goto(`${stack.url}/#/equipment/${migrated}`)
+      await expect
+        .poll(() => form.locator('output[name=legacy_total_cost]').textContent())
+        .toMatch(/^1\s200,00$/)
+      expect(await form.locator('output[name=total_cost]').textContent()).toMatch(/^1\s000,00$/)
+      await page.goto(`${stack.url}/#/equipment/${plain}`)
+      await expect
+        .poll(() => form.locator('output[name=equipment_name]').textContent())
+        .toBe('Обычный')
+      expect(await form.locator('output[name=legacy_total_cost]').count()).toBe(0)
+    } finally {
+      await b.close()
+    }
+  })
 })

@@ -60,6 +60,7 @@ export type WritableField = (typeof WRITABLE_FIELDS)[number]
 export const FINANCE_ONLY: ReadonlySet<string> = new Set([
   ...FINANCE_FIELDS,
   'total_cost',
+  'legacy_total_cost',
   'verification_cost',
 ])
 
@@ -82,6 +83,8 @@ export const ITEM_COLUMNS = [
   ...RESPONSIBILITY_FIELDS,
   ...FINANCE_FIELDS,
   'total_cost',
+  // a hand-typed total brought from Deltica 1.x that differs from the computed one (else null)
+  'legacy_total_cost',
 ] as const
 export type ItemColumn = (typeof ITEM_COLUMNS)[number]
 

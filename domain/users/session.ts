@@ -3,7 +3,13 @@
 // the per-address rate limit (429); the same 401 whether the user exists or not (a dummy hash
 // keeps the time equal), every attempt audited; logout and a password change revoke every older
 // token (token_version).
-import { hashPassword, signToken, timingDummyHash, verifyPassword } from '../../runtime/auth.ts'
+import {
+  hashPassword,
+  needsRehash,
+  signToken,
+  timingDummyHash,
+  verifyPassword,
+} from '../../runtime/auth.ts'
 import type { AuthedEnv, Env } from '../../runtime/endpoint.ts'
 import { badRequest, HttpError, locked, unauthorized } from '../../runtime/errors.ts'
 import { recordAudit } from '../audit/record.ts'
@@ -50,10 +56,14 @@ export async function signIn(env: Env, body: { username: string; password: strin
 
   const [stored] = user
     ? await env.sql<
-        { password_hash: string }[]
+        { password_hash: string | null }[]
       >`select password_hash from users where id = ${user.id}`
-    : [{ password_hash: await timingDummyHash() }]
-  const valid = (await verifyPassword(body.password, stored.password_hash)) && !!user?.active
+    : [{ password_hash: null }]
+  // no local password (a Windows-only account brought from Deltica 1.x): checked against the
+  // dummy hash, so the answer is the same 401 and takes as long as for a wrong password
+  const hash = stored.password_hash
+  const matches = await verifyPassword(body.password, hash ?? (await timingDummyHash()))
+  const valid = hash !== null && matches && !!user?.active
 
   if (!valid || !user) {
     await recordAudit(env.sql, env, {
@@ -66,6 +76,16 @@ export async function signIn(env: Env, body: { username: string; password: strin
   }
 
   await guessSucceeded(env, guess)
+  // a hash of an older KDF (bcrypt from Deltica 1.x) is replaced by the current one
+  if (needsRehash(hash)) {
+    await env.sql`update users set password_hash = ${await hashPassword(body.password)}
+                  where id = ${user.id} and password_hash = ${hash}`
+    await recordAudit(env.sql, env, {
+      action: 'password_rehash',
+      entity: 'user',
+      entityId: user.id,
+    })
+  }
   const [fresh] = await env.sql<{ token_version: number }[]>`
   select token_version from users where id = ${user.id}`
   env.user = { ...sessionUser(user), role: user.role, token_version: fresh.token_version }
@@ -90,9 +110,13 @@ export async function changePassword(
 ) {
   const guess = await reserveGuess(env, env.user.username)
   if (guess.refused) throw lockedError(guess.refused, env.config.timeZone)
-  const [row] = await env.sql<{ password_hash: string }[]>`
+  const [row] = await env.sql<{ password_hash: string | null }[]>`
     select password_hash from users where id = ${env.user.id}`
-  if (!(await verifyPassword(body.current_password, row.password_hash))) {
+  const matches = await verifyPassword(
+    body.current_password,
+    row.password_hash ?? (await timingDummyHash()),
+  )
+  if (!matches || row.password_hash === null) {
     await recordAudit(env.sql, env, {
       action: guess.locks ? 'password_change_lockout' : 'password_change_failure',
       entity: 'user',

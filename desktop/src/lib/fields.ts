@@ -90,6 +90,11 @@ export const FIELDS: Field[] = [
   f('quantity', 'Кол-во', 'finance', 'int', { width: 80, defaultVisible: false }),
   f('coefficient', 'Доп. коэффициент', 'finance', 'decimal', { width: 100, defaultVisible: false }),
   f('total_cost', 'Итоговая стоимость', 'finance', 'money', { computed: true, width: 160 }),
+  f('legacy_total_cost', 'Итоговая стоимость в Deltica 1.x', 'finance', 'money', {
+    computed: true,
+    width: 160,
+    defaultVisible: false,
+  }),
   f('invoice_number', 'Номер счёта', 'finance', 'text', { defaultVisible: false }),
   f('paid_amount', 'Факт оплаты', 'finance', 'money', { defaultVisible: false }),
   f('payment_date', 'Дата оплаты', 'finance', 'date', { defaultVisible: false }),

@@ -62,6 +62,7 @@ export const LAYOUT: Column[] = [
   col('quantity', 'Кол-во', 'int', 8),
   col('coefficient', 'Доп. коэффициент', 'number', 10),
   col('total_cost', 'Итоговая стоимость', 'money', 14, { computed: true }),
+  col('legacy_total_cost', 'Итоговая стоимость в Deltica 1.x', 'money', 14, { computed: true }),
   col('invoice_number', 'Номер счёта', 'text', 14),
   col('paid_amount', 'Факт оплаты', 'money', 14),
   col('payment_date', 'Дата оплаты', 'date', 14),
