@@ -85,6 +85,17 @@ async function found(p: Page, expected: number) {
   return seen
 }
 
+/** the header's metrics all visible: the strip does not scroll */
+async function headerFits(p: Page) {
+  await expect
+    .poll(() => p.locator('[data-testid=metrics] .metric-value').first().textContent())
+    .toMatch(/\d/)
+  return p
+    .locator('[data-testid=metrics]')
+    .evaluate((el) => [el.scrollWidth, el.clientWidth])
+    .then(([scroll, client]) => scroll <= client + 1)
+}
+
 /**
  * Opens the screen, clicks each `[data-figure]` in turn and checks that the grid shows as many
  * rows as the figure said. Returns how many figures were checked.
@@ -129,6 +140,7 @@ describe('statistics that agree', () => {
       expect(text).toContain('Годных сейчас')
       expect(text).toContain('Признано годными за период')
       expect(text).not.toMatch(/Годных\s*\d/)
+      expect(await headerFits(p)).toBe(true)
       await p.screenshot({ path: join(SCREENSHOTS, 'stats-laborant.png') })
       expect(await everyFigureOpensItsRows(p, '/stats', 'stats-screen')).toBeGreaterThanOrEqual(6)
 
@@ -167,7 +179,10 @@ describe('statistics that agree', () => {
     await page.click('[data-testid=people-toggle]')
     expect(await people.count()).toBe(api.overdue.by_responsible.length)
     await page.click('[data-testid=people-toggle]')
-    await page.screenshot({ path: join(SCREENSHOTS, 'analytics.png'), fullPage: true })
+    await page.evaluate(() => document.querySelector('.screen')?.scrollTo(0, 0))
+    await page.screenshot({ path: join(SCREENSHOTS, 'analytics.png') })
+    await page.evaluate(() => document.querySelector('.screen')?.scrollTo(0, 10_000))
+    await page.screenshot({ path: join(SCREENSHOTS, 'analytics-charts.png') })
 
     expect(await everyFigureOpensItsRows(page, '/analytics', 'analytics-screen')).toBeGreaterThan(
       20,
@@ -226,6 +241,7 @@ describe('statistics that agree', () => {
         return out
       })
       expect(problems, path).toEqual([])
+      expect(await headerFits(page)).toBe(true)
     }
   })
 })
