@@ -358,4 +358,43 @@ describe('admin screens', () => {
     expect(await backup.locator('.value.stale').count()).toBe(1)
     await page.screenshot({ path: join(SCREENSHOTS, 'monitor.png') })
   })
+
+  it('audit log in Russian: action, object opening its card, fields, values; picker; XLSX export', async () => {
+    // an edit the log keeps: responsible person, department, a sum
+    const before = (await stack.api('GET', '/api/equipment/12', adminToken)).body
+    const r = await stack.api('PATCH', '/api/equipment/12', adminToken, {
+      version: before.version,
+      responsible_person: 'Орлова О. О.',
+      department: 'lbr',
+      cost_rate: 5200.5,
+    })
+    expect(r.status).toBe(200)
+    await go(page, '/audit', 'audit-screen')
+    await page.locator('select[name=action]').selectOption({ label: 'Изменение оборудования' })
+    await page.locator('form.toolbar button[type=submit]').click()
+    const row = page.locator('[data-testid=audit-table] tbody tr').first()
+    await expect.poll(() => row.textContent()).toContain('Изменение оборудования')
+    const text = (await row.textContent()) ?? ''
+    expect(text).toContain('Ответственное лицо:')
+    expect(text).toContain('Орлова О. О.')
+    expect(text).toMatch(/Подразделение:\s*ГТЛ →\s*ЛБР/)
+    expect(text).toMatch(/5\s200,50 ₽/)
+    for (const code of ['equipment_update', 'responsible_person', 'gtl', 'lbr', '5200.5'])
+      expect(text).not.toContain(code)
+    expect(await page.locator('[data-testid=audit-table]').textContent()).not.toMatch(
+      /\b[a-z]+_[a-z_]+\b/,
+    )
+    await page.screenshot({ path: join(SCREENSHOTS, 'audit.png') })
+    // the filtered log to Excel
+    const download = page.waitForEvent('download')
+    await page.click('[data-testid=audit-export]')
+    const file = await download
+    expect(file.suggestedFilename()).toMatch(/\.xlsx$/)
+    // the object opens the instrument's card
+    const object = row.locator('[data-testid=audit-object]')
+    expect(await object.textContent()).toMatch(/зав\. № ЗН-000012/)
+    await object.click()
+    await page.waitForSelector('[data-testid=equipment-form]')
+    expect(page.url()).toContain('#/equipment/12')
+  })
 })
