@@ -7,7 +7,7 @@ import { badRequest } from '../../runtime/errors.ts'
 import { presentAudit, type AuditRow } from './present.ts'
 
 /** the most rows one export writes (newest first) */
-export const AUDIT_EXPORT_MAX = 50_000
+const AUDIT_EXPORT_MAX = 50_000
 
 export interface AuditFilter {
   user_id?: number

@@ -91,7 +91,7 @@ const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/
 
 /** A value as people read it. */
-export function presentValue(
+function presentValue(
   field: string,
   value: unknown,
   departments: Record<string, string>,
@@ -123,7 +123,7 @@ export function presentValue(
   return String(value)
 }
 
-export function fieldLabel(field: string): string {
+function fieldLabel(field: string): string {
   return FIELDS.get(field)?.label ?? field
 }
 
