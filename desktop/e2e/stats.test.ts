@@ -141,7 +141,6 @@ describe('statistics that agree', () => {
       expect(text).toContain('Признано годными за период')
       expect(text).not.toMatch(/Годных\s*\d/)
       expect(await headerFits(p)).toBe(true)
-      await p.screenshot({ path: join(SCREENSHOTS, 'stats-laborant.png') })
       expect(await everyFigureOpensItsRows(p, '/stats', 'stats-screen')).toBeGreaterThanOrEqual(6)
 
       // the notices figure scrolls to their list: as many rows as the figure
@@ -179,8 +178,6 @@ describe('statistics that agree', () => {
     await page.click('[data-testid=people-toggle]')
     expect(await people.count()).toBe(api.overdue.by_responsible.length)
     await page.click('[data-testid=people-toggle]')
-    await page.evaluate(() => document.querySelector('.screen')?.scrollTo(0, 0))
-    await page.screenshot({ path: join(SCREENSHOTS, 'analytics.png') })
     await page.evaluate(() => document.querySelector('.screen')?.scrollTo(0, 10_000))
     await page.screenshot({ path: join(SCREENSHOTS, 'analytics-charts.png') })
 
@@ -277,7 +274,6 @@ describe('admin screens', () => {
           ).email,
       )
       .toBe('admin@branch.local')
-    await page.screenshot({ path: join(SCREENSHOTS, 'users.png') })
   })
 
   it('settings: a refused value is highlighted with the server’s message and named', async () => {
@@ -356,7 +352,6 @@ describe('admin screens', () => {
     const backup = page.locator('[data-testid=last-backup]')
     expect(await backup.textContent()).toContain('3 д')
     expect(await backup.locator('.value.stale').count()).toBe(1)
-    await page.screenshot({ path: join(SCREENSHOTS, 'monitor.png') })
   })
 
   it('audit log in Russian: action, object opening its card, fields, values; picker; XLSX export', async () => {
@@ -384,7 +379,6 @@ describe('admin screens', () => {
     expect(await page.locator('[data-testid=audit-table]').textContent()).not.toMatch(
       /\b[a-z]+_[a-z_]+\b/,
     )
-    await page.screenshot({ path: join(SCREENSHOTS, 'audit.png') })
     // the filtered log to Excel
     const download = page.waitForEvent('download')
     await page.click('[data-testid=audit-export]')
