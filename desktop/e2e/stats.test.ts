@@ -376,9 +376,21 @@ describe('admin screens', () => {
     expect(text).toMatch(/5\s200,50 ₽/)
     for (const code of ['equipment_update', 'responsible_person', 'gtl', 'lbr', '5200.5'])
       expect(text).not.toContain(code)
+    // the picker filters: only that action's rows
+    const updates = (await stack.api('GET', '/api/audit?action=equipment_update', adminToken)).body
+      .total
+    const rows = page.locator('[data-testid=audit-table] tbody tr')
+    await expect.poll(() => rows.count()).toBe(updates)
+    // the whole log (users, settings with the mail server, mail actions, logins): no codes
+    await page.locator('select[name=action]').selectOption('')
+    await page.locator('form.toolbar button[type=submit]').click()
+    await expect.poll(() => rows.count()).toBeGreaterThan(updates)
     expect(await page.locator('[data-testid=audit-table]').textContent()).not.toMatch(
-      /\b[a-z]+_[a-z_]+\b/,
+      /\b[a-z]+_[a-z_]+\b|\b(host|port|security|true|false)\b/,
     )
+    await page.locator('select[name=action]').selectOption({ label: 'Изменение оборудования' })
+    await page.locator('form.toolbar button[type=submit]').click()
+    await expect.poll(() => rows.count()).toBe(updates)
     // the filtered log to Excel
     const download = page.waitForEvent('download')
     await page.click('[data-testid=audit-export]')

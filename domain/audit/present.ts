@@ -38,6 +38,30 @@ const OTHER_FIELDS: Record<
   recipients: { label: 'Получателей', kind: 'int' },
   sent: { label: 'Отправлено', kind: 'int' },
   failed: { label: 'Не доставлено', kind: 'int' },
+  // the mail server's and the organisation's details (settings objects)
+  host: { label: 'Сервер', kind: 'text' },
+  port: { label: 'Порт', kind: 'text' },
+  security: {
+    label: 'Защита соединения',
+    kind: 'enum',
+    labels: { none: 'нет', starttls: 'STARTTLS', tls: 'TLS' },
+  },
+  user: { label: 'Пользователь' },
+  from: { label: 'Адрес отправителя' },
+  tls_verify: { label: 'Проверять сертификат сервера' },
+  customer_name: { label: 'Заказчик' },
+  inn: { label: 'ИНН', kind: 'text' },
+  kpp: { label: 'КПП', kind: 'text' },
+  contract_date: { label: 'Дата договора' },
+  contact_person: { label: 'Контактное лицо' },
+  contact_phone: { label: 'Телефон', kind: 'text' },
+  room: { label: 'Помещение' },
+  verifier_name: { label: 'Организация-поверитель' },
+  head_title: { label: 'Должность руководителя' },
+  head_name: { label: 'ФИО руководителя' },
+  metrologist_title: { label: 'Должность метролога' },
+  metrologist_name: { label: 'ФИО метролога' },
+  commission: { label: 'Члены комиссии' },
   skipped: {
     label: 'Пропущено',
     kind: 'enum',
@@ -105,6 +129,7 @@ function presentValue(
   if (kind === 'department' || field === 'department')
     return departments[String(value)] ?? String(value)
   if (kind === 'plan') return formatPlan(String(value))
+  if (kind === 'text' && typeof value !== 'object') return String(value)
   if (kind === 'money' && value !== '') return `${formatMoney(Number(value))} ₽`
   if (typeof value === 'string' && ISO_DAY.test(value)) return formatDate(value)
   if (typeof value === 'string' && ISO_TIME.test(value))
