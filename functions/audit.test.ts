@@ -1,5 +1,7 @@
+import ExcelJS from 'exceljs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { harness, type Harness } from '../test/app.ts'
+import { insertEquipment } from '../test/samples.ts'
 
 let h: Harness
 let admin: string
@@ -55,5 +57,71 @@ describe('audit viewer', () => {
     }
     const lab = await h.login('lab')
     expect((await h.call('GET', '/api/audit', { token: lab })).status).toBe(403)
+  })
+})
+
+describe('audit in Russian', () => {
+  let id: number
+  beforeAll(async () => {
+    id = await insertEquipment(h.sql, { name: 'Термометр' })
+    await h.sql`
+      insert into audit_log (at, user_id, username, action, entity, entity_id, changes, ip)
+      values ('2026-05-05 10:00:00', ${adminId}, 'boss', 'equipment_update', 'equipment', ${String(id)},
+        ${h.sql.json({
+          responsible_person: { old: 'Иванов И. И.', new: 'Петров П. П.' },
+          department: { old: 'gtl', new: 'lbr' },
+          equipment_type: { old: 'SI', new: 'IO' },
+          verification_date: { old: '2025-04-01', new: '2026-04-01' },
+          cost_rate: { old: '5200.5', new: 6000 },
+        })}, 'x'),
+        ('2026-05-05 11:00:00', ${adminId}, 'boss', 'settings_update', 'settings', null,
+        ${h.sql.json({ notify_enabled: { old: false, new: true } })}, 'x')`
+  })
+
+  it('names actions, objects, fields and values as people read them', async () => {
+    const { items } = await get('from=2026-05-05&to=2026-05-05')
+    const [settings, update] = items
+    expect(update.action_label).toBe('Изменение оборудования')
+    expect(update.object).toBe('Термометр МП-100, зав. № F-1, инв. № I-1')
+    expect(update.equipment_id).toBe(id)
+    const byField = Object.fromEntries(update.changes_list.map((c: any) => [c.field, c]))
+    expect(byField.responsible_person).toMatchObject({
+      label: 'Ответственное лицо',
+      old: 'Иванов И. И.',
+      new: 'Петров П. П.',
+    })
+    expect(byField.department).toMatchObject({ label: 'Подразделение', old: 'ГТЛ', new: 'ЛБР' })
+    expect(byField.equipment_type).toMatchObject({ old: 'СИ', new: 'ИО' })
+    expect(byField.verification_date).toMatchObject({ old: '01.04.2025', new: '01.04.2026' })
+    expect(byField.cost_rate.old).toMatch(/^5\s200,50 ₽$/)
+    expect(settings.action_label).toBe('Изменение настроек')
+    expect(settings.changes_list[0]).toMatchObject({ old: 'нет', new: 'да' })
+    expect(settings.changes_list[0].label).toMatch(/^Рассылка напоминаний/)
+  })
+
+  it('exports the filtered log to XLSX with the same Russian text', async () => {
+    const res = await h.call('GET', '/api/audit/export.xlsx?from=2026-05-05&to=2026-05-05', {
+      token: admin,
+    })
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toContain('spreadsheetml')
+    const wb = new ExcelJS.Workbook()
+    await wb.xlsx.load(Buffer.from(await res.arrayBuffer()) as any)
+    const ws = wb.worksheets[0]
+    expect(ws.rowCount).toBe(3)
+    expect(ws.getRow(1).values).toEqual([
+      undefined,
+      'Когда',
+      'Кто',
+      'Действие',
+      'Объект',
+      'Изменения',
+      'IP',
+    ])
+    expect(ws.getRow(3).getCell(3).value).toBe('Изменение оборудования')
+    expect(ws.getRow(3).getCell(4).value).toBe('Термометр МП-100, зав. № F-1, инв. № I-1')
+    expect(String(ws.getRow(3).getCell(5).value)).toContain('Подразделение: ГТЛ → ЛБР')
+    const lab = await h.login('lab')
+    expect((await h.call('GET', '/api/audit/export.xlsx', { token: lab })).status).toBe(403)
   })
 })

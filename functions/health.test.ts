@@ -37,6 +37,17 @@ describe('system monitor', () => {
     expect(body.last_backup).toMatchObject({ kind: 'manual', status: 'error' })
   })
 
+  it('reports CPU, database connections and the last backup’s age', async () => {
+    const res = await h.call('GET', '/api/health/system', { token: admin })
+    const body = await res.json()
+    expect(body.cpu.cores).toBeGreaterThan(0)
+    expect(body.cpu.percent).toBeGreaterThanOrEqual(0)
+    expect(body.cpu.percent).toBeLessThanOrEqual(100)
+    expect(body.db.connections).toBeGreaterThanOrEqual(1)
+    // the last finished backup (the error one) ended a day ago
+    expect(Math.abs(body.last_backup_age_s - 86_400)).toBeLessThan(120)
+  })
+
   it('is admin-only', async () => {
     const lab = await h.login('lab')
     expect((await h.call('GET', '/api/health/system', { token: lab })).status).toBe(403)

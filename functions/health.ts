@@ -1,7 +1,7 @@
 // Health of the server and its database, and the admin's system monitor.
 //   GET /api/health         anyone: {status, db, version}; 503 when the database does not answer
-//   GET /api/health/system  admin: db status + latency + size, disk of DATA_DIR, memory, uptime,
-//                           version, last backup
+//   GET /api/health/system  admin: db status + latency + size + connections, disk of DATA_DIR,
+//                           CPU, memory, uptime, version, last backup and its age in seconds
 //   GET /api/health/logs?limit=  admin: the last lines of today's log file (parsed JSON lines)
 import { z } from 'zod'
 import { lastBackup } from '../domain/backup/history.ts'
@@ -22,14 +22,20 @@ api.get('/', { auth: 'public', summary: 'Состояние сервера и б
 
 api.get(
   '/system',
-  { auth: 'admin', summary: 'Монитор системы: база, диск, память, время работы, последняя копия' },
+  {
+    auth: 'admin',
+    summary: 'Монитор системы: база, диск, процессор, память, время работы, последняя копия',
+  },
   async (_req, env) => {
     const latency = await env.system.pingDatabase()
-    const [disk, last, dbSize] = await Promise.all([
+    const [disk, last, dbSize, connections, cpu] = await Promise.all([
       env.system.disk(),
       latency === null ? null : lastBackup(env.sql),
       latency === null ? null : env.system.databaseSize(),
+      latency === null ? null : env.system.databaseConnections(),
+      env.system.cpu(),
     ])
+    const backupAt = last ? new Date(last.finished_at ?? last.started_at).getTime() : null
     const { memory, uptime_s, load } = env.system.process()
     return {
       status: latency === null ? 'error' : 'ok',
@@ -38,12 +44,16 @@ api.get(
         status: latency === null ? 'unavailable' : 'ok',
         latency_ms: latency === null ? null : Math.round(latency * 10) / 10,
         size_bytes: dbSize,
+        connections,
       },
       disk,
+      cpu,
       memory,
       uptime_s,
       load,
       last_backup: last,
+      last_backup_age_s:
+        backupAt === null ? null : Math.max(0, Math.round((Date.now() - backupAt) / 1000)),
     }
   },
 )

@@ -275,6 +275,44 @@ describe('department statistics', () => {
   })
 })
 
+describe('figures that open the grid', () => {
+  /** the grid's total for a query string */
+  const total = async (qs: string, token: string) =>
+    (await get(`/api/equipment?limit=1&${qs}`, token)).total as number
+
+  it('department: each instrument figure equals the grid it opens', async () => {
+    for (const [token, department] of [
+      [lab, 'gtl'],
+      [admin, 'lbr'],
+    ] as const) {
+      const range = 'from=2025-01-01&to=2025-12-31'
+      const body = await get(`/api/stats/department?${range}&department=${department}`, token)
+      const period = `department=${department}&verified_from=2025-01-01&verified_to=2025-12-31`
+      const i = body.instruments
+      expect(i.verified).toBe(await total(period, token))
+      expect(i.verified).toBeGreaterThan(0)
+      for (const t of TYPES)
+        expect(i.by_type[t]).toBe(await total(`${period}&verification_type=${t}`, token))
+      expect(i.fit_now).toBe(await total(`department=${department}&status=status_fit`, token))
+      expect(i.storage_now).toBe(
+        await total(`department=${department}&status=status_storage`, token),
+      )
+    }
+  })
+
+  it('analytics: instruments verified in the year by type equal the grid', async () => {
+    const year = Number(today.slice(0, 4))
+    const body = await get(`/api/stats/analytics?year=${year}`, admin)
+    for (const t of TYPES)
+      expect(body.instruments_by_verification_type[t]).toBe(
+        await total(
+          `verification_type=${t}&verified_from=${year}-01-01&verified_to=${year}-12-31`,
+          admin,
+        ),
+      )
+  })
+})
+
 describe('analytics (admin)', () => {
   it('matches independent counts: types, calendar, planned cost, budget, overdue, due windows', async () => {
     const year = Number(today.slice(0, 4))

@@ -3,15 +3,18 @@
 //                                due_in:{30,60,90}, archived} — header metrics
 //   GET /api/stats/department?from=&to=&department=   user (a laborant: own department only):
 //                                verifications in the range (current cycle + history), by type,
-//                                fit, in storage now, unfit notices archived in the range
+//                                fit, in storage now, unfit notices archived in the range;
+//                                `instruments`: the same blocks as the grid counts them
 //   GET /api/stats/analytics?year=   admin: by verification type in the year; departments ×
 //                                12 months of verification_plan; planned cost per month and per
 //                                department; next year's budget; overdue by department and
-//                                responsible person; due in 30/60/90 days
+//                                responsible person; due in 30/60/90 days; instruments verified
+//                                in the year by type (as the grid counts them)
 import { z } from 'zod'
 import { DateString } from '../domain/schemas.ts'
 import { analytics } from '../domain/stats/analytics.ts'
 import { departmentStats } from '../domain/stats/department.ts'
+import { settingsOf } from '../domain/settings/registry.ts'
 import { summary } from '../domain/stats/summary.ts'
 import { endpoint } from '../runtime/endpoint.ts'
 
@@ -32,7 +35,8 @@ api.get(
       department: z.string().max(40).optional(),
     }),
   },
-  (_req, env, { query }) => departmentStats(env.sql, env.user, query),
+  async (_req, env, { query }) =>
+    departmentStats(env.sql, env.user, query, (await settingsOf(env)).expiring_days),
 )
 
 api.get(
@@ -42,7 +46,8 @@ api.get(
     summary: 'Аналитика: типы, календарь, затраты, бюджет следующего года, просрочки',
     query: z.object({ year: z.coerce.number().int().min(2000).max(2200).optional() }),
   },
-  (_req, env, { query }) => analytics(env.sql, env.user, query.year),
+  async (_req, env, { query }) =>
+    analytics(env.sql, env.user, query.year, (await settingsOf(env)).expiring_days),
 )
 
 export default api

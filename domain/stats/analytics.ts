@@ -6,6 +6,7 @@ import type { PendingQuery, Row } from 'postgres'
 import type { Sql } from '../../runtime/db.ts'
 import type { User } from '../../runtime/endpoint.ts'
 import { departmentScope } from '../scope.ts'
+import { gridCount } from './department.ts'
 import { DUE_WINDOWS, events, tally, typeKeys } from './events.ts'
 
 type Scope = PendingQuery<Row[]>
@@ -20,33 +21,50 @@ interface Amount {
   amount: number
 }
 
-export async function analytics(sql: Sql, user: User, year: number | undefined) {
+export async function analytics(
+  sql: Sql,
+  user: User,
+  year: number | undefined,
+  expiringDays: number,
+) {
   const [{ current_year }] = await sql`select extract(year from current_date)::int as current_year`
   const y: number = year ?? current_year
   const scope = departmentScope(sql, user, 'e')
-  const [byType, planned, cost, budget, overdue, due, departments] = await Promise.all([
-    sql<{ key: string; n: number }[]>`
+  const inYear = { verified_from: `${y}-01-01`, verified_to: `${y}-12-31` }
+  const [byType, planned, cost, budget, overdue, due, departments, instruments] = await Promise.all(
+    [
+      sql<{ key: string; n: number }[]>`
       select ev.verification_type as key, count(*)::int as n
       from ${events(sql)} ev
       where ev.verification_date between ${`${y}-01-01`} and ${`${y}-12-31`}
       group by ev.verification_type`,
-    plannedRows(sql, scope, y),
-    plannedCost(sql, scope, y),
-    budgetRows(sql, scope, y + 1),
-    sql<{ department: string; responsible_person: string | null; n: number }[]>`
+      plannedRows(sql, scope, y),
+      plannedCost(sql, scope, y),
+      budgetRows(sql, scope, y + 1),
+      sql<{ department: string; responsible_person: string | null; n: number }[]>`
       select e.department, e.responsible_person, count(*)::int as n
       from equipment_active e
       where e.status = 'status_expired'
         and ${scope}
       group by 1, 2
       order by 1, 3 desc, 2`,
-    dueCounts(sql, scope),
-    sql<Department[]>`select code, label from departments order by sort_order, label`,
-  ])
+      dueCounts(sql, scope),
+      sql<Department[]>`select code, label from departments order by sort_order, label`,
+      Promise.all(
+        typeKeys.map((t) =>
+          gridCount(sql, user, { ...inYear, verification_type: [t] }, expiringDays),
+        ),
+      ),
+    ],
+  )
   const order = departmentOrder(departments)
   return {
     year: y,
     by_verification_type: tally(typeKeys, byType),
+    /** instruments verified in the year (current cycle or history), by their current type */
+    instruments_by_verification_type: Object.fromEntries(
+      typeKeys.map((t, i) => [t, instruments[i]]),
+    ),
     calendar: calendarBlock(planned, order),
     planned_cost: plannedCostBlock(cost, order),
     budget_next_year: budgetBlock(budget, y + 1, order),

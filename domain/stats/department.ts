@@ -2,16 +2,37 @@
 // history, inclusive; default this calendar year), by type, fit and unfit; instruments in storage
 // now; unfit notices (archived with a reason mentioning «непригодност», on a local day in the
 // range). A laborant is held to their own department whatever they ask for.
+//
+// Two kinds of figures: the events (verified, by_type, fit, unfit — verifications carried out,
+// an instrument verified twice counts twice) and the instruments (`instruments`), each counted
+// with the register's own filter, so a figure that opens the grid equals the rows it shows.
 import type { Sql } from '../../runtime/db.ts'
 import type { User } from '../../runtime/endpoint.ts'
 import { badRequest } from '../../runtime/errors.ts'
+import { filterCondition, type Filters } from '../equipment/query.ts'
 import { departmentScope } from '../scope.ts'
 import { events, tally, typeKeys } from './events.ts'
+
+/** How many active instruments the register's grid shows for these filters. */
+export async function gridCount(
+  sql: Sql,
+  user: User,
+  filters: Partial<Filters>,
+  expiringDays: number,
+): Promise<number> {
+  const f = { sort: 'id', order: 'asc', ...filters } as Filters
+  const [row] = await sql<{ n: number }[]>`
+    select count(*)::int as n
+    from equipment_active e
+    where ${filterCondition(sql, user, f, expiringDays)}`
+  return row.n
+}
 
 export async function departmentStats(
   sql: Sql,
   user: User,
   query: { from?: string; to?: string; department?: string },
+  expiringDays: number,
 ) {
   const [{ year_start, year_end }] = await sql`
     select date_trunc('year', current_date)::date::text as year_start,
@@ -23,15 +44,19 @@ export async function departmentStats(
   const scope = sql`${departmentScope(sql, user, 'r')} ${
     department ? sql`and r.department = ${department}` : sql``
   }`
-  const [byType, [counts], [storage], notices] = await Promise.all([
-    sql<{ key: string; n: number }[]>`
+  const inDepartment = department ? { department: [department] } : {}
+  const period = { ...inDepartment, verified_from: from, verified_to: to }
+  const count = (f: Partial<Filters>) => gridCount(sql, user, f, expiringDays)
+  const [byType, [counts], [storage], notices, verifiedNow, typeNow, fitNow, storageNow] =
+    await Promise.all([
+      sql<{ key: string; n: number }[]>`
       select ev.verification_type as key, count(*)::int as n
       from ${events(sql)} ev
       join responsibility r on r.equipment_id = ev.equipment_id
       where ev.verification_date between ${from} and ${to}
         and ${scope}
       group by ev.verification_type`,
-    sql`
+      sql`
       select
         count(*)::int as verified,
         count(*) filter (where ev.verification_result = 'fit')::int as fit,
@@ -40,7 +65,7 @@ export async function departmentStats(
       join responsibility r on r.equipment_id = ev.equipment_id
       where ev.verification_date between ${from} and ${to}
         and ${scope}`,
-    sql`
+      sql`
       select count(*)::int as n
       from equipment e
       join verification v on v.equipment_id = e.id
@@ -48,7 +73,7 @@ export async function departmentStats(
       where e.archived_at is null
         and v.verification_state = 'state_storage'
         and ${scope}`,
-    sql`
+      sql`
       select e.id, e.equipment_name, e.equipment_model, e.factory_number, e.inventory_number,
              r.department, e.archived_at::date::text as archived_on, e.archive_reason
       from equipment e
@@ -58,7 +83,11 @@ export async function departmentStats(
         and e.archive_reason ilike '%непригодност%'
         and ${scope}
       order by e.archived_at desc, e.id`,
-  ])
+      count(period),
+      Promise.all(typeKeys.map((t) => count({ ...period, verification_type: [t] }))),
+      count({ ...inDepartment, status: ['status_fit'] }),
+      count({ ...inDepartment, status: ['status_storage'] }),
+    ])
   return {
     from,
     to,
@@ -70,5 +99,11 @@ export async function departmentStats(
     in_storage: storage.n,
     unfit_notices: notices.length,
     unfit_notice_items: notices,
+    instruments: {
+      verified: verifiedNow,
+      by_type: Object.fromEntries(typeKeys.map((t, i) => [t, typeNow[i]])),
+      fit_now: fitNow,
+      storage_now: storageNow,
+    },
   }
 }

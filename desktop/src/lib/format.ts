@@ -30,7 +30,3 @@ export const duration = (seconds: number) => {
   const m = Math.floor((seconds % 3600) / 60)
   return [d && `${d} д`, h && `${h} ч`, `${m} мин`].filter(Boolean).join(' ')
 }
-
-/** a value of the audit log's changes for people */
-export const auditValue = (v: unknown) =>
-  v === null || v === undefined ? '—' : typeof v === 'object' ? JSON.stringify(v) : String(v)
