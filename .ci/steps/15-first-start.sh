@@ -64,7 +64,7 @@ test ! -e "$app/node_modules/vite" || { echo "dev dependencies in the production
 cp -r "$tmp/deltica/"{runtime,domain,functions,migrations,docker,tsconfig.json} "$app/"
 cp -r "$tmp/deltica/desktop/dist" "$app/desktop/dist"
 
-psql -h 127.0.0.1 -U postgres -qc "drop database if exists $db with (force)" -c "create database $db"
+PGOPTIONS=--client-min-messages=warning psql -h 127.0.0.1 -U postgres -qc "drop database if exists $db with (force)" -c "create database $db"
 port=18516
 secret=$(node -e 'console.log(require("node:crypto").randomBytes(32).toString("hex"))')
 # entry NODE_BIN_DIR LABEL: the entrypoint as the image runs it, with `node` from NODE_BIN_DIR
@@ -72,7 +72,7 @@ entry() {
   local log=$tmp/entry-$2.log t
   t=$(now)
   env -u DATABASE_URL -u TEST_DATABASE_URL PATH="$1:$PATH" NODE_ENV=production PORT=$port DATA_DIR="$tmp/data-$2" \
-    DB_HOST=127.0.0.1 DB_PORT=5432 DB_USER=postgres DB_NAME=$db SECRET_KEY="$secret" \
+    DB_HOST=127.0.0.1 DB_PORT=5432 DB_USER=postgres DB_PASSWORD=trust-auth-ignores-it DB_NAME=$db SECRET_KEY="$secret" \
     ADMIN_PASSWORD=ci-first-start-1 USERS_FILE=/nonexistent setsid "$app/docker/entrypoint.sh" >"$log" 2>&1 &
   pid=$!
   wait_up $port "$log"
