@@ -84,6 +84,7 @@ entry() {
   stop_group "$pid"
   pid=0
 }
+# the first run also creates the schema (migrations), the second finds it in place
 entry "$(dirname "$(command -v node)")" "node-$(node --version)"
 entry "$(dirname "$node24")" "node-$("$node24" --version)"
 if grep -q -- '--import' "$tmp/server-node-$("$node24" --version).txt"; then
