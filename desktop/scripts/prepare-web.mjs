@@ -24,7 +24,7 @@ if (!vite) {
   console.log('deltica: vite is not installed (production dependencies only): the web client is not built')
 } else {
   const started = Date.now()
-  const run = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: desktop, stdio: 'inherit' })
+  const run = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'error'], { cwd: desktop, stdio: 'inherit' })
   if (run.status !== 0) process.exit(run.status ?? 1)
   console.log(`deltica: web client built into desktop/dist in ${((Date.now() - started) / 1000).toFixed(1)} s`)
 }
