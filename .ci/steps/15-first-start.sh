@@ -39,7 +39,7 @@ t0=$(now)
 git clone -q "$repo" "$tmp/deltica"
 (
   cd "$tmp/deltica"
-  env -u DATABASE_URL -u TEST_DATABASE_URL -u DB_HOST -u NODE_ENV PORT=$port ADMIN_PASSWORD=ci-first-start-1 \
+  env -u DATABASE_URL -u TEST_DATABASE_URL -u DB_HOST -u NODE_ENV -u DATA_DIR -u SECRET_KEY PORT=$port ADMIN_PASSWORD=ci-first-start-1 \
     setsid bash -c "$first" >"$tmp/first.log" 2>&1 &
   echo $! >"$tmp/pid"
 )
