@@ -8,7 +8,13 @@ const config: KnipConfig = {
   workspaces: {
     '.': {
       entry: ['runtime/cli/*.ts', 'functions/*.ts', 'bench/*.ts', '**/*.test.ts'],
-      project: ['runtime/**/*.ts', 'domain/**/*.ts', 'functions/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
+      project: [
+        'runtime/**/*.ts',
+        'domain/**/*.ts',
+        'functions/**/*.ts',
+        'test/**/*.ts',
+        'bench/**/*.ts',
+      ],
     },
     desktop: {
       entry: ['src/**/*.{ts,svelte}', 'electron/update-policy.ts', '**/*.test.ts'],

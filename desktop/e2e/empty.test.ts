@@ -31,7 +31,9 @@ async function emptyState(username: string, screenshot?: string) {
     // a search that finds nothing is not an empty register
     await b.page.locator('[data-testid=search]').fill('нет такого')
     await expect.poll(() => empty.count()).toBe(0)
-    await expect.poll(() => b.page.locator('.grid-empty').textContent()).toBe('Нет записей по заданным условиям')
+    await expect
+      .poll(() => b.page.locator('.grid-empty').textContent())
+      .toBe('Нет записей по заданным условиям')
     return text
   } finally {
     await b.close()
@@ -41,7 +43,9 @@ async function emptyState(username: string, screenshot?: string) {
 describe('empty register', () => {
   it('shows the admin how to fill it, the demo data command included', async () => {
     const text = await emptyState('admin', 'empty-register-admin.png')
-    expect(text).toMatch(/^Реестр пуст\. Загрузите Excel .* или добавьте оборудование кнопкой «\+ Добавить»/)
+    expect(text).toMatch(
+      /^Реестр пуст\. Загрузите Excel .* или добавьте оборудование кнопкой «\+ Добавить»/,
+    )
     expect(text).toContain('npm run seed:demo')
   })
 

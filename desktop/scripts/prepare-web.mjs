@@ -21,10 +21,17 @@ function findVite() {
 
 const vite = findVite()
 if (!vite) {
-  console.log('deltica: vite is not installed (production dependencies only): the web client is not built')
+  console.log(
+    'deltica: vite is not installed (production dependencies only): the web client is not built',
+  )
 } else {
   const started = Date.now()
-  const run = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'error'], { cwd: desktop, stdio: 'inherit' })
+  const run = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'error'], {
+    cwd: desktop,
+    stdio: 'inherit',
+  })
   if (run.status !== 0) process.exit(run.status ?? 1)
-  console.log(`deltica: web client built into desktop/dist in ${((Date.now() - started) / 1000).toFixed(1)} s`)
+  console.log(
+    `deltica: web client built into desktop/dist in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  )
 }
