@@ -4,23 +4,24 @@
 import type { KnipConfig } from 'knip'
 
 const config: KnipConfig = {
-  entry: [
-    'runtime/cli/*.ts',
-    'functions/*.ts',
-    'bench/*.ts',
-    '**/*.test.ts',
-    'desktop/src/**/*.{ts,svelte}',
-    'desktop/electron/update-policy.ts',
-  ],
-  project: [
-    'runtime/**/*.ts',
-    'domain/**/*.ts',
-    'functions/**/*.ts',
-    'test/**/*.ts',
-    'bench/**/*.ts',
-    'desktop/src/**/*.svelte',
-  ],
-  paths: { '@shared/*': ['domain/shared/*'] },
+  // npm workspaces: the root (the server) and desktop/ (the client)
+  workspaces: {
+    '.': {
+      entry: ['runtime/cli/*.ts', 'functions/*.ts', 'bench/*.ts', '**/*.test.ts'],
+      project: [
+        'runtime/**/*.ts',
+        'domain/**/*.ts',
+        'functions/**/*.ts',
+        'test/**/*.ts',
+        'bench/**/*.ts',
+      ],
+    },
+    desktop: {
+      entry: ['src/**/*.{ts,svelte}', 'electron/update-policy.ts', '**/*.test.ts'],
+      project: ['src/**/*.svelte'],
+      paths: { '@shared/*': ['../domain/shared/*'] },
+    },
+  },
   // .svelte files: their <script> blocks are what imports
   compilers: {
     svelte: (text: string) =>

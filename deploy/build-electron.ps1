@@ -1,11 +1,12 @@
 <#
   Builds the Windows installer of the Deltica desktop client on a Windows build host
-  (Windows 10/11 or Server 2019+, Node.js 20 LTS, Git) and copies it to a network share.
+  (Windows 10/11 or Server 2019+, Node.js 24 LTS, Git) and copies it to a network share.
 
     powershell -ExecutionPolicy Bypass -File deploy\build-electron.ps1 `
       -ApiUrl http://192.168.1.100:8000 -Share \\fileserver\soft\Deltica
 
-  Steps: write desktop\.env.production (VITE_API_URL) → npm ci → build (renderer + main) →
+  Steps: write desktop\.env.production (VITE_API_URL) → npm ci at the repository root (npm
+  workspaces: one install covers desktop\) → build (renderer + main) →
   electron-builder NSIS x64 → copy Deltica-Setup-<version>.exe (+ .blockmap) and a SHA-256 file
   to the share → with -Publish, publish it on the server (deploy\publish-release.mjs) so that the
   clients update themselves; the admin password comes from $env:DELTICA_ADMIN_PASSWORD.
@@ -47,8 +48,10 @@ Set-Content -Path (Join-Path $desktop '.env.production') -Value "VITE_API_URL=$(
 Push-Location $desktop
 try {
   if (-not $SkipInstall) {
-    Step 'Зависимости (npm ci)'
-    Run 'npm' @('ci', '--no-audit', '--no-fund')
+    # npm workspaces: the one lock file and the install are at the repository root
+    Step 'Зависимости (npm ci в корне репозитория)'
+    Push-Location $root
+    try { Run 'npm' @('ci', '--no-audit', '--no-fund') } finally { Pop-Location }
   }
   Step 'Сборка и установщик (npm run dist)'
   Run 'npm' @('run', 'dist')

@@ -10,6 +10,12 @@ cd "$(dirname "$0")/.."
 USERS_FILE=${USERS_FILE:-/config/users.yaml}
 DB_WAIT_SECONDS=${DB_WAIT_SECONDS:-60}
 
+# Node 22.18+/23.6+ (the image's Node 24) runs the server's TypeScript itself by stripping the types;
+# an older Node (development on Node 20) needs the tsx loader
+# (NODE_TS is a command and its options: it is split on purpose where it is used)
+NODE_TS="node --import tsx"
+if node -e 'process.exit(process.features.typescript ? 0 : 1)' 2>/dev/null; then NODE_TS=node; fi
+
 log() { printf '%s entrypoint: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*"; }
 
 if [ -n "${DATABASE_URL:-}" ]; then
@@ -36,12 +42,15 @@ if [ $# -gt 0 ]; then
 fi
 
 log "миграции"
-node --import tsx runtime/cli/migrate.ts --with-admin
+# shellcheck disable=SC2086
+$NODE_TS runtime/cli/migrate.ts --with-admin
 
 if [ -f "$USERS_FILE" ]; then
   log "синхронизация пользователей из $USERS_FILE"
-  node --import tsx runtime/cli/users-sync.ts "$USERS_FILE"
+  # shellcheck disable=SC2086
+  $NODE_TS runtime/cli/users-sync.ts "$USERS_FILE"
 fi
 
 log "запуск сервера"
-exec node --import tsx runtime/main.ts
+# shellcheck disable=SC2086
+exec $NODE_TS runtime/main.ts

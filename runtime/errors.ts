@@ -4,13 +4,20 @@ import { Response } from '@whatwg-node/server'
 import type { z } from 'zod'
 
 export class HttpError extends Error {
+  readonly status: number
+  readonly details: Record<string, unknown>
+  readonly headers: Record<string, string>
+
   constructor(
-    readonly status: number,
+    status: number,
     message: string,
-    readonly details: Record<string, unknown> = {},
-    readonly headers: Record<string, string> = {},
+    details: Record<string, unknown> = {},
+    headers: Record<string, string> = {},
   ) {
     super(message)
+    this.status = status
+    this.details = details
+    this.headers = headers
   }
 }
 

@@ -26,11 +26,14 @@ export class DailyFile {
   private stream: WriteStream | null = null
   private day = ''
 
-  constructor(
-    readonly dir: string,
-    private readonly keepDays = 30,
-    private readonly today = () => new Date().toISOString().slice(0, 10),
-  ) {
+  readonly dir: string
+  private readonly keepDays: number
+  private readonly today: () => string
+
+  constructor(dir: string, keepDays = 30, today = () => new Date().toISOString().slice(0, 10)) {
+    this.dir = dir
+    this.keepDays = keepDays
+    this.today = today
     mkdirSync(dir, { recursive: true })
   }
 

@@ -6,7 +6,11 @@ export class SlidingWindowLimiter {
   private hits = new Map<string, number[]>()
   private calls = 0
 
-  constructor(private readonly now = () => Date.now()) {}
+  private readonly now: () => number
+
+  constructor(now = () => Date.now()) {
+    this.now = now
+  }
 
   /** Records a hit for `key`; throws 429 (with Retry-After) when over `limit` in `windowMs`. */
   hit(key: string, limit: number, windowMs: number): void {

@@ -59,7 +59,11 @@ export class Scheduler {
   private current: Promise<unknown> = Promise.resolve()
   private ticking = false
 
-  constructor(private readonly opts: SchedulerOptions) {}
+  private readonly opts: SchedulerOptions
+
+  constructor(opts: SchedulerOptions) {
+    this.opts = opts
+  }
 
   /** Adds a daily job (before or after start). */
   register(job: DailyJob): this {

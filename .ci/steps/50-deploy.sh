@@ -18,6 +18,11 @@ DELTICA_ENV_FILE=.env.production.example docker-compose --env-file .env.producti
 
 echo "--- Dockerfile"
 npx dockerfile-utils lint docker/Dockerfile
+# production runs on the current Node LTS: every stage is built from the one node:24 image
+grep -q '^ARG NODE_IMAGE=node:24-bookworm-slim$' docker/Dockerfile || { echo "the Dockerfile is not on node:24-bookworm-slim"; exit 1; }
+# shellcheck disable=SC2016 # a literal ${NODE_IMAGE}
+test "$(grep -cF 'FROM ${NODE_IMAGE} AS ' docker/Dockerfile)" = "$(grep -c '^FROM ' docker/Dockerfile)" ||
+  { echo "a Dockerfile stage is not on NODE_IMAGE"; exit 1; }
 
 echo "--- shellcheck"
 shellcheck -x docker/entrypoint.sh deploy/*.sh .ci/run .ci/steps/*.sh

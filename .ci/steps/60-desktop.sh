@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The desktop client: install (no Electron binary download), unit tests, typecheck, the renderer
+# The desktop client (installed by the root's npm ci: npm workspaces, no Electron binary download —
+# Electron fetches it on its first run): unit tests, typecheck, the renderer
 # build, the Electron main/preload bundle, the installer configuration and icon, then the browser
 # tests (playwright-core + Debian Chromium) against a real server with seeded data.
 set -euo pipefail
@@ -8,7 +9,6 @@ export ELECTRON_SKIP_BINARY_DOWNLOAD=1
 export TEST_DATABASE_URL=${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}
 command -v chromium >/dev/null || { apt-get update -qq; apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
 
-npm ci --no-audit --no-fund
 npm run typecheck
 npm test
 npm run build

@@ -16,11 +16,12 @@ class Flow {
   readonly width: number
   readonly height: number
 
-  constructor(
-    readonly doc: PDFDocument,
-    readonly fonts: PdfFonts,
-    orientation: FlowDocument['orientation'],
-  ) {
+  readonly doc: PDFDocument
+  readonly fonts: PdfFonts
+
+  constructor(doc: PDFDocument, fonts: PdfFonts, orientation: FlowDocument['orientation']) {
+    this.doc = doc
+    this.fonts = fonts
     const [w, h] = PageSizes.A4
     ;[this.width, this.height] = orientation === 'landscape' ? [h, w] : [w, h]
     this.newPage()

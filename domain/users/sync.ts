@@ -37,8 +37,11 @@ export interface SyncReport {
 }
 
 export class SyncError extends Error {
-  constructor(readonly problems: string[]) {
+  readonly problems: string[]
+
+  constructor(problems: string[]) {
     super(problems.join('\n'))
+    this.problems = problems
   }
 }
 

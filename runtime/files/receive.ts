@@ -102,10 +102,13 @@ class Intake {
   private hash = createHash('sha256')
   private writing: Promise<void> | null = null
 
-  constructor(
-    private readonly tempPath: string,
-    private readonly limits: Limits,
-  ) {}
+  private readonly tempPath: string
+  private readonly limits: Limits
+
+  constructor(tempPath: string, limits: Limits) {
+    this.tempPath = tempPath
+    this.limits = limits
+  }
 
   /** The first problem wins; it is thrown once the body has been read. */
   private fail(error: HttpError) {

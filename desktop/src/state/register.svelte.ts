@@ -79,6 +79,11 @@ export class Register {
     )
   }
 
+  /** no search, quick tag or filter: an empty answer means an empty register */
+  get unfiltered(): boolean {
+    return !this.q.trim() && !this.filters.status.length && this.activeFilters === 0
+  }
+
   params(): Query {
     const f = this.filters
     return {
