@@ -126,7 +126,7 @@ export class Api {
   post = <T>(path: string, body?: unknown) => this.request<T>('POST', path, body ?? {})
   patch = <T>(path: string, body: unknown) => this.request<T>('PATCH', path, body)
   put = <T>(path: string, body: unknown) => this.request<T>('PUT', path, body)
-  del = <T>(path: string) => this.request<T>('DELETE', path)
+  del = <T>(path: string, body?: unknown) => this.request<T>('DELETE', path, body)
 
   /** A file from the server (GET or POST with a JSON body) → blob + its Russian name. */
   async file(method: 'GET' | 'POST', path: string, body?: unknown) {
