@@ -147,3 +147,89 @@ describe('entry guards in the card', () => {
     }
   })
 })
+
+describe('server warnings in the form', () => {
+  it('a duplicate inventory number is saved and shown in yellow at its field', async () => {
+    await create({ inventory_number: 'ИН-ДУБЛЬ-1' })
+    const b = await openAs('admin')
+    const { page } = b
+    try {
+      await page.click('[data-testid=add-equipment]')
+      const form = page.locator('[data-testid=equipment-form]')
+      await form.waitFor()
+      await form.locator('input[name=equipment_name]').fill('Термометр')
+      await form.locator('input[name=equipment_model]').fill('ТЛ-4')
+      await form.locator('input[name=factory_number]').fill('Ф-1')
+      await form.locator('input[name=inventory_number]').fill('ИН-ДУБЛЬ-1')
+      await form.locator('[name=verification_date]').fill('10.03.2026')
+      await form.locator('select[name=department]').selectOption('gtl')
+      await page.click('[data-testid=save]')
+      await page.waitForURL(/#\/equipment\/\d+$/)
+      const box = form.locator('[data-testid=warnings]')
+      await box.waitFor()
+      expect(await box.textContent()).toMatch(/Инвентарный номер «ИН-ДУБЛЬ-1» уже есть/)
+      expect(
+        await form.locator('[data-warning=inventory_number]').evaluate((el) => getComputedStyle(el).color),
+      ).toBe('rgb(173, 104, 0)')
+      expect(await box.evaluate((el) => getComputedStyle(el).backgroundColor)).toBe(
+        'rgb(255, 251, 230)',
+      )
+    } finally {
+      await b.close()
+    }
+  })
+})
+
+describe('Russian input in an en-US browser', () => {
+  it('a decimal comma, dates as дд.мм.гггг with a calendar, money in edit mode ru-RU', async () => {
+    const r = await create({ cost_rate: 13022.48, coefficient: 1, quantity: 1 })
+    const b = await openAs('admin', { locale: 'en-US' })
+    const { page } = b
+    try {
+      expect(await page.evaluate(() => navigator.language)).toBe('en-US')
+      await page.goto(`${stack.url}/#/equipment/${r.id}`)
+      const form = page.locator('[data-testid=equipment-form]')
+      await form.waitFor()
+      await form.locator('[data-testid=edit]').click()
+      // money in edit mode: «13 022,48»
+      expect(await form.locator('input[name=cost_rate]').inputValue()).toMatch(/^13\s022,48$/)
+      // the date field shows дд.мм.гггг, not the browser's mm/dd/yyyy
+      const date = form.locator('input[name=verification_date]')
+      expect(await date.getAttribute('type')).toBe('text')
+      const [y, m, d] = r.verification_date.split('-')
+      expect(await date.inputValue()).toBe(`${d}.${m}.${y}`)
+      await form.locator('input[name=coefficient]').fill('1,2')
+      await date.fill('05.02.2026')
+      // the calendar picks the payment date
+      const payment = form.locator('label.field', { has: page.locator('input[name=payment_date]') })
+      await payment.locator('[data-testid=calendar-button]').click()
+      const calendar = payment.locator('[data-testid=calendar]')
+      await calendar.waitFor()
+      await calendar.locator('button[aria-label="Предыдущий месяц"]').click()
+      const month = await calendar.locator('[data-testid=calendar-month]').textContent()
+      expect(month).toMatch(/^[А-Я][а-я]+ \d{4}$/)
+      const day = (await calendar.locator('button[data-date]').nth(14).getAttribute('data-date'))!
+      await calendar.locator(`button[data-date="${day}"]`).click()
+      await expect.poll(() => calendar.count()).toBe(0)
+      const [py, pm, pd] = day.split('-')
+      expect(await form.locator('input[name=payment_date]').inputValue()).toBe(`${pd}.${pm}.${py}`)
+      await page.click('[data-testid=save]')
+      await expect
+        .poll(async () => (await stack.api('GET', `/api/equipment/${r.id}`, adminToken)).body)
+        .toMatchObject({
+          coefficient: 1.2,
+          total_cost: 15626.98,
+          verification_date: '2026-02-05',
+          payment_date: day,
+        })
+      // a date that is no date is said at its field, nothing sent
+      await form.locator('[data-testid=edit]').click()
+      await date.fill('31.02.2026')
+      await form.locator('input[name=responsible_person]').click()
+      const field = form.locator('label.field', { has: page.locator('input[name=verification_date]') })
+      await expect.poll(() => field.locator('.error-text').textContent()).toBe('Такой даты нет')
+    } finally {
+      await b.close()
+    }
+  })
+})
