@@ -233,3 +233,33 @@ describe('Russian input in an en-US browser', () => {
     }
   })
 })
+
+describe("the label's QR payload in search", () => {
+  it('DLT:<id> + Enter (a scanner) opens the card; a bare number still searches', async () => {
+    const r = await create({ equipment_name: 'Гигрометр психрометрический' })
+    const b = await openAs('admin')
+    const { page } = b
+    try {
+      const search = page.locator('[data-testid=search]')
+      await search.click()
+      await page.keyboard.type(`DLT:${r.id}`)
+      await page.keyboard.press('Enter')
+      await page.waitForURL(new RegExp(`#/equipment/${r.id}$`))
+      const form = page.locator('[data-testid=equipment-form]')
+      await expect
+        .poll(() => form.locator('output[name=equipment_name]').textContent())
+        .toBe('Гигрометр психрометрический')
+      await page.keyboard.press('Escape')
+      await form.waitFor({ state: 'detached' })
+      expect(await search.inputValue()).toBe('')
+      // a bare number is a search as before: no card opens
+      await search.fill(String(r.id))
+      await page.keyboard.press('Enter')
+      await expect.poll(() => page.locator('[data-testid=found]').textContent()).toMatch(/^Найдено: \d+ из/)
+      await page.waitForTimeout(300)
+      expect(page.url()).not.toMatch(/#\/equipment\//)
+    } finally {
+      await b.close()
+    }
+  })
+})
