@@ -263,3 +263,67 @@ describe("the label's QR payload in search", () => {
     }
   })
 })
+
+describe('finishing touches', () => {
+  it('the banner formats its counts; Enter on the row number opens the card, a double click edits', async () => {
+    const b = await openAs('admin')
+    const { page } = b
+    try {
+      const summary = (await stack.api('GET', '/api/stats/summary', adminToken)).body
+      const n = (k: string) => (summary.by_status[k] ?? 0).toLocaleString('ru-RU')
+      await expect
+        .poll(async () =>
+          (await page.locator('[data-testid=attention-banner] span').first().textContent())!
+            .replace(/\s+/g, ' ')
+            .trim(),
+        )
+        .toBe(
+          `Требуют внимания: просрочено — ${n('status_expired')} шт., срок истекает в ближайшие дни — ${n('status_expiring')} шт.`.replace(
+            /\s+/g,
+            ' ',
+          ),
+        )
+      // Enter on the row number: the card
+      const firstNumber = page.locator('revogr-data .rgCell.number-cell').first()
+      await firstNumber.click()
+      await page.keyboard.press('Enter')
+      await page.waitForURL(/#\/equipment\/\d+$/)
+      await page.keyboard.press('Escape')
+      await page.locator('[data-testid=equipment-form]').waitFor({ state: 'detached' })
+      // a double click on a cell edits it in place; no card opens
+      const MAIN = 'revogr-data[type=rgRow]:not([col-type=rowHeaders]):not([col-type=colPinStart])'
+      await page.locator(`${MAIN} .rgCell`).first().dblclick()
+      await page.locator('revo-grid revogr-edit input, revo-grid revogr-edit textarea').first().waitFor()
+      expect(page.url()).not.toMatch(/#\/equipment\//)
+      await page.keyboard.press('Escape')
+    } finally {
+      await b.close()
+    }
+  })
+
+  it('a long file name in the card is not cut at 1280×720 and has a tooltip', async () => {
+    const r = await create()
+    const name = 'Свидетельство о поверке № С-99999-26.pdf'
+    const form = new FormData()
+    form.set('category', 'verification_docs')
+    form.set('file', new Blob(['%PDF-1.4\n%%EOF\n'], { type: 'application/pdf' }), name)
+    const up = await fetch(`${stack.url}/api/upload/equipment/${r.id}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${adminToken}` },
+      body: form,
+    })
+    expect(up.status).toBe(201)
+    const b = await openAs('admin')
+    const { page } = b
+    try {
+      await page.setViewportSize({ width: 1280, height: 720 })
+      await page.goto(`${stack.url}/#/equipment/${r.id}`)
+      const file = page.locator('.dropzone[data-category=verification_docs] .file-name').first()
+      await file.waitFor()
+      expect(await file.getAttribute('title')).toBe(name)
+      expect(await file.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true)
+    } finally {
+      await b.close()
+    }
+  })
+})
