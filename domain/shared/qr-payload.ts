@@ -3,7 +3,7 @@
 // that instrument's card. A scanner typing with the Russian keyboard layout active sends the same
 // keys as «ВДЕЖ<id>»: that is read too. Shared by the label documents and the client.
 
-export const QR_PREFIX = 'DLT:'
+const QR_PREFIX = 'DLT:'
 
 /** the QR payload of an instrument */
 export const qrPayload = (id: number | string): string => `${QR_PREFIX}${id}`
