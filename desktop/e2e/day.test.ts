@@ -327,3 +327,70 @@ describe('finishing touches', () => {
     }
   })
 })
+
+describe('column widths and order', () => {
+  it('a widened column keeps its width after a sort and a reload; «Сбросить» returns the defaults', async () => {
+    const b = await openAs('admin')
+    const { page } = b
+    const sizeOf = (prop: string) =>
+      page.evaluate(async (prop) => {
+        const cols = await (document.querySelector('revo-grid') as any).getColumns()
+        return cols.find((c: any) => c.prop === prop)?.size as number
+      }, prop)
+    const props = () =>
+      page.evaluate(async () => {
+        const cols = await (document.querySelector('revo-grid') as any).getColumns()
+        return cols.filter((c: any) => !c.pin).map((c: any) => c.prop as string)
+      })
+    try {
+      const before = await sizeOf('equipment_model')
+      // drag the right edge of «Модель / тип» 80 px wider
+      const header = page.locator('revogr-header .rgHeaderCell[data-rgcol]', { hasText: 'Модель / тип' }).first()
+      const box = (await header.boundingBox())!
+      await page.mouse.move(box.x + box.width - 2, box.y + box.height / 2)
+      await page.mouse.down()
+      await page.mouse.move(box.x + box.width + 40, box.y + box.height / 2, { steps: 5 })
+      await page.mouse.move(box.x + box.width + 78, box.y + box.height / 2, { steps: 5 })
+      await page.mouse.up()
+      await expect.poll(() => sizeOf('equipment_model')).toBeGreaterThan(before + 50)
+      const widened = await sizeOf('equipment_model')
+      // a sort keeps it
+      await page.locator('revogr-header .rgHeaderCell', { hasText: 'Наименование' }).first().click()
+      await expect.poll(() => headersText(page)).toContain('Наименование ▲')
+      expect(await sizeOf('equipment_model')).toBe(widened)
+      // drag «Инвентарный №» before «Наименование»
+      const order0 = await props()
+      const from = (await page.locator('revogr-header .rgHeaderCell', { hasText: 'Инвентарный №' }).first().boundingBox())!
+      const to = (await page.locator('revogr-header .rgHeaderCell', { hasText: 'Наименование' }).first().boundingBox())!
+      await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2)
+      await page.mouse.down()
+      await page.mouse.move(from.x + from.width / 2 - 30, from.y + from.height / 2, { steps: 5 })
+      await page.mouse.move(to.x + 10, to.y + to.height / 2, { steps: 15 })
+      await page.mouse.up()
+      await expect.poll(props).not.toEqual(order0)
+      const moved = await props()
+      expect(moved.indexOf('inventory_number')).toBeLessThan(moved.indexOf('equipment_name'))
+      // a reload keeps widths and order
+      await page.reload()
+      await page.waitForSelector('[data-testid=grid] revo-grid')
+      await expect.poll(() => sizeOf('equipment_model')).toBe(widened)
+      expect(await props()).toEqual(moved)
+      // «Сбросить» in the column chooser
+      await page.click('[data-testid=columns-button]')
+      await page.click('[data-testid=columns-reset]')
+      await page.locator('[data-testid=column-chooser] footer button.primary').click()
+      await expect.poll(() => sizeOf('equipment_model')).toBe(before)
+      expect((await props()).indexOf('inventory_number')).toBeGreaterThan(
+        (await props()).indexOf('equipment_name'),
+      )
+    } finally {
+      await b.close()
+    }
+  })
+})
+
+const headersText = (page: Page) =>
+  page.evaluate(async () => {
+    const cols = await (document.querySelector('revo-grid') as any).getColumns()
+    return cols.map((c: any) => c.name as string).join('|')
+  })

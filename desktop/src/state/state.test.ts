@@ -299,4 +299,28 @@ describe('ColumnPrefs', () => {
     lab.toggle('equipment_name') // the last column stays
     expect(lab.visible).toEqual(['equipment_name'])
   })
+
+  it('keeps the order and widths with the choice; «Сбросить» returns to the defaults', () => {
+    const storage = memoryStorage()
+    const prefs = new ColumnPrefs(storage, 'admin', 'admin')
+    const name = prefs.available.find((f) => f.key === 'equipment_name')!
+    expect(prefs.widthOf(name)).toBe(220)
+    expect(prefs.fields.map((f) => f.key).indexOf('status')).toBe(2)
+    prefs.setWidth('equipment_name', 333.4)
+    prefs.setOrder(['verification_due', 'equipment_name', 'status'])
+    const again = new ColumnPrefs(storage, 'admin', 'admin')
+    expect(again.widthOf(name)).toBe(333)
+    expect(again.fields.map((f) => f.key).slice(0, 3)).toEqual([
+      'verification_due',
+      'equipment_name',
+      'status',
+    ])
+    // the older stored form (the visible keys alone) still reads
+    storage.setItem('deltica.columns.old', JSON.stringify(['equipment_name']))
+    expect(new ColumnPrefs(storage, 'old', 'admin').visible).toEqual(['equipment_name'])
+    again.reset()
+    const fresh = new ColumnPrefs(storage, 'admin', 'admin')
+    expect(fresh.widthOf(name)).toBe(220)
+    expect(fresh.order).toEqual([])
+  })
 })
