@@ -356,7 +356,11 @@ describe('column widths and order', () => {
       const widened = await sizeOf('equipment_model')
       // a sort keeps it
       await page.locator('revogr-header .rgHeaderCell', { hasText: 'Наименование' }).first().click()
-      await expect.poll(() => headersText(page)).toContain('Наименование ▲')
+      await page
+        .locator('revogr-header .rgHeaderCell', { hasText: 'Наименование' })
+        .first()
+        .locator('.head-sort')
+        .waitFor()
       expect(await sizeOf('equipment_model')).toBe(widened)
       // drag «Инвентарный №» before «Наименование»
       const order0 = await props()
@@ -394,3 +398,72 @@ const headersText = (page: Page) =>
     const cols = await (document.querySelector('revo-grid') as any).getColumns()
     return cols.map((c: any) => c.name as string).join('|')
   })
+
+describe('grid legibility at 1280×720', () => {
+  it('the due date is on screen, ~18 rows show, headers whole (wrapped, full text on hover), sort arrow beside the title, computed columns marked by an icon', async () => {
+    const b = await openAs('admin')
+    const { page } = b
+    try {
+      await page.setViewportSize({ width: 1280, height: 720 })
+      await page.click('[data-testid=columns-button]')
+      await page.click('[data-testid=columns-reset]')
+      await page.locator('[data-testid=column-chooser] footer button.primary').click()
+      await page.waitForTimeout(300)
+      const grid = (await page.locator('[data-testid=grid]').boundingBox())!
+      const due = page.locator('revogr-header .rgHeaderCell', { hasText: 'Действует до' }).first()
+      const dueBox = (await due.boundingBox())!
+      expect(dueBox.x + dueBox.width).toBeLessThanOrEqual(grid.x + grid.width)
+      // rows wholly in view
+      const rows = await page.evaluate((bottom) => {
+        const seen = new Set<string>()
+        for (const c of document.querySelectorAll<HTMLElement>('revogr-data[type=rgRow] .rgCell.number-cell')) {
+          const r = c.getBoundingClientRect()
+          if (r.bottom <= bottom && r.height > 0) seen.add(c.dataset.rgrow!)
+        }
+        return seen.size
+      }, grid.y + grid.height)
+      expect(rows).toBeGreaterThanOrEqual(17)
+      // every header shows its whole title (two lines at most) and has it on hover
+      const cut = await page.evaluate(() =>
+        [...document.querySelectorAll<HTMLElement>('revogr-header .head')]
+          .filter((h) => {
+            const label = h.querySelector<HTMLElement>('.head-label')!
+            const text = label.textContent!.replace(/\u00ad/g, '')
+            return label.scrollHeight > label.clientHeight + 1 || label.scrollWidth > label.clientWidth + 1 || !h.title.startsWith(text)
+          })
+          .map((h) => {
+            const l = h.querySelector<HTMLElement>('.head-label')!
+            return `${h.textContent} ${l.scrollWidth}/${l.clientWidth} ${l.scrollHeight}/${l.clientHeight}`
+          }),
+      )
+      expect(cut).toEqual([])
+      // the due date is computed: an icon in its header, the cells in the text colour
+      expect(await due.locator('.head-computed').count()).toBe(1)
+      expect(await due.locator('.head').getAttribute('title')).toBe('Действует до — вычисляется автоматически')
+      const colours = await page.evaluate(async () => {
+        const grid = document.querySelector('revo-grid') as any
+        const cols = (await grid.getColumns()).filter((c: any) => !c.pin)
+        const i = cols.findIndex((c: any) => c.prop === 'verification_due')
+        const j = cols.findIndex((c: any) => c.prop === 'factory_number')
+        const cell = (k: number) =>
+          [...document.querySelectorAll<HTMLElement>(`revogr-data[type=rgRow]:not([col-type=colPinStart]) .rgCell[data-rgcol="${k}"]`)].find(
+            (c) => !c.classList.contains('due-expired') && !c.classList.contains('due-expiring'),
+          )!
+        return [getComputedStyle(cell(i)).color, getComputedStyle(cell(j)).color]
+      })
+      expect(colours[0]).toBe(colours[1])
+      // sorted: the arrow sits beside the whole title
+      await page.locator('revogr-header .rgHeaderCell', { hasText: 'Дата последней верификации' }).first().click()
+      const sorted = page.locator('revogr-header .rgHeaderCell', { hasText: 'Дата последней верификации' }).first()
+      await sorted.locator('.head-sort').waitFor()
+      const label = sorted.locator('.head-label')
+      expect((await label.textContent())!.replace(/\u00ad/g, '')).toBe('Дата последней верификации')
+      expect(await label.evaluate((el) => el.scrollHeight <= el.clientHeight + 1 && el.scrollWidth <= el.clientWidth + 1)).toBe(true)
+      const arrow = (await sorted.locator('.head-sort').boundingBox())!
+      const cell = (await sorted.boundingBox())!
+      expect(arrow.x + arrow.width).toBeLessThanOrEqual(cell.x + cell.width)
+    } finally {
+      await b.close()
+    }
+  })
+})

@@ -304,7 +304,7 @@ describe('ColumnPrefs', () => {
     const storage = memoryStorage()
     const prefs = new ColumnPrefs(storage, 'admin', 'admin')
     const name = prefs.available.find((f) => f.key === 'equipment_name')!
-    expect(prefs.widthOf(name)).toBe(220)
+    expect(prefs.widthOf(name)).toBe(190)
     expect(prefs.fields.map((f) => f.key).indexOf('status')).toBe(2)
     prefs.setWidth('equipment_name', 333.4)
     prefs.setOrder(['verification_due', 'equipment_name', 'status'])
@@ -320,7 +320,7 @@ describe('ColumnPrefs', () => {
     expect(new ColumnPrefs(storage, 'old', 'admin').visible).toEqual(['equipment_name'])
     again.reset()
     const fresh = new ColumnPrefs(storage, 'admin', 'admin')
-    expect(fresh.widthOf(name)).toBe(220)
+    expect(fresh.widthOf(name)).toBe(190)
     expect(fresh.order).toEqual([])
   })
 })
