@@ -4,7 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { seedEquipment } from './seed.ts'
-import { browser, login, startStack, type Stack } from './stack.ts'
+import { join } from 'node:path'
+import { browser, login, SCREENSHOTS, startStack, type Stack } from './stack.ts'
 
 let stack: Stack
 let adminToken: string
@@ -81,6 +82,7 @@ describe('the current cycle', () => {
       expect(await current.locator('[data-cell=certificate]').textContent()).toBe('С-99999/26')
       expect(await current.locator('[data-cell=verifier]').textContent()).toBe('ВНИИМ')
       expect(await current.locator('[data-cell=cost]').textContent()).toMatch(/^5\s200,50$/)
+      await page.screenshot({ path: join(SCREENSHOTS, 'equipment-card-current.png') })
       await page.keyboard.press('Escape')
       await page.click('[data-testid=columns-button]')
       for (const c of ['verification_result', 'certificate_number', 'verification_cost'])
@@ -102,10 +104,14 @@ describe('the current cycle', () => {
       await l.page.keyboard.press('Escape')
       await l.page.click('[data-testid=columns-button]')
       expect(
-        await l.page.locator('[data-testid=column-chooser] input[data-column=verification_cost]').count(),
+        await l.page
+          .locator('[data-testid=column-chooser] input[data-column=verification_cost]')
+          .count(),
       ).toBe(0)
       expect(
-        await l.page.locator('[data-testid=column-chooser] input[data-column=certificate_number]').count(),
+        await l.page
+          .locator('[data-testid=column-chooser] input[data-column=certificate_number]')
+          .count(),
       ).toBe(1)
     } finally {
       await l.close()
@@ -139,7 +145,9 @@ describe('entry guards in the card', () => {
         .poll(async () => (await stack.api('GET', `/api/equipment/${r.id}`, adminToken)).body)
         .toMatchObject({ verification_date: r.verification_date, history: [] })
       await expect
-        .poll(() => form.locator('[data-testid=current-cycle] [data-cell=certificate]').textContent())
+        .poll(() =>
+          form.locator('[data-testid=current-cycle] [data-cell=certificate]').textContent(),
+        )
         .toBe('—')
       expect(await form.locator('[data-testid=undo-verification]').count()).toBe(0)
     } finally {
@@ -169,7 +177,9 @@ describe('server warnings in the form', () => {
       await box.waitFor()
       expect(await box.textContent()).toMatch(/Инвентарный номер «ИН-ДУБЛЬ-1» уже есть/)
       expect(
-        await form.locator('[data-warning=inventory_number]').evaluate((el) => getComputedStyle(el).color),
+        await form
+          .locator('[data-warning=inventory_number]')
+          .evaluate((el) => getComputedStyle(el).color),
       ).toBe('rgb(173, 104, 0)')
       expect(await box.evaluate((el) => getComputedStyle(el).backgroundColor)).toBe(
         'rgb(255, 251, 230)',
@@ -226,7 +236,9 @@ describe('Russian input in an en-US browser', () => {
       await form.locator('[data-testid=edit]').click()
       await date.fill('31.02.2026')
       await form.locator('input[name=responsible_person]').click()
-      const field = form.locator('label.field', { has: page.locator('input[name=verification_date]') })
+      const field = form.locator('label.field', {
+        has: page.locator('input[name=verification_date]'),
+      })
       await expect.poll(() => field.locator('.error-text').textContent()).toBe('Такой даты нет')
     } finally {
       await b.close()
@@ -255,7 +267,9 @@ describe("the label's QR payload in search", () => {
       // a bare number is a search as before: no card opens
       await search.fill(String(r.id))
       await page.keyboard.press('Enter')
-      await expect.poll(() => page.locator('[data-testid=found]').textContent()).toMatch(/^Найдено: \d+ из/)
+      await expect
+        .poll(() => page.locator('[data-testid=found]').textContent())
+        .toMatch(/^Найдено: \d+ из/)
       await page.waitForTimeout(300)
       expect(page.url()).not.toMatch(/#\/equipment\//)
     } finally {
@@ -293,7 +307,10 @@ describe('finishing touches', () => {
       // a double click on a cell edits it in place; no card opens
       const MAIN = 'revogr-data[type=rgRow]:not([col-type=rowHeaders]):not([col-type=colPinStart])'
       await page.locator(`${MAIN} .rgCell`).first().dblclick()
-      await page.locator('revo-grid revogr-edit input, revo-grid revogr-edit textarea').first().waitFor()
+      await page
+        .locator('revo-grid revogr-edit input, revo-grid revogr-edit textarea')
+        .first()
+        .waitFor()
       expect(page.url()).not.toMatch(/#\/equipment\//)
       await page.keyboard.press('Escape')
     } finally {
@@ -345,7 +362,9 @@ describe('column widths and order', () => {
     try {
       const before = await sizeOf('equipment_model')
       // drag the right edge of «Модель / тип» 80 px wider
-      const header = page.locator('revogr-header .rgHeaderCell[data-rgcol]', { hasText: 'Модель / тип' }).first()
+      const header = page
+        .locator('revogr-header .rgHeaderCell[data-rgcol]', { hasText: 'Модель / тип' })
+        .first()
       const box = (await header.boundingBox())!
       await page.mouse.move(box.x + box.width - 2, box.y + box.height / 2)
       await page.mouse.down()
@@ -364,8 +383,14 @@ describe('column widths and order', () => {
       expect(await sizeOf('equipment_model')).toBe(widened)
       // drag «Инвентарный №» before «Наименование»
       const order0 = await props()
-      const from = (await page.locator('revogr-header .rgHeaderCell', { hasText: 'Инвентарный №' }).first().boundingBox())!
-      const to = (await page.locator('revogr-header .rgHeaderCell', { hasText: 'Наименование' }).first().boundingBox())!
+      const from = (await page
+        .locator('revogr-header .rgHeaderCell', { hasText: 'Инвентарный №' })
+        .first()
+        .boundingBox())!
+      const to = (await page
+        .locator('revogr-header .rgHeaderCell', { hasText: 'Наименование' })
+        .first()
+        .boundingBox())!
       await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2)
       await page.mouse.down()
       await page.mouse.move(from.x + from.width / 2 - 30, from.y + from.height / 2, { steps: 5 })
@@ -409,6 +434,8 @@ describe('grid legibility at 1280×720', () => {
       await page.click('[data-testid=columns-reset]')
       await page.locator('[data-testid=column-chooser] footer button.primary').click()
       await page.waitForTimeout(300)
+      await page.mouse.move(640, 700)
+      await page.screenshot({ path: join(SCREENSHOTS, 'register-1280x720.png') })
       const grid = (await page.locator('[data-testid=grid]').boundingBox())!
       const due = page.locator('revogr-header .rgHeaderCell', { hasText: 'Действует до' }).first()
       const dueBox = (await due.boundingBox())!
@@ -416,7 +443,9 @@ describe('grid legibility at 1280×720', () => {
       // rows wholly in view
       const rows = await page.evaluate((bottom) => {
         const seen = new Set<string>()
-        for (const c of document.querySelectorAll<HTMLElement>('revogr-data[type=rgRow] .rgCell.number-cell')) {
+        for (const c of document.querySelectorAll<HTMLElement>(
+          'revogr-data[type=rgRow] .rgCell.number-cell',
+        )) {
           const r = c.getBoundingClientRect()
           if (r.bottom <= bottom && r.height > 0) seen.add(c.dataset.rgrow!)
         }
@@ -429,7 +458,11 @@ describe('grid legibility at 1280×720', () => {
           .filter((h) => {
             const label = h.querySelector<HTMLElement>('.head-label')!
             const text = label.textContent!.replace(/\u00ad/g, '')
-            return label.scrollHeight > label.clientHeight + 1 || label.scrollWidth > label.clientWidth + 1 || !h.title.startsWith(text)
+            return (
+              label.scrollHeight > label.clientHeight + 1 ||
+              label.scrollWidth > label.clientWidth + 1 ||
+              !h.title.startsWith(text)
+            )
           })
           .map((h) => {
             const l = h.querySelector<HTMLElement>('.head-label')!
@@ -439,29 +472,48 @@ describe('grid legibility at 1280×720', () => {
       expect(cut).toEqual([])
       // the due date is computed: an icon in its header, the cells in the text colour
       expect(await due.locator('.head-computed').count()).toBe(1)
-      expect(await due.locator('.head').getAttribute('title')).toBe('Действует до — вычисляется автоматически')
+      expect(await due.locator('.head').getAttribute('title')).toBe(
+        'Действует до — вычисляется автоматически',
+      )
       const colours = await page.evaluate(async () => {
         const grid = document.querySelector('revo-grid') as any
         const cols = (await grid.getColumns()).filter((c: any) => !c.pin)
         const i = cols.findIndex((c: any) => c.prop === 'verification_due')
         const j = cols.findIndex((c: any) => c.prop === 'factory_number')
         const cell = (k: number) =>
-          [...document.querySelectorAll<HTMLElement>(`revogr-data[type=rgRow]:not([col-type=colPinStart]) .rgCell[data-rgcol="${k}"]`)].find(
+          [
+            ...document.querySelectorAll<HTMLElement>(
+              `revogr-data[type=rgRow]:not([col-type=colPinStart]) .rgCell[data-rgcol="${k}"]`,
+            ),
+          ].find(
             (c) => !c.classList.contains('due-expired') && !c.classList.contains('due-expiring'),
           )!
         return [getComputedStyle(cell(i)).color, getComputedStyle(cell(j)).color]
       })
       expect(colours[0]).toBe(colours[1])
       // sorted: the arrow sits beside the whole title
-      await page.locator('revogr-header .rgHeaderCell', { hasText: 'Дата последней верификации' }).first().click()
-      const sorted = page.locator('revogr-header .rgHeaderCell', { hasText: 'Дата последней верификации' }).first()
+      await page
+        .locator('revogr-header .rgHeaderCell', { hasText: 'Дата последней верификации' })
+        .first()
+        .click()
+      const sorted = page
+        .locator('revogr-header .rgHeaderCell', { hasText: 'Дата последней верификации' })
+        .first()
       await sorted.locator('.head-sort').waitFor()
       const label = sorted.locator('.head-label')
       expect((await label.textContent())!.replace(/\u00ad/g, '')).toBe('Дата последней верификации')
-      expect(await label.evaluate((el) => el.scrollHeight <= el.clientHeight + 1 && el.scrollWidth <= el.clientWidth + 1)).toBe(true)
+      expect(
+        await label.evaluate(
+          (el) => el.scrollHeight <= el.clientHeight + 1 && el.scrollWidth <= el.clientWidth + 1,
+        ),
+      ).toBe(true)
       const arrow = (await sorted.locator('.head-sort').boundingBox())!
       const cell = (await sorted.boundingBox())!
       expect(arrow.x + arrow.width).toBeLessThanOrEqual(cell.x + cell.width)
+      await page.setViewportSize({ width: 1600, height: 900 })
+      await page.waitForTimeout(300)
+      await page.mouse.move(800, 880)
+      await page.screenshot({ path: join(SCREENSHOTS, 'register-1600x900.png') })
     } finally {
       await b.close()
     }

@@ -31,7 +31,9 @@ export class ColumnPrefs {
     this.available = fieldsFor(role)
     const allowed = new Set(this.available.map((f) => f.key))
     const keys = (v: unknown) =>
-      Array.isArray(v) ? v.filter((k): k is string => typeof k === 'string' && allowed.has(k)) : null
+      Array.isArray(v)
+        ? v.filter((k): k is string => typeof k === 'string' && allowed.has(k))
+        : null
     let saved: unknown = null
     try {
       saved = JSON.parse(storage.getItem(this.key) ?? 'null')
