@@ -49,7 +49,7 @@ try {
   )
   console.log(`jump to the end → last rows filled: ${ms(t0)}`)
 
-  // a fast scroll to the end, as a dragged scrollbar does: 100 stops 16 ms apart; every page
+  // a fast scroll to the end, as a dragged scrollbar does: 100 stops ~50 ms apart; every page
   // passed on the way is asked for and (since the client cancels them) dropped again
   await page.evaluate(() => (document.querySelector('revo-grid') as any).scrollToRow(0))
   await page.waitForFunction(() => !!document.querySelector('revogr-data[type=rgRow] .rgCell[data-rgrow="0"]'))
@@ -57,10 +57,19 @@ try {
   let requests = 0
   const count = () => void requests++
   page.on('request', count)
+  // a branch network, not localhost: 150 ms to the server and back
+  const cdp = await page.context().newCDPSession(page)
+  await cdp.send('Network.enable')
+  await cdp.send('Network.emulateNetworkConditions', {
+    offline: false,
+    latency: 150,
+    downloadThroughput: -1,
+    uploadThroughput: -1,
+  })
   t0 = performance.now()
   for (let stop = 1; stop <= 100; stop++) {
     await page.evaluate((row) => (document.querySelector('revo-grid') as any).scrollToRow(row), Math.round(((ROWS - 1) * stop) / 100))
-    await page.waitForTimeout(16)
+    await page.waitForTimeout(50)
   }
   const scrolled = performance.now()
   await page.waitForFunction(
@@ -73,8 +82,14 @@ try {
     { timeout: 60_000 },
   )
   page.off('request', count)
+  await cdp.send('Network.emulateNetworkConditions', {
+    offline: false,
+    latency: 0,
+    downloadThroughput: -1,
+    uploadThroughput: -1,
+  })
   console.log(
-    `fast scroll to the end (100 stops, ${Math.round(scrolled - t0)} ms) → last rows filled ${Math.round(performance.now() - scrolled)} ms after the scroll stopped; ${requests} page requests started`,
+    `fast scroll to the end, 150 ms network latency (100 stops, ${Math.round(scrolled - t0)} ms) → last rows filled ${Math.round(performance.now() - scrolled)} ms after the scroll stopped; ${requests} page requests started`,
   )
 
   await page.evaluate(() => (document.querySelector('revo-grid') as any).scrollToRow(0))
