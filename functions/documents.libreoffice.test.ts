@@ -88,7 +88,7 @@ describe.skipIf(!hasLibreOffice && !process.env.REQUIRE_LIBREOFFICE)(
             width: b.width + 6,
             height: b.height + 3,
           }
-          expect(decodeQr(png, dpi, region), `QR of label ${i}`).toBe(String(ids[i]))
+          expect(decodeQr(png, dpi, region), `QR of label ${i}`).toBe(`DLT:${ids[i]}`)
         }
       }
     }, 300_000)

@@ -92,7 +92,7 @@ function inBox(w: PdfWord, index: number) {
 }
 
 describe('labels', () => {
-  it('PDF: each label holds its fields inside its own box, the QR decodes to the id', async () => {
+  it('PDF: each label holds its fields inside its own box, the QR decodes to DLT:<id>', async () => {
     const ids = [...gtl, ...lbr]
     const { res, bytes } = await file('labels', { equipment_ids: ids, format: 'pdf' })
     expect(res.headers.get('content-type')).toBe('application/pdf')
@@ -123,7 +123,7 @@ describe('labels', () => {
     const dpi = 150
     const png = pdfPagePng(bytes, 0, dpi)
     ids.forEach((id, i) => {
-      expect(decodeQr(png, dpi, labelBox(i))).toBe(String(id))
+      expect(decodeQr(png, dpi, labelBox(i))).toBe(`DLT:${id}`)
     })
   })
 

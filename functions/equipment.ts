@@ -7,11 +7,13 @@
 //   PATCH  /api/equipment/:id               admin  any subset + version → full record; 409 stale
 //   DELETE /api/equipment/:id               admin  rows (and files) → 204
 //   POST   /api/equipment/:id/verifications admin  a new cycle; the previous one → history
+//   DELETE /api/equipment/:id/verifications/last admin  undo the last cycle (version) → 204
+// Verification dates later than today + verification_future_days are refused (400).
 // Laborants see their own department only (404 for another's) and never the finance fields.
 import { Response } from '@whatwg-node/server'
 import { z } from 'zod'
 import { contentDisposition } from '../runtime/content-disposition.ts'
-import { endpoint, readBody } from '../runtime/endpoint.ts'
+import { endpoint, readBody, type Env } from '../runtime/endpoint.ts'
 import { MIME } from '../runtime/files/kinds.ts'
 import { badRequest, json, notFound, unsupportedType } from '../runtime/errors.ts'
 import { EquipmentCreate, EquipmentPatch, VerificationCycle } from '../domain/equipment/fields.ts'
@@ -29,9 +31,18 @@ import { importWorkbook } from '../domain/equipment/xlsx/import.ts'
 import { exportFileName } from '../domain/equipment/xlsx/layout.ts'
 import { removeEquipmentFiles } from '../domain/equipment/files.ts'
 import { IdParams } from '../domain/schemas.ts'
+import { assertNotFuture, undoLastCycle } from '../domain/equipment/cycles.ts'
+import { today } from '../runtime/clock.ts'
 import { settingsOf } from '../domain/settings/registry.ts'
 
 const api = endpoint(import.meta.url)
+
+/** 400 for a verification date beyond today + the allowed days ahead. */
+async function guardDate(env: Env, date: string | null | undefined) {
+  if (!date) return
+  const { verification_future_days } = await settingsOf(env)
+  assertNotFuture(date, today(env.config.timeZone), verification_future_days)
+}
 
 const MAX_IMPORT_BYTES = 20 * 1024 * 1024
 
@@ -125,6 +136,7 @@ api.post(
   '/',
   { auth: 'admin', summary: 'Добавить оборудование (все разделы)', body: EquipmentCreate },
   async (_req, env, { body }) => {
+    await guardDate(env, body.verification_date)
     const id = await env.sql.begin((tx) => insertEquipment(tx, env, body))
     const record = await fullRecord(env.sql, env.user, id)
     return json({ ...record, warnings: await equipmentWarnings(env.sql, record) }, 201)
@@ -140,6 +152,7 @@ api.patch(
     body: EquipmentPatch,
   },
   async (_req, env, { params, body }) => {
+    await guardDate(env, body.verification_date)
     await env.sql.begin(async (tx) => {
       const before = await findEquipment(tx, env.user, params.id, { lock: true })
       if (!before) throw notFound('Оборудование не найдено')
@@ -175,6 +188,7 @@ api.post(
     body: VerificationCycle,
   },
   async (_req, env, { params, body }) => {
+    await guardDate(env, body.verification_date)
     await env.sql.begin(async (tx) => {
       const before = await findEquipment(tx, env.user, params.id, { lock: true })
       if (!before) throw notFound('Оборудование не найдено')
@@ -185,6 +199,25 @@ api.post(
     })
     const record = await fullRecord(env.sql, env.user, params.id)
     return json({ ...record, warnings: await equipmentWarnings(env.sql, record) }, 201)
+  },
+)
+
+api.delete(
+  '/:id/verifications/last',
+  {
+    auth: 'admin',
+    summary: 'Отменить последний цикл верификации (прежний возвращается из истории)',
+    params: IdParams,
+    body: z.object({ version: EquipmentPatch.shape.version }).strict(),
+  },
+  async (_req, env, { params, body }) => {
+    await env.sql.begin(async (tx) => {
+      const before = await findEquipment(tx, env.user, params.id, { lock: true })
+      if (!before) throw notFound('Оборудование не найдено')
+      if (before.version !== body.version) throw await staleVersion(tx, env.user, before)
+      await undoLastCycle(tx, env, before)
+    })
+    return new Response(null, { status: 204 })
   },
 )
 

@@ -222,9 +222,10 @@ const CHROMIUM_FLAGS = [
 
 /**
  * A fresh Chromium profile (its own --user-data-dir), closed and removed by close().
- * `bypassCSP` lets a test inject a script into the page (the accessibility check's axe-core).
+ * `bypassCSP` lets a test inject a script into the page (the accessibility check's axe-core);
+ * `locale` runs the browser in another language (en-US: what a misconfigured workstation shows).
  */
-export async function browser(opts: { bypassCSP?: boolean } = {}): Promise<{
+export async function browser(opts: { bypassCSP?: boolean; locale?: string } = {}): Promise<{
   context: BrowserContext
   page: Page
   close: () => Promise<void>
@@ -233,9 +234,11 @@ export async function browser(opts: { bypassCSP?: boolean } = {}): Promise<{
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
-    args: CHROMIUM_FLAGS,
+    args: opts.locale
+      ? CHROMIUM_FLAGS.map((f) => (f.startsWith('--lang=') ? `--lang=${opts.locale}` : f))
+      : CHROMIUM_FLAGS,
     viewport: { width: 1440, height: 880 },
-    locale: 'ru-RU',
+    locale: opts.locale ?? 'ru-RU',
     timezoneId: 'Europe/Moscow',
     acceptDownloads: true,
     bypassCSP: opts.bypassCSP ?? false,

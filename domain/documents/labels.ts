@@ -1,6 +1,8 @@
 // Этикетка : name + model, Зав. №, Инв. №, «срок поверки с … по …», department and a QR
-// code with the instrument id, one cell per instrument on the label sheet.
+// code with the instrument's payload «DLT:<id>» (domain/shared/qr-payload.ts), one cell per
+// instrument on the label sheet.
 import { formatDate } from '../shared/labels.ts'
+import { qrPayload } from '../shared/qr-payload.ts'
 import type { DocumentRow, LabelSheet } from './model.ts'
 import { nameAndModel, verificationGenitive } from './parts.ts'
 
@@ -8,7 +10,7 @@ export function verificationLabels(rows: DocumentRow[]): LabelSheet {
   return {
     title: 'Этикетки',
     cells: rows.map((r) => ({
-      qr: String(r.id),
+      qr: qrPayload(r.id),
       lines: [
         { text: nameAndModel(r), size: 10, bold: true },
         { text: `Зав. № ${r.factory_number}`, size: 9 },

@@ -28,6 +28,11 @@ export const SETTINGS = {
     schema: z.number().int().min(1).max(365),
     default: 14,
   }),
+  verification_future_days: def({
+    label: 'Дата верификации: допускается дней вперёд от сегодняшнего',
+    schema: z.number().int().min(0).max(365),
+    default: 0,
+  }),
   lockout_attempts: def({
     label: 'Блокировка: неудачных попыток входа в учётную запись с одного адреса',
     schema: z.number().int().min(1).max(100),

@@ -23,6 +23,8 @@ export const UNREACHABLE = 'Сервер недоступен. Проверьт�
 
 /** the server could not be reached at all (no answer, not an error answer) */
 export const isUnreachable = (e: unknown) => e instanceof ApiError && e.status === 0
+/** the request was cancelled by the client (a page scrolled past): no error to show */
+export const isAborted = (e: unknown) => e instanceof ApiError && e.status === -1
 
 const fallbackMessage = (status: number) =>
   status === 401
@@ -84,7 +86,7 @@ export class Api {
   async raw(
     method: string,
     path: string,
-    init: { body?: BodyInit; headers?: Record<string, string> } = {},
+    init: { body?: BodyInit; headers?: Record<string, string>; signal?: AbortSignal } = {},
   ) {
     let response: Response
     try {
@@ -92,8 +94,10 @@ export class Api {
         method,
         body: init.body,
         headers: this.headers(init.headers),
+        ...(init.signal ? { signal: init.signal } : {}),
       })
     } catch {
+      if (init.signal?.aborted) throw new ApiError(-1, 'Запрос отменён')
       this.onReachable?.(false)
       throw new ApiError(0, UNREACHABLE)
     }
@@ -122,11 +126,14 @@ export class Api {
     return (await response.json()) as T
   }
 
-  get = <T>(path: string, q: Query = {}) => this.request<T>('GET', path + queryString(q))
+  get = <T>(path: string, q: Query = {}, signal?: AbortSignal) =>
+    signal
+      ? this.raw('GET', path + queryString(q), { signal }).then((r) => r.json() as Promise<T>)
+      : this.request<T>('GET', path + queryString(q))
   post = <T>(path: string, body?: unknown) => this.request<T>('POST', path, body ?? {})
   patch = <T>(path: string, body: unknown) => this.request<T>('PATCH', path, body)
   put = <T>(path: string, body: unknown) => this.request<T>('PUT', path, body)
-  del = <T>(path: string) => this.request<T>('DELETE', path)
+  del = <T>(path: string, body?: unknown) => this.request<T>('DELETE', path, body)
 
   /** A file from the server (GET or POST with a JSON body) → blob + its Russian name. */
   async file(method: 'GET' | 'POST', path: string, body?: unknown) {

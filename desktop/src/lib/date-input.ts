@@ -1,17 +1,35 @@
-// A date typed into <input type=date> that is no calendar day (31.02.2026) leaves the value
-// empty and sets validity.badInput: the form says «Такой даты нет» at that field instead of
-// sending an empty date (which the server would call missing).
+// Dates typed into the app's own date field (components/DateField.svelte): дд.мм.гггг (also
+// д.м.гггг, ддммгггг or гггг-мм-дд), whatever the browser's locale. A text that is no date
+// (31.02.2026) marks its input with data-problem; the form says so at that field instead of
+// sending it. Month inputs (type=month) that hold no month are caught the same way.
+import { parseDate, ParseError } from './fields.ts'
 
 export const NO_SUCH_DATE = 'Такой даты нет'
 
-/** names of the date and month inputs in `form` holding a date that does not exist */
-export function impossibleDates(form: HTMLElement | undefined | null): string[] {
-  if (!form) return []
-  return [...form.querySelectorAll<HTMLInputElement>('input[type=date], input[type=month]')]
-    .filter((input) => input.validity.badInput)
-    .map((input) => input.name)
+/** the typed text → 'YYYY-MM-DD'; throws ParseError */
+export function parseDateText(text: string): string {
+  const t = text.trim()
+  const digits = /^(\d{2})(\d{2})(\d{4})$/.exec(t)
+  return parseDate(digits ? `${digits[1]}.${digits[2]}.${digits[3]}` : t)
 }
 
-/** onblur of a date input: the message for its field, or '' */
-export const dateProblem = (input: HTMLInputElement) =>
-  input.validity.badInput ? NO_SUCH_DATE : ''
+/** '' when the text is empty or a date; else the Russian message */
+export function dateTextProblem(text: string): string {
+  if (!text.trim()) return ''
+  try {
+    parseDateText(text)
+    return ''
+  } catch (e) {
+    return e instanceof ParseError ? e.message : NO_SUCH_DATE
+  }
+}
+
+/** the date and month inputs in `form` holding no date: their names and messages */
+export function impossibleDates(
+  form: HTMLElement | undefined | null,
+): { name: string; message: string }[] {
+  if (!form) return []
+  return [...form.querySelectorAll<HTMLInputElement>('input[data-problem], input[type=month]')]
+    .filter((input) => input.dataset.problem || input.validity.badInput)
+    .map((input) => ({ name: input.name, message: input.dataset.problem || NO_SUCH_DATE }))
+}

@@ -9,6 +9,7 @@ import {
   MONTHS,
   STATES,
   STATUSES,
+  VERIFICATION_RESULTS,
   VERIFICATION_TYPES,
 } from '@shared/labels.ts'
 
@@ -34,6 +35,8 @@ export interface Field {
   width?: number
   /** shown in the grid when the user has not chosen columns */
   defaultVisible?: boolean
+  /** a finance value outside the finance section (admins only) */
+  finance?: boolean
 }
 
 const f = (
@@ -45,23 +48,23 @@ const f = (
 ): Field => ({ key, label, section, kind, defaultVisible: true, width: 130, ...extra })
 
 export const FIELDS: Field[] = [
-  f('equipment_name', 'Наименование', 'equipment', 'text', { required: true, width: 220 }),
-  f('equipment_model', 'Модель / тип', 'equipment', 'text', { required: true, width: 160 }),
+  f('equipment_name', 'Наименование', 'equipment', 'text', { required: true, width: 190 }),
+  f('equipment_model', 'Модель / тип', 'equipment', 'text', { required: true, width: 120 }),
   f('equipment_type', 'Тип оборудования', 'equipment', 'enum', {
     options: EQUIPMENT_TYPES,
     required: true,
-    width: 100,
+    width: 96,
   }),
   f('equipment_specs', 'Метрологические характеристики', 'equipment', 'text', {
     defaultVisible: false,
   }),
-  f('factory_number', 'Заводской №', 'equipment', 'text', { required: true, width: 140 }),
-  f('inventory_number', 'Инвентарный №', 'equipment', 'text', { required: true, width: 140 }),
+  f('factory_number', 'Заводской №', 'equipment', 'text', { required: true, width: 112 }),
+  f('inventory_number', 'Инвентарный №', 'equipment', 'text', { required: true, width: 112 }),
   f('equipment_year', 'Год выпуска', 'equipment', 'int', { width: 90, defaultVisible: false }),
   f('verification_type', 'Тип верификации', 'verification', 'enum', {
     options: VERIFICATION_TYPES,
     required: true,
-    width: 140,
+    width: 100,
   }),
   f('registry_number', '№ в Госреестре', 'verification', 'text', { defaultVisible: false }),
   f('verification_interval', 'Межповерочный интервал, мес.', 'verification', 'int', {
@@ -71,25 +74,39 @@ export const FIELDS: Field[] = [
   }),
   f('verification_date', 'Дата последней верификации', 'verification', 'date', {
     required: true,
-    width: 150,
+    width: 140,
   }),
-  f('verification_due', 'Действует до', 'verification', 'date', { computed: true, width: 130 }),
-  f('verification_plan', 'План', 'verification', 'month', { width: 150 }),
+  f('verification_due', 'Действует до', 'verification', 'date', { computed: true, width: 96 }),
+  f('verification_plan', 'План', 'verification', 'month', { width: 120 }),
   f('verification_state', 'Состояние', 'verification', 'enum', {
     options: STATES,
     required: true,
-    width: 150,
+    width: 120,
   }),
-  f('status', 'Статус', 'verification', 'enum', { options: STATUSES, computed: true, width: 140 }),
-  f('department', 'Подразделение', 'responsibility', 'department', { required: true, width: 140 }),
-  f('responsible_person', 'Ответственное лицо', 'responsibility', 'text', { width: 170 }),
-  f('verifier_org', 'Организация-поверитель', 'responsibility', 'text', { width: 150 }),
+  f('status', 'Статус', 'verification', 'enum', { options: STATUSES, computed: true, width: 124 }),
+  f('verification_result', 'Результат', 'verification', 'enum', {
+    options: VERIFICATION_RESULTS,
+    width: 110,
+    defaultVisible: false,
+  }),
+  f('certificate_number', '№ свидетельства', 'verification', 'text', {
+    width: 150,
+    defaultVisible: false,
+  }),
+  f('verification_cost', 'Стоимость верификации', 'verification', 'money', {
+    width: 140,
+    defaultVisible: false,
+    finance: true,
+  }),
+  f('department', 'Подразделение', 'responsibility', 'department', { required: true, width: 112 }),
+  f('responsible_person', 'Ответственное лицо', 'responsibility', 'text', { width: 150 }),
+  f('verifier_org', 'Организация-поверитель', 'responsibility', 'text', { width: 140 }),
   f('budget_item', 'Статья бюджета', 'finance', 'text', { required: true, defaultVisible: false }),
   f('code_rate', 'Тариф', 'finance', 'text', { defaultVisible: false }),
   f('cost_rate', 'Стоимость по тарифу без НДС', 'finance', 'money', { defaultVisible: false }),
   f('quantity', 'Кол-во', 'finance', 'int', { width: 80, defaultVisible: false }),
   f('coefficient', 'Доп. коэффициент', 'finance', 'decimal', { width: 100, defaultVisible: false }),
-  f('total_cost', 'Итоговая стоимость', 'finance', 'money', { computed: true, width: 160 }),
+  f('total_cost', 'Итоговая стоимость', 'finance', 'money', { computed: true, width: 120 }),
   f('legacy_total_cost', 'Итоговая стоимость в Deltica 1.x', 'finance', 'money', {
     computed: true,
     width: 160,
@@ -103,7 +120,7 @@ export const FIELDS: Field[] = [
 export const FIELD_BY_KEY = new Map(FIELDS.map((x) => [x.key, x]))
 
 export const fieldsFor = (role: 'admin' | 'laborant' | string) =>
-  FIELDS.filter((x) => role === 'admin' || x.section !== 'finance')
+  FIELDS.filter((x) => role === 'admin' || (x.section !== 'finance' && !x.finance))
 
 /** A value as the grid and the form show it. */
 export function formatValue(

@@ -4,7 +4,7 @@
 // spans the whole register while only the visible pages travel. When the server cannot be
 // reached the rows already shown stay (never an empty register that is not empty); the selection
 // (state/selection) follows the query.
-import { isUnreachable, type Api, type Query } from '../lib/api.ts'
+import { isAborted, isUnreachable, type Api, type Query } from '../lib/api.ts'
 import { Selection } from './selection.svelte.ts'
 
 export type Row = Record<string, unknown> & { id?: number; version?: number; __i: number }
@@ -60,6 +60,8 @@ export class Register {
   readonly selection = new Selection()
 
   private pages = new Map<number, Promise<void>>()
+  /** page requests still on their way, to cancel when the grid has scrolled past them */
+  private inflight = new Map<number, AbortController>()
   private generation = 0
 
   constructor(
@@ -108,6 +110,8 @@ export class Register {
   async reload(): Promise<void> {
     const generation = ++this.generation
     this.pages.clear()
+    for (const c of this.inflight.values()) c.abort()
+    this.inflight.clear()
     this.loading = true
     this.error = null
     try {
@@ -133,12 +137,12 @@ export class Register {
     }
   }
 
-  private fetchPage(page: number) {
-    return this.api.get<{ items: Record<string, unknown>[]; total: number }>(this.path, {
-      ...this.params(),
-      limit: this.pageSize,
-      offset: page * this.pageSize,
-    })
+  private fetchPage(page: number, signal?: AbortSignal) {
+    return this.api.get<{ items: Record<string, unknown>[]; total: number }>(
+      this.path,
+      { ...this.params(), limit: this.pageSize, offset: page * this.pageSize },
+      signal,
+    )
   }
 
   private fill(page: number, items: Record<string, unknown>[]) {
@@ -152,25 +156,27 @@ export class Register {
 
   /** Make sure rows [from, to) are loaded (the grid's visible range plus a margin). */
   ensure(from: number, to: number): Promise<void> {
-    const first = Math.max(0, Math.floor(from / this.pageSize))
-    const last = Math.min(
-      Math.ceil(this.total / this.pageSize) - 1,
-      Math.floor((to - 1) / this.pageSize),
-    )
+    const [first, last] = this.pageRange(from, to)
     const waits: Promise<void>[] = []
     for (let page = first; page <= last; page++) {
       let pending = this.pages.get(page)
       if (!pending) {
         const generation = this.generation
-        pending = this.fetchPage(page).then(
+        const controller = new AbortController()
+        this.inflight.set(page, controller)
+        const done = () => {
+          if (this.inflight.get(page) === controller) this.inflight.delete(page)
+        }
+        pending = this.fetchPage(page, controller.signal).then(
           (result) => {
+            done()
             if (generation === this.generation) this.fill(page, result.items)
           },
           (error) => {
-            if (generation === this.generation) {
-              this.pages.delete(page)
-              if (!isUnreachable(error)) this.error = (error as Error).message
-            }
+            done()
+            if (generation !== this.generation) return
+            if (this.pages.get(page) === pending) this.pages.delete(page)
+            if (!isUnreachable(error) && !isAborted(error)) this.error = (error as Error).message
           },
         )
         this.pages.set(page, pending)
@@ -180,6 +186,31 @@ export class Register {
     return Promise.all(waits).then(() => undefined)
   }
 
+  /**
+   * The grid scrolled to rows [from, to): requests for pages outside them are cancelled (a fast
+   * scroll through 100,000 rows would otherwise queue dozens of pages ahead of the visible one),
+   * then the visible pages are loaded.
+   */
+  show(from: number, to: number): Promise<void> {
+    const [first, last] = this.pageRange(from, to)
+    for (const [page, controller] of this.inflight) {
+      if (page >= first && page <= last) continue
+      controller.abort()
+      this.inflight.delete(page)
+      this.pages.delete(page)
+    }
+    return this.ensure(from, to)
+  }
+
+  private pageRange(from: number, to: number): [number, number] {
+    const first = Math.max(0, Math.floor(from / this.pageSize))
+    const last = Math.min(
+      Math.ceil(this.total / this.pageSize) - 1,
+      Math.floor((to - 1) / this.pageSize),
+    )
+    return [first, last]
+  }
+
   isLoaded(index: number) {
     return this.rows[index]?.id !== undefined
   }
@@ -187,7 +218,13 @@ export class Register {
   /** the ids of rows [from, to] (inclusive, either order), loading their pages first */
   async idsBetween(from: number, to: number): Promise<number[]> {
     const [a, b] = from <= to ? [from, to] : [to, from]
-    await this.ensure(a, b + 1)
+    // a page cancelled meanwhile by a scroll is asked for again
+    for (let attempt = 0; attempt < 3; attempt++) {
+      await this.ensure(a, b + 1)
+      let complete = true
+      for (let i = a; i <= b && complete; i++) complete = this.isLoaded(i)
+      if (complete) break
+    }
     const ids: number[] = []
     for (let i = a; i <= b; i++) {
       const id = this.rows[i]?.id

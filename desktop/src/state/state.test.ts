@@ -3,6 +3,7 @@ import { ColumnPrefs } from './columns.svelte.ts'
 import { Edits, UNDO_DEPTH } from './edits.svelte.ts'
 import { fakeApi, memoryStorage } from './fake-api.ts'
 import { Register } from './register.svelte.ts'
+import { Api } from '../lib/api.ts'
 import { Session } from './session.svelte.ts'
 
 const rowsOf = (n: number) =>
@@ -83,6 +84,53 @@ describe('Register', () => {
     await Promise.all([first, second])
     expect(reg.total).toBe(250)
     expect(reg.loading).toBe(false)
+  })
+
+  it('a fast scroll cancels the pages scrolled past and loads only the visible ones', async () => {
+    // a server that answers only when told: the pages asked for pile up as they would behind
+    // the browser's six connections
+    const TOTAL = 100_000
+    const waiting = new Map<number, () => void>()
+    const aborted: number[] = []
+    const fetcher = ((input: RequestInfo | URL, init?: RequestInit) => {
+      const url = new URL(String(input))
+      const offset = Number(url.searchParams.get('offset'))
+      const limit = Number(url.searchParams.get('limit'))
+      const body = () =>
+        new Response(
+          JSON.stringify({
+            total: TOTAL,
+            items: Array.from({ length: limit }, (_, k) => ({ id: offset + k + 1 })),
+          }),
+          { headers: { 'content-type': 'application/json' } },
+        )
+      if (offset === 0) return Promise.resolve(body())
+      return new Promise<Response>((resolve, reject) => {
+        waiting.set(offset / limit, () => resolve(body()))
+        init?.signal?.addEventListener('abort', () => {
+          aborted.push(offset / limit)
+          waiting.delete(offset / limit)
+          reject(new DOMException('aborted', 'AbortError'))
+        })
+      })
+    }) as typeof fetch
+    const api = new Api('http://server.test:8000', fetcher)
+    let offline = false
+    api.onReachable = (ok) => void (ok || (offline = true))
+    const reg = new Register(api)
+    await reg.reload()
+    // the scrollbar dragged from the top to the end: the grid asks for the rows at each stop
+    for (let row = 1_000; row < TOTAL; row += 1_000) void reg.show(row - 60, row + 80)
+    const end = reg.show(TOTAL - 80, TOTAL)
+    // only the pages of the last stop are still asked for; every other request was cancelled
+    expect([...waiting.keys()].sort((a, b) => a - b)).toEqual([999])
+    expect(aborted.length).toBeGreaterThan(90)
+    waiting.get(999)!()
+    await end
+    expect(reg.isLoaded(TOTAL - 1)).toBe(true)
+    expect(reg.isLoaded(50_000)).toBe(false)
+    expect(reg.error).toBeNull()
+    expect(offline).toBe(false)
   })
 
   it('sorts on the server', async () => {
@@ -250,5 +298,29 @@ describe('ColumnPrefs', () => {
     ])
     lab.toggle('equipment_name') // the last column stays
     expect(lab.visible).toEqual(['equipment_name'])
+  })
+
+  it('keeps the order and widths with the choice; «Сбросить» returns to the defaults', () => {
+    const storage = memoryStorage()
+    const prefs = new ColumnPrefs(storage, 'admin', 'admin')
+    const name = prefs.available.find((f) => f.key === 'equipment_name')!
+    expect(prefs.widthOf(name)).toBe(190)
+    expect(prefs.fields.map((f) => f.key).indexOf('status')).toBe(2)
+    prefs.setWidth('equipment_name', 333.4)
+    prefs.setOrder(['verification_due', 'equipment_name', 'status'])
+    const again = new ColumnPrefs(storage, 'admin', 'admin')
+    expect(again.widthOf(name)).toBe(333)
+    expect(again.fields.map((f) => f.key).slice(0, 3)).toEqual([
+      'verification_due',
+      'equipment_name',
+      'status',
+    ])
+    // the older stored form (the visible keys alone) still reads
+    storage.setItem('deltica.columns.old', JSON.stringify(['equipment_name']))
+    expect(new ColumnPrefs(storage, 'old', 'admin').visible).toEqual(['equipment_name'])
+    again.reset()
+    const fresh = new ColumnPrefs(storage, 'admin', 'admin')
+    expect(fresh.widthOf(name)).toBe(190)
+    expect(fresh.order).toEqual([])
   })
 })

@@ -1,0 +1,86 @@
+// Guards on the verification cycle: no verification date later than today plus the allowed days
+// ahead (setting verification_future_days), and the admin's undo of the last recorded cycle —
+// the previous cycle comes back from the history, audited.
+import type { TransactionSql } from '../../runtime/db.ts'
+import type { Env } from '../../runtime/endpoint.ts'
+import { badRequest, conflict } from '../../runtime/errors.ts'
+import { formatDate } from '../shared/labels.ts'
+import { diffFields, recordAudit } from '../audit/record.ts'
+import { ITEM_COLUMNS, WRITABLE_FIELDS } from './fields.ts'
+import type { EquipmentRow } from './record.ts'
+
+const AUDITED = [...WRITABLE_FIELDS, 'verification_due', 'total_cost'] as const
+
+/** 'YYYY-MM-DD' + n days */
+function addDays(iso: string, n: number): string {
+  const d = new Date(`${iso}T00:00:00Z`)
+  d.setUTCDate(d.getUTCDate() + n)
+  return d.toISOString().slice(0, 10)
+}
+
+/** 400 when a verification date lies beyond today + `daysAhead` (the branch's today). */
+export function assertNotFuture(
+  date: string | null | undefined,
+  today: string,
+  daysAhead: number,
+  field = 'verification_date',
+): void {
+  if (!date) return
+  const latest = addDays(today, daysAhead)
+  if (date <= latest) return
+  const message =
+    daysAhead === 0
+      ? `Дата верификации ${formatDate(date)} ещё не наступила: будущие даты не принимаются`
+      : `Дата верификации ${formatDate(date)} позже ${formatDate(latest)}: допускается не более ${daysAhead} дн. вперёд`
+  throw badRequest(message, { fields: [{ field, message }] })
+}
+
+/**
+ * Undoes the last recorded cycle: the newest history row becomes the current cycle again (with
+ * its verifier) and leaves the history; the state of the instrument stays. 409 when there is no
+ * earlier cycle.
+ */
+export async function undoLastCycle(
+  tx: TransactionSql,
+  env: Pick<Env, 'user' | 'ip'>,
+  before: EquipmentRow,
+): Promise<EquipmentRow> {
+  const id = before.id
+  const [last] = await tx`
+    select * from verification_history
+    where equipment_id = ${id}
+    order by id desc
+    limit 1`
+  if (!last) throw conflict('Предыдущего цикла нет в истории — отменять нечего')
+  await tx`
+    update verification
+    set verification_type = ${last.verification_type},
+      registry_number = ${last.registry_number},
+      verification_interval = ${last.verification_interval},
+      verification_date = ${last.verification_date},
+      verification_result = ${last.verification_result},
+      certificate_number = ${last.certificate_number},
+      verification_cost = ${last.verification_cost},
+      verification_plan = coalesce(
+        ${last.verification_plan}::date,
+        date_trunc('month', verification_due(${last.verification_date}::date, ${last.verification_interval}::integer))::date
+      )
+    where equipment_id = ${id}`
+  await tx`update responsibility set verifier_org = ${last.verifier_org} where equipment_id = ${id}`
+  await tx`delete from verification_history where id = ${last.id}`
+  await tx`
+    update equipment
+    set version = version + 1, updated_at = now(), updated_by = ${env.user?.id ?? null}
+    where id = ${id}`
+  const [after] = await tx<EquipmentRow[]>`
+    select ${tx(ITEM_COLUMNS as unknown as string[])}, updated_at, updated_by
+    from equipment_full
+    where id = ${id}`
+  await recordAudit(tx, env, {
+    action: 'verification_undo',
+    entity: 'equipment',
+    entityId: id,
+    changes: diffFields(before, after, AUDITED),
+  })
+  return after
+}
