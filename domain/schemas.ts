@@ -54,3 +54,38 @@ export const Username = z
     /^[A-Za-z0-9._-]{2,64}$/,
     'Логин: 2–64 латинских буквы, цифры, точка, дефис, подчёркивание',
   )
+
+// Response building blocks: what the routes answer (checked under tests, described in OpenAPI).
+
+/** A timestamp as JSON carries it (ISO 8601). */
+export const Timestamp = z.string()
+/** `{ok: true}`: an action with nothing else to say. */
+export const Ok = z.object({ ok: z.literal(true) })
+/** `{items}`: a whole list. */
+export const Items = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item) })
+/** `{items, total}`: one page of a list and the count of all matching rows. */
+export const PageOf = <T extends z.ZodType>(item: T) =>
+  z.object({ items: z.array(item), total: z.number().int().min(0) })
+/** An object whose listed keys are typed; other keys (record columns) pass. */
+export const Loose = <T extends z.ZodRawShape>(shape: T) => z.looseObject(shape)
+
+export const SessionUserView = z.object({
+  id: z.number().int(),
+  username: z.string(),
+  full_name: z.string(),
+  department: z.string().nullable(),
+  role: Role,
+})
+
+export const UserView = SessionUserView.extend({
+  email: z.string().nullable(),
+  active: z.boolean(),
+  failed_logins: z.number().int(),
+  locked_until: Timestamp.nullable(),
+})
+
+export const DepartmentView = z.object({
+  code: z.string(),
+  label: z.string(),
+  sort_order: z.number().int(),
+})

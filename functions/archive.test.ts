@@ -150,8 +150,8 @@ describe('archive and restore', () => {
     await archive(id)
     expect((await h.call('DELETE', `/api/archive/${id}`, { token: laborant })).status).toBe(403)
     const res = await h.call('DELETE', `/api/archive/${id}`, { token: admin })
-    expect(res.status).toBe(200)
-    expect(await res.json()).toEqual({ deleted: id, files: 2 })
+    expect(res.status).toBe(204)
+    expect(await res.text()).toBe('')
     expect(existsSync(equipmentDir(h.config.dataDir, id))).toBe(false)
     for (const table of ['equipment_file', 'verification', 'responsibility', 'finance']) {
       const [{ n }] =

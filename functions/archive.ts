@@ -216,9 +216,14 @@ api.post(
 
 api.delete(
   '/:id',
-  { auth: 'admin', summary: 'Удалить из архива навсегда (с файлами)', params: IdParams },
+  {
+    auth: 'admin',
+    summary: 'Удалить из архива навсегда (с файлами)',
+    status: 204,
+    params: IdParams,
+  },
   async (_req, env, { params }) => {
-    const files = await env.sql.begin(async (tx) => {
+    await env.sql.begin(async (tx) => {
       await lockEquipment(tx, params.id, true)
       const [snapshot] = await tx<Row[]>`
         select e.equipment_name, e.equipment_model, e.factory_number, e.inventory_number,
@@ -234,10 +239,8 @@ api.delete(
         entityId: params.id,
         changes: snapshot ?? null,
       })
-      return (snapshot?.files as number) ?? 0
     })
     await removeEquipmentFiles(env.files, params.id)
-    return { deleted: params.id, files }
   },
 )
 

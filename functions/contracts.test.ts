@@ -80,7 +80,7 @@ describe('contracts', () => {
     const [audit] = await h.sql`
       select changes from audit_log where action = 'contract_update' and entity_id = ${String(id)}`
     expect(audit.changes.spent_amount).toEqual({ old: 100, new: 450 })
-    expect((await h.call('DELETE', `/api/contracts/${id}`, { token: admin })).status).toBe(200)
+    expect((await h.call('DELETE', `/api/contracts/${id}`, { token: admin })).status).toBe(204)
     expect((await h.call('GET', `/api/contracts/${id}`, { token: admin })).status).toBe(404)
     expect((await h.call('DELETE', `/api/contracts/${id}`, { token: admin })).status).toBe(404)
   })

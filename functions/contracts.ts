@@ -80,10 +80,9 @@ api.put(
 
 api.delete(
   '/:id',
-  { auth: 'admin', summary: 'Удалить договор', params: IdParams },
+  { auth: 'admin', summary: 'Удалить договор', status: 204, params: IdParams },
   async (_req, env, { params }) => {
     await deleteContract(env, params.id)
-    return { ok: true }
   },
 )
 

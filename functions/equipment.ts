@@ -153,7 +153,12 @@ api.patch(
 
 api.delete(
   '/:id',
-  { auth: 'admin', summary: 'Удалить оборудование со всеми данными', params: IdParams },
+  {
+    auth: 'admin',
+    summary: 'Удалить оборудование со всеми данными',
+    status: 204,
+    params: IdParams,
+  },
   async (_req, env, { params }) => {
     await env.sql.begin(async (tx) => {
       const before = await findEquipment(tx, env.user, params.id, { lock: true })
@@ -162,7 +167,6 @@ api.delete(
     })
     // the rows (file rows included) are gone for good: now the bytes on disk
     await removeEquipmentFiles(env.files, params.id)
-    return new Response(null, { status: 204 })
   },
 )
 

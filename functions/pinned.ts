@@ -67,11 +67,10 @@ api.get(
 
 api.delete(
   '/:id',
-  { auth: 'admin', summary: 'Удалить документ филиала', params: IdParams },
+  { auth: 'admin', summary: 'Удалить документ филиала', status: 204, params: IdParams },
   async (_req, env, { params }) => {
     const doc = await deletePinned(env, params.id)
     await env.files.remove(PINNED_FOLDER, doc.storage_name)
-    return { deleted: params.id }
   },
 )
 

@@ -212,7 +212,7 @@ api.patch(
 
 api.delete(
   '/:fileId',
-  { auth: 'admin', summary: 'Удалить файл', params: FileParams },
+  { auth: 'admin', summary: 'Удалить файл', status: 204, params: FileParams },
   async (_request, env, { params }) => {
     const removed = await env.sql.begin(async (tx) => {
       const file = await findFile(tx, env.user, params.fileId)
@@ -233,7 +233,6 @@ api.delete(
       return file
     })
     await env.files.remove(equipmentFolder(removed.equipment_id), removed.storage_name)
-    return { deleted: removed.id }
   },
 )
 
