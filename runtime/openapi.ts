@@ -91,7 +91,7 @@ export function openApiDocument(routes: RouteInfo[], version: string) {
         ),
       },
     }
-    if (r.auth !== 'public') operation.security = [{ bearer: [] }]
+    operation.security = r.auth === 'public' ? [] : [{ bearer: [] }]
     if (r.body === 'raw') {
       operation.requestBody = {
         content: {
@@ -113,6 +113,8 @@ export function openApiDocument(routes: RouteInfo[], version: string) {
       title: 'Deltica API',
       version,
       description: 'Реестр метрологического оборудования филиала. Ответы и ошибки — JSON.',
+      // internal software of the branch: not distributed, no public licence
+      license: { name: 'Внутреннее ПО филиала', identifier: 'LicenseRef-Deltica-Internal' },
     },
     servers: [{ url: '/' }],
     components: {
