@@ -3,7 +3,8 @@
 // and the audited writes; a change naming a stale version gets 409 with the current row.
 import type { Sql } from '../runtime/db.ts'
 import type { AuthedEnv } from '../runtime/endpoint.ts'
-import { conflict, notFound } from '../runtime/errors.ts'
+import { notFound } from '../runtime/errors.ts'
+import { checkVersion } from './stale.ts'
 import { diffFields, recordAudit } from './audit/record.ts'
 
 type Writer = Pick<AuthedEnv, 'sql' | 'user' | 'ip'>
@@ -74,21 +75,13 @@ export function createContract(env: Writer, fields: ContractFields) {
   })
 }
 
-export function updateContract(
-  env: Writer,
-  id: number,
-  fields: ContractFields,
-  version: number | undefined,
-) {
+export function updateContract(env: Writer, id: number, fields: ContractFields, version: number) {
   return env.sql.begin(async (tx) => {
-    const [before] = await tx`
-      select ${select(tx as any)} from contracts where id = ${id} for update`
-    if (!before) throw notFound('Договор не найден')
-    if (version !== undefined && version !== before.version) {
-      throw conflict('Договор уже изменён другим пользователем, обновите данные', {
-        current: before,
-      })
-    }
+    const [row] = await tx`
+      select ${select(tx as any)}, updated_by from contracts where id = ${id} for update`
+    if (!row) throw notFound('Договор не найден')
+    const { updated_by: _, ...before } = row
+    await checkVersion(tx, version, row as typeof row & { version: number }, before)
     const [after] = await tx`
       update contracts set
         ${tx(fields, ...CONTRACT_COLUMNS)},

@@ -10,6 +10,12 @@ export const Id = z.coerce
 
 export const IdParams = z.object({ id: Id })
 
+/** The version of an editable record the client last saw; a stale one gets the 409. */
+export const Version = z
+  .number({ message: 'Укажите версию записи (version)' })
+  .int('Неверная версия')
+  .positive('Неверная версия')
+
 /** 'YYYY-MM-DD' that is a real calendar date. */
 export const DateString = z
   .string()

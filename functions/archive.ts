@@ -18,7 +18,16 @@ import { diffFields, recordAudit } from '../domain/audit/record.ts'
 import { visibleRecord } from '../domain/equipment/fields.ts'
 import { verificationHistory } from '../domain/equipment/record.ts'
 import { listEquipmentFiles, removeEquipmentFiles } from '../domain/equipment/files.ts'
-import { DateString, Id, IdParams, Paging, queryList, queryText } from '../domain/schemas.ts'
+import {
+  DateString,
+  Id,
+  IdParams,
+  Paging,
+  queryList,
+  queryText,
+  Version,
+} from '../domain/schemas.ts'
+import { staleRecord } from '../domain/stale.ts'
 import { departmentScope } from '../domain/scope.ts'
 
 const api = endpoint(import.meta.url)
@@ -30,7 +39,7 @@ const Reason = z
   .max(2000)
 
 const ArchiveBody = z.object({ equipment_id: Id, reason: Reason }).strict()
-const ReasonBody = z.object({ reason: Reason }).strict()
+const ReasonBody = z.object({ reason: Reason, version: Version }).strict()
 const ListQuery = z.object({
   q: queryText(),
   department: queryList(z.string().max(64)),
@@ -73,8 +82,16 @@ async function archivedRecord(sql: Db, user: User, id: number) {
 
 /** Locks an instrument row; 404 when missing, 409 when not in the expected place. */
 async function lockEquipment(tx: TransactionSql, id: number, archived: boolean) {
-  const [row] = await tx<{ archived: boolean; archive_reason: string | null }[]>`
-    select archived_at is not null as archived, archive_reason
+  const [row] = await tx<
+    {
+      archived: boolean
+      archive_reason: string | null
+      version: number
+      updated_by: number | null
+      updated_at: Date
+    }[]
+  >`
+    select archived_at is not null as archived, archive_reason, version, updated_by, updated_at
     from equipment
     where id = ${id}
     for update`
@@ -113,7 +130,7 @@ api.get(
              e.inventory_number, e.equipment_year, e.department, d.label as department_label,
              e.responsible_person, e.verification_type, e.verification_date, e.verification_due,
              e.verification_state, e.archived_at, e.archive_reason, e.archived_by,
-             coalesce(nullif(u.full_name, ''), u.username) as archived_by_name,
+             coalesce(nullif(u.full_name, ''), u.username) as archived_by_name, e.version,
              count(*) over () as total
       from equipment_full e
       left join departments d on d.code = e.department
@@ -170,6 +187,9 @@ api.patch(
   async (_req, env, { params, body }) => {
     return env.sql.begin(async (tx) => {
       const before = await lockEquipment(tx, params.id, true)
+      if (before.version !== body.version) {
+        throw await staleRecord(tx, before, await archivedRecord(tx, env.user, params.id))
+      }
       await tx`
         update equipment
         set archive_reason = ${body.reason}, version = version + 1, updated_at = now(),

@@ -12,7 +12,7 @@ import {
   listContracts,
   updateContract,
 } from '../domain/contracts.ts'
-import { DateString, IdParams, Paging, queryText } from '../domain/schemas.ts'
+import { DateString, IdParams, Paging, queryText, Version } from '../domain/schemas.ts'
 import { endpoint } from '../runtime/endpoint.ts'
 import { json } from '../runtime/errors.ts'
 
@@ -70,7 +70,7 @@ api.put(
     auth: 'admin',
     summary: 'Изменить договор',
     params: IdParams,
-    body: Fields.extend({ version: z.number().int().positive().optional() }),
+    body: Fields.extend({ version: Version }),
   },
   (_req, env, { params, body }) => {
     const { version, ...fields } = body

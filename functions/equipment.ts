@@ -16,7 +16,7 @@ import { MIME } from '../runtime/files/kinds.ts'
 import { badRequest, json, notFound, unsupportedType } from '../runtime/errors.ts'
 import { EquipmentCreate, EquipmentPatch, VerificationCycle } from '../domain/equipment/fields.ts'
 import { FilterQuery, ListQuery, listEquipment } from '../domain/equipment/query.ts'
-import { findEquipment, fullRecord, staleVersion } from '../domain/equipment/record.ts'
+import { checkEquipmentVersion, findEquipment, fullRecord } from '../domain/equipment/record.ts'
 import {
   deleteEquipmentRows,
   equipmentWarnings,
@@ -143,7 +143,7 @@ api.patch(
     await env.sql.begin(async (tx) => {
       const before = await findEquipment(tx, env.user, params.id, { lock: true })
       if (!before) throw notFound('Оборудование не найдено')
-      if (before.version !== body.version) throw await staleVersion(tx, env.user, before)
+      await checkEquipmentVersion(tx, env.user, before, body.version)
       await updateEquipment(tx, env, before, body)
     })
     const record = await fullRecord(env.sql, env.user, params.id)
@@ -182,9 +182,7 @@ api.post(
     await env.sql.begin(async (tx) => {
       const before = await findEquipment(tx, env.user, params.id, { lock: true })
       if (!before) throw notFound('Оборудование не найдено')
-      if (body.version !== undefined && before.version !== body.version) {
-        throw await staleVersion(tx, env.user, before)
-      }
+      await checkEquipmentVersion(tx, env.user, before, body.version)
       await recordCycle(tx, env, before, body)
     })
     const record = await fullRecord(env.sql, env.user, params.id)

@@ -3,7 +3,8 @@
 // laborants, history, files) and the 409 a stale version gets (the current record, who, when).
 import type { Sql, TransactionSql } from '../../runtime/db.ts'
 import type { User } from '../../runtime/endpoint.ts'
-import { conflict, notFound } from '../../runtime/errors.ts'
+import { notFound } from '../../runtime/errors.ts'
+import { checkVersion } from '../stale.ts'
 import { departmentScope } from '../scope.ts'
 import { ITEM_COLUMNS, visibleRecord } from './fields.ts'
 import { listEquipmentFiles } from './files.ts'
@@ -52,14 +53,13 @@ export async function fullRecord(sql: Db, user: User, id: number) {
   }
 }
 
-/** The 409 for a stale version: the current record and who changed it when. */
-export async function staleVersion(tx: Db, user: User, current: EquipmentRow) {
-  const [who] = await tx`
-    select username, full_name from users where id = ${current.updated_by ?? null}`
-  const { updated_at, updated_by: _, ...record } = current
-  return conflict('Запись уже изменил другой пользователь. Обновите данные и повторите', {
-    current: visibleRecord(record, user),
-    changed_by: who ? who.full_name || who.username : null,
-    changed_at: updated_at,
-  })
+/** The 409 for a stale version (domain/stale.ts): the current record and who changed it when. */
+export async function checkEquipmentVersion(
+  tx: Db,
+  user: User,
+  current: EquipmentRow,
+  sent: number,
+): Promise<void> {
+  const { updated_at: _a, updated_by: _b, ...record } = current
+  await checkVersion(tx, sent, current, visibleRecord(record, user))
 }
