@@ -95,3 +95,26 @@ export const DepartmentView = z.object({
   label: z.string(),
   sort_order: z.number().int(),
 })
+
+/** A row of a table whose columns the client reads by name: the id is typed, the rest pass. */
+export const RowView = z.looseObject({ id: z.number().int() })
+
+/** The full record of one instrument (active or archived): its columns, history and files. */
+export const EquipmentRecordView = z.looseObject({
+  id: z.number().int(),
+  version: z.number().int(),
+  equipment_name: z.string(),
+  department: z.string(),
+  history: z.array(z.looseObject({})),
+  files: z.array(RowView),
+})
+
+/** An instrument file (or a branch document) as listed. */
+export const FileView = z.looseObject({
+  id: z.number().int(),
+  original_name: z.string(),
+  size: z.number().int(),
+})
+
+/** A count per key (status, state, type, window). */
+export const Tally = z.record(z.string(), z.number())

@@ -3,10 +3,28 @@
 //       → {items:[{id, at, user_id, username, action, entity, entity_id, changes, ip}], total}
 import { z } from 'zod'
 import { listAudit } from '../domain/audit/list.ts'
-import { DateString, Id, Paging, queryList, queryText } from '../domain/schemas.ts'
+import {
+  DateString,
+  Id,
+  PageOf,
+  Paging,
+  queryList,
+  queryText,
+  Timestamp,
+} from '../domain/schemas.ts'
 import { endpoint } from '../runtime/endpoint.ts'
 
 const api = endpoint(import.meta.url)
+
+const AuditView = z.looseObject({
+  id: z.number().int(),
+  at: Timestamp,
+  user_id: z.number().int().nullable(),
+  username: z.string().nullable(),
+  action: z.string(),
+  entity: z.string(),
+  entity_id: z.string().nullable(),
+})
 
 const Query = z.object({
   user_id: Id.optional(),
@@ -19,8 +37,10 @@ const Query = z.object({
   ...Paging,
 })
 
-api.get('/', { auth: 'admin', summary: 'Журнал аудита', query: Query }, (_req, env, { query }) =>
-  listAudit(env.sql, query),
+api.get(
+  '/',
+  { auth: 'admin', summary: 'Журнал аудита', query: Query, response: PageOf(AuditView) },
+  (_req, env, { query }) => listAudit(env.sql, query),
 )
 
 export default api

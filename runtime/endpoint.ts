@@ -116,7 +116,9 @@ export function checkResponses(onViolation: ((v: ResponseViolation) => void) | n
 async function verifyAnswer(route: RouteInfo, response: Response): Promise<void> {
   if (!responseCheck || response.status >= 300) return
   const name = `${route.method} ${route.path}`
-  if (response.status !== route.status) {
+  // a file answered in part (Range) is 206 whatever the route's full answer is
+  const partial = response.status === 206 && route.produces !== 'application/json'
+  if (response.status !== route.status && !partial) {
     responseCheck({ route: name, problem: `status ${response.status}, declared ${route.status}` })
     return
   }
