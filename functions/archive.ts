@@ -13,18 +13,21 @@ import { z } from 'zod'
 import type { Sql, TransactionSql } from '../runtime/db.ts'
 import { endpoint } from '../runtime/endpoint.ts'
 import type { User } from '../runtime/endpoint.ts'
-import { conflict, json, notFound } from '../runtime/errors.ts'
+import { conflict, notFound } from '../runtime/errors.ts'
 import { diffFields, recordAudit } from '../domain/audit/record.ts'
 import { visibleRecord } from '../domain/equipment/fields.ts'
 import { verificationHistory } from '../domain/equipment/record.ts'
 import { listEquipmentFiles, removeEquipmentFiles } from '../domain/equipment/files.ts'
 import {
   DateString,
+  EquipmentRecordView,
   Id,
   IdParams,
+  PageOf,
   Paging,
   queryList,
   queryText,
+  RowView,
   Version,
 } from '../domain/schemas.ts'
 import { staleRecord } from '../domain/stale.ts'
@@ -110,7 +113,12 @@ function escapeLike(word: string): string {
 
 api.get(
   '/',
-  { auth: 'user', summary: 'Архив (списанное оборудование)', query: ListQuery },
+  {
+    auth: 'user',
+    summary: 'Архив (списанное оборудование)',
+    query: ListQuery,
+    response: PageOf(RowView),
+  },
   async (_req, env, { query }) => {
     const sql = env.sql
     const words = (query.q ?? '').split(/\s+/).filter(Boolean).slice(0, 10)
@@ -154,13 +162,24 @@ api.get(
 
 api.get(
   '/:id',
-  { auth: 'user', summary: 'Карточка списанного оборудования', params: IdParams },
+  {
+    auth: 'user',
+    summary: 'Карточка списанного оборудования',
+    params: IdParams,
+    response: EquipmentRecordView,
+  },
   (_req, env, { params }) => archivedRecord(env.sql, env.user, params.id),
 )
 
 api.post(
   '/',
-  { auth: 'admin', summary: 'Списать оборудование в архив', body: ArchiveBody },
+  {
+    auth: 'admin',
+    summary: 'Списать оборудование в архив',
+    body: ArchiveBody,
+    status: 201,
+    response: EquipmentRecordView,
+  },
   async (_req, env, { body }) => {
     const record = await env.sql.begin(async (tx) => {
       await lockEquipment(tx, body.equipment_id, false)
@@ -177,13 +196,19 @@ api.post(
       })
       return archivedRecord(tx, env.user, body.equipment_id)
     })
-    return json(record, 201)
+    return record
   },
 )
 
 api.patch(
   '/:id',
-  { auth: 'admin', summary: 'Изменить причину списания', params: IdParams, body: ReasonBody },
+  {
+    auth: 'admin',
+    summary: 'Изменить причину списания',
+    params: IdParams,
+    body: ReasonBody,
+    response: EquipmentRecordView,
+  },
   async (_req, env, { params, body }) => {
     return env.sql.begin(async (tx) => {
       const before = await lockEquipment(tx, params.id, true)
@@ -214,7 +239,12 @@ api.patch(
 
 api.post(
   '/:id/restore',
-  { auth: 'admin', summary: 'Восстановить из архива', params: IdParams },
+  {
+    auth: 'admin',
+    summary: 'Восстановить из архива',
+    params: IdParams,
+    response: EquipmentRecordView,
+  },
   async (_req, env, { params }) => {
     return env.sql.begin(async (tx) => {
       const before = await lockEquipment(tx, params.id, true)

@@ -189,6 +189,16 @@ async function generate(kind: DocumentKind, env: AuthedEnv, input: Input) {
 }
 
 /** What the document would hold, for the client's warning before it generates. */
+const CheckView = z.object({
+  selected: z.number().int(),
+  included: z.number().int(),
+  excluded: z.number().int(),
+  excluded_message: z.string().nullable(),
+  excluded_items: z.array(z.unknown()),
+  requisites_missing: z.array(z.string()),
+  year: z.number().int().nullable().optional(),
+})
+
 async function check(kind: DocumentKind, env: AuthedEnv, input: Input) {
   const { rows, included, excluded, message, ctx } = await prepare(kind, env, input)
   const missing = missingRequisites(ctx.organization, kind.requisites)
@@ -213,7 +223,12 @@ for (const [name, kind] of Object.entries(DOCUMENT_KINDS) as [DocumentKindName, 
   )
   api.post(
     `/${name}/check`,
-    { auth: kind.access, summary: `${kind.summary}: что войдёт в документ`, body },
+    {
+      auth: kind.access,
+      summary: `${kind.summary}: что войдёт в документ`,
+      body,
+      response: CheckView,
+    },
     (_req, env, input) => check(kind, env as AuthedEnv, input.body as Input),
   )
 }

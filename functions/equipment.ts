@@ -13,7 +13,7 @@ import { z } from 'zod'
 import { contentDisposition } from '../runtime/content-disposition.ts'
 import { endpoint, readBody } from '../runtime/endpoint.ts'
 import { MIME } from '../runtime/files/kinds.ts'
-import { badRequest, json, notFound, unsupportedType } from '../runtime/errors.ts'
+import { badRequest, notFound, unsupportedType } from '../runtime/errors.ts'
 import { EquipmentCreate, EquipmentPatch, VerificationCycle } from '../domain/equipment/fields.ts'
 import { FilterQuery, ListQuery, listEquipment } from '../domain/equipment/query.ts'
 import { checkEquipmentVersion, findEquipment, fullRecord } from '../domain/equipment/record.ts'
@@ -28,10 +28,21 @@ import { streamExport } from '../domain/equipment/xlsx/export.ts'
 import { importWorkbook } from '../domain/equipment/xlsx/import.ts'
 import { exportFileName } from '../domain/equipment/xlsx/layout.ts'
 import { removeEquipmentFiles } from '../domain/equipment/files.ts'
-import { IdParams } from '../domain/schemas.ts'
+import { EquipmentRecordView, IdParams, PageOf, RowView } from '../domain/schemas.ts'
 import { settingsOf } from '../domain/settings/registry.ts'
 
 const api = endpoint(import.meta.url)
+
+const WithWarnings = EquipmentRecordView.extend({
+  warnings: z.array(z.object({ field: z.string(), message: z.string() })),
+})
+const RowIssue = z.object({ row: z.number().int(), column: z.string(), message: z.string() })
+const ImportReport = z.looseObject({
+  dry_run: z.boolean(),
+  rows: z.number().int(),
+  errors: z.array(RowIssue),
+  warnings: z.array(RowIssue),
+})
 
 const MAX_IMPORT_BYTES = 20 * 1024 * 1024
 
@@ -65,6 +76,7 @@ api.get(
   {
     auth: 'user',
     summary: 'Реестр оборудования: поиск, фильтры, сортировка, страница',
+    response: PageOf(RowView),
     query: ListQuery,
   },
   async (_req, env, { query }) => {
@@ -103,6 +115,7 @@ api.post(
   {
     auth: 'admin',
     summary: 'Загрузка реестра из Excel (формат выгрузки); dry_run=1 — только проверка',
+    response: ImportReport,
     query: z.object({
       dry_run: z
         .enum(['0', '1', 'true', 'false'], { message: 'dry_run: 0 или 1' })
@@ -117,17 +130,28 @@ api.post(
 
 api.get(
   '/:id',
-  { auth: 'user', summary: 'Карточка оборудования с историей и файлами', params: IdParams },
+  {
+    auth: 'user',
+    summary: 'Карточка оборудования с историей и файлами',
+    params: IdParams,
+    response: EquipmentRecordView,
+  },
   (_req, env, { params }) => fullRecord(env.sql, env.user, params.id),
 )
 
 api.post(
   '/',
-  { auth: 'admin', summary: 'Добавить оборудование (все разделы)', body: EquipmentCreate },
+  {
+    auth: 'admin',
+    summary: 'Добавить оборудование (все разделы)',
+    body: EquipmentCreate,
+    status: 201,
+    response: WithWarnings,
+  },
   async (_req, env, { body }) => {
     const id = await env.sql.begin((tx) => insertEquipment(tx, env, body))
     const record = await fullRecord(env.sql, env.user, id)
-    return json({ ...record, warnings: await equipmentWarnings(env.sql, record) }, 201)
+    return { ...record, warnings: await equipmentWarnings(env.sql, record) }
   },
 )
 
@@ -136,6 +160,7 @@ api.patch(
   {
     auth: 'admin',
     summary: 'Изменить поля оборудования (с версией записи)',
+    response: WithWarnings,
     params: IdParams,
     body: EquipmentPatch,
   },
@@ -175,6 +200,8 @@ api.post(
   {
     auth: 'admin',
     summary: 'Новый цикл поверки/калибровки/аттестации (прежний — в историю)',
+    status: 201,
+    response: WithWarnings,
     params: IdParams,
     body: VerificationCycle,
   },
@@ -186,7 +213,7 @@ api.post(
       await recordCycle(tx, env, before, body)
     })
     const record = await fullRecord(env.sql, env.user, params.id)
-    return json({ ...record, warnings: await equipmentWarnings(env.sql, record) }, 201)
+    return { ...record, warnings: await equipmentWarnings(env.sql, record) }
   },
 )
 

@@ -11,7 +11,7 @@
 import { z } from 'zod'
 import type { TransactionSql } from '../runtime/db.ts'
 import { endpoint, parse } from '../runtime/endpoint.ts'
-import { badRequest, conflict, json, notFound } from '../runtime/errors.ts'
+import { badRequest, conflict, notFound } from '../runtime/errors.ts'
 import { ALL_KINDS } from '../runtime/files/kinds.ts'
 import { newStorageName } from '../runtime/files/names.ts'
 import { diffFields, recordAudit } from '../domain/audit/record.ts'
@@ -23,7 +23,7 @@ import {
   listEquipmentFiles,
   type EquipmentFile,
 } from '../domain/equipment/files.ts'
-import { Id, IdParams } from '../domain/schemas.ts'
+import { FileView, Id, IdParams, Items } from '../domain/schemas.ts'
 import { settingsOf } from '../domain/settings/registry.ts'
 
 const api = endpoint(import.meta.url)
@@ -60,7 +60,14 @@ async function lockActiveEquipment(tx: TransactionSql, equipmentId: number) {
 
 api.post(
   '/equipment/:id',
-  { auth: 'admin', summary: 'Загрузить файл оборудования', params: IdParams, body: 'raw' },
+  {
+    auth: 'admin',
+    summary: 'Загрузить файл оборудования',
+    params: IdParams,
+    body: 'raw',
+    status: 201,
+    response: FileView,
+  },
   async (request, env, { params }) => {
     const { archived } = await assertEquipmentVisible(env.sql, env.user, params.id)
     if (archived) throw conflict('Оборудование в архиве: файлы можно менять после восстановления')
@@ -100,7 +107,7 @@ api.post(
         await received.commit(storageName)
         return row
       })
-      return json({ ...file, uploaded_by_name: env.user.full_name || env.user.username }, 201)
+      return { ...file, uploaded_by_name: env.user.full_name || env.user.username }
     } catch (error) {
       await received.discard()
       throw error
@@ -110,7 +117,12 @@ api.post(
 
 api.get(
   '/equipment/:id',
-  { auth: 'user', summary: 'Файлы оборудования по порядку', params: IdParams },
+  {
+    auth: 'user',
+    summary: 'Файлы оборудования по порядку',
+    params: IdParams,
+    response: Items(FileView),
+  },
   async (_request, env, { params }) => {
     await assertEquipmentVisible(env.sql, env.user, params.id)
     return { items: await listEquipmentFiles(env.sql, params.id) }
@@ -119,7 +131,13 @@ api.get(
 
 api.put(
   '/equipment/:id/order',
-  { auth: 'admin', summary: 'Изменить порядок файлов', params: IdParams, body: FileOrder },
+  {
+    auth: 'admin',
+    summary: 'Изменить порядок файлов',
+    params: IdParams,
+    body: FileOrder,
+    response: Items(FileView),
+  },
   async (_request, env, { params, body }) => {
     await env.sql.begin(async (tx) => {
       await lockActiveEquipment(tx, params.id)
@@ -182,6 +200,7 @@ api.patch(
   {
     auth: 'admin',
     summary: 'Показать на карточке оборудования (pinned), сменить категорию',
+    response: FileView,
     params: FileParams,
     body: FilePatch,
   },

@@ -109,8 +109,12 @@ let responseCheck: ((v: ResponseViolation) => void) | null = null
  * Under tests: every successful answer is checked against its route's declared status and
  * response schema, and each mismatch is handed to `onViolation` (the harness fails the file).
  */
-export function checkResponses(onViolation: ((v: ResponseViolation) => void) | null): void {
+export function checkResponses(
+  onViolation: ((v: ResponseViolation) => void) | null,
+): ((v: ResponseViolation) => void) | null {
+  const previous = responseCheck
   responseCheck = onViolation
+  return previous
 }
 
 async function verifyAnswer(route: RouteInfo, response: Response): Promise<void> {
