@@ -4,6 +4,7 @@
 import type { Sql } from '../runtime/db.ts'
 import type { AuthedEnv } from '../runtime/endpoint.ts'
 import { notFound } from '../runtime/errors.ts'
+import { wordsIn } from './search.ts'
 import { checkVersion } from './stale.ts'
 import { diffFields, recordAudit } from './audit/record.ts'
 
@@ -29,10 +30,8 @@ export async function listContracts(
   sql: Sql,
   query: { q?: string; limit: number; offset: number },
 ) {
-  const pattern = query.q?.trim() ? `%${query.q.trim().replace(/[\\%_]/g, '\\$&')}%` : null
-  const where = pattern
-    ? sql`where executor_name ilike ${pattern} or contract_number ilike ${pattern}`
-    : sql``
+  const words = wordsIn(sql, sql`concat_ws(' ', executor_name, contract_number)`, query.q)
+  const where = words.length ? sql`where ${words.reduce((a, c) => sql`${a} and ${c}`)}` : sql``
   const [items, [totals]] = await Promise.all([
     sql`
       select ${select(sql)}

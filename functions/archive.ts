@@ -32,6 +32,7 @@ import {
 } from '../domain/schemas.ts'
 import { staleRecord } from '../domain/stale.ts'
 import { departmentScope } from '../domain/scope.ts'
+import { wordsIn } from '../domain/search.ts'
 
 const api = endpoint(import.meta.url)
 
@@ -107,10 +108,6 @@ async function lockEquipment(tx: TransactionSql, id: number, archived: boolean) 
   return row
 }
 
-function escapeLike(word: string): string {
-  return word.replace(/[\\%_]/g, (c) => '\\' + c)
-}
-
 api.get(
   '/',
   {
@@ -121,13 +118,12 @@ api.get(
   },
   async (_req, env, { query }) => {
     const sql = env.sql
-    const words = (query.q ?? '').split(/\s+/).filter(Boolean).slice(0, 10)
     const searchable = sql`concat_ws(' ', e.equipment_name, e.equipment_model, e.factory_number,
       e.inventory_number, e.responsible_person, e.archive_reason, d.label, e.id::text)`
     const conditions = [
       sql`e.archived_at is not null`,
       departmentScope(sql, env.user, 'e'),
-      ...words.map((w) => sql`${searchable} ilike ${'%' + escapeLike(w) + '%'}`),
+      ...wordsIn(sql, searchable, query.q),
     ]
     if (query.department?.length) conditions.push(sql`e.department in ${sql(query.department)}`)
     if (query.from) conditions.push(sql`e.archived_at >= ${query.from}::date`)
