@@ -12,6 +12,31 @@ import { listEquipmentFiles } from './files.ts'
 type Db = Sql | TransactionSql
 export type EquipmentRow = Record<string, any> & { id: number; version: number }
 
+/** What a write needs to know of an instrument it has locked. */
+export interface InstrumentLock {
+  archived: boolean
+  archive_reason: string | null
+  version: number
+  updated_by: number | null
+  updated_at: Date
+}
+
+/**
+ * THE row lock of an instrument (active or archived), taken first by every write to it or its
+ * files so concurrent writes queue; undefined when there is no such instrument.
+ */
+export async function lockInstrument(
+  tx: TransactionSql,
+  id: number,
+): Promise<InstrumentLock | undefined> {
+  const [row] = await tx<InstrumentLock[]>`
+    select archived_at is not null as archived, archive_reason, version, updated_by, updated_at
+    from equipment
+    where id = ${id}
+    for update`
+  return row
+}
+
 /** The flat row of an active instrument the user may see, or undefined. */
 export async function findEquipment(
   sql: Db,
@@ -19,7 +44,7 @@ export async function findEquipment(
   id: number,
   opts: { lock?: boolean } = {},
 ): Promise<EquipmentRow | undefined> {
-  if (opts.lock) await sql`select id from equipment where id = ${id} for update`
+  if (opts.lock) await lockInstrument(sql as TransactionSql, id)
   const [row] = await sql<EquipmentRow[]>`
     select ${sql(ITEM_COLUMNS as unknown as string[])}, updated_at, updated_by
     from equipment_active e
