@@ -72,8 +72,6 @@ export const Items = <T extends z.ZodType>(item: T) => z.object({ items: z.array
 /** `{items, total}`: one page of a list and the count of all matching rows. */
 export const PageOf = <T extends z.ZodType>(item: T) =>
   z.object({ items: z.array(item), total: z.number().int().min(0) })
-/** An object whose listed keys are typed; other keys (record columns) pass. */
-export const Loose = <T extends z.ZodRawShape>(shape: T) => z.looseObject(shape)
 
 export const SessionUserView = z.object({
   id: z.number().int(),

@@ -3,7 +3,7 @@
 import type { Sql, TransactionSql } from '../runtime/db.ts'
 import { conflict, type HttpError } from '../runtime/errors.ts'
 
-export const STALE_MESSAGE = 'Запись уже изменил другой пользователь. Обновите данные и повторите'
+const STALE_MESSAGE = 'Запись уже изменил другой пользователь. Обновите данные и повторите'
 
 /** Throws the stale-version 409 when the client's version is not the record's. */
 export async function checkVersion(
