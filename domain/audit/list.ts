@@ -17,7 +17,9 @@ export interface AuditFilter {
 
 export async function listAudit(sql: Sql, query: AuditFilter) {
   if (query.from && query.to && query.from > query.to) {
-    throw badRequest('Начало периода позже его конца')
+    throw badRequest('Начало периода позже его конца', {
+      fields: [{ field: 'to', message: 'Начало периода позже его конца' }],
+    })
   }
   const where = [
     query.user_id ? sql`user_id = ${query.user_id}` : null,

@@ -109,7 +109,9 @@ export async function prepare(kind: DocumentKind, env: AuthedEnv, input: Documen
       ? await rowsByIds(env.sql, env, ids)
       : []
   if (rows.length === 0 && !kind.allowEmpty)
-    throw badRequest('Не выбрано оборудование для документа')
+    throw badRequest('Не выбрано оборудование для документа', {
+      fields: [{ field: 'equipment_ids', message: 'Не выбрано оборудование для документа' }],
+    })
   const today = todayIn(env.config.timeZone)
   const ctx = {
     organization: settings.organization,

@@ -147,9 +147,8 @@ export async function reorderEquipmentFiles(env: Writer, equipmentId: number, fi
     const before = current.map((r) => r.id)
     const known = new Set(before)
     if (before.length !== fileIds.length || fileIds.some((id) => !known.has(id))) {
-      throw badRequest('Порядок должен перечислять все файлы этого оборудования, каждый один раз', {
-        file_ids: before,
-      })
+      const message = 'Порядок должен перечислять все файлы этого оборудования, каждый один раз'
+      throw badRequest(message, { fields: [{ field: 'file_ids', message }], file_ids: before })
     }
     await tx`
       update equipment_file f
