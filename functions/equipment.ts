@@ -13,21 +13,15 @@ import { z } from 'zod'
 import { contentDisposition } from '../runtime/content-disposition.ts'
 import { endpoint, readBody } from '../runtime/endpoint.ts'
 import { MIME } from '../runtime/files/kinds.ts'
-import { badRequest, notFound, unsupportedType } from '../runtime/errors.ts'
+import { badRequest, unsupportedType } from '../runtime/errors.ts'
 import { EquipmentCreate, EquipmentPatch, VerificationCycle } from '../domain/equipment/fields.ts'
 import { FilterQuery, ListQuery, listEquipment } from '../domain/equipment/query.ts'
-import { checkEquipmentVersion, findEquipment, fullRecord } from '../domain/equipment/record.ts'
-import {
-  deleteEquipmentRows,
-  equipmentWarnings,
-  insertEquipment,
-  recordCycle,
-  updateEquipment,
-} from '../domain/equipment/write.ts'
+import { createInstrument, deleteInstrument, editInstrument } from '../domain/equipment/edit.ts'
+import { fullRecord } from '../domain/equipment/record.ts'
+import { recordCycle, updateEquipment } from '../domain/equipment/write.ts'
 import { streamExport } from '../domain/equipment/xlsx/export.ts'
 import { importWorkbook } from '../domain/equipment/xlsx/import.ts'
 import { exportFileName } from '../domain/equipment/xlsx/layout.ts'
-import { removeEquipmentFiles } from '../domain/equipment/files.ts'
 import { EquipmentRecordView, IdParams, PageOf, RowView } from '../domain/schemas.ts'
 import { settingsOf } from '../domain/settings/registry.ts'
 
@@ -148,11 +142,7 @@ api.post(
     status: 201,
     response: WithWarnings,
   },
-  async (_req, env, { body }) => {
-    const id = await env.sql.begin((tx) => insertEquipment(tx, env, body))
-    const record = await fullRecord(env.sql, env.user, id)
-    return { ...record, warnings: await equipmentWarnings(env.sql, record) }
-  },
+  (_req, env, { body }) => createInstrument(env, body),
 )
 
 api.patch(
@@ -164,16 +154,10 @@ api.patch(
     params: IdParams,
     body: EquipmentPatch,
   },
-  async (_req, env, { params, body }) => {
-    await env.sql.begin(async (tx) => {
-      const before = await findEquipment(tx, env.user, params.id, { lock: true })
-      if (!before) throw notFound('Оборудование не найдено')
-      await checkEquipmentVersion(tx, env.user, before, body.version)
-      await updateEquipment(tx, env, before, body)
-    })
-    const record = await fullRecord(env.sql, env.user, params.id)
-    return { ...record, warnings: await equipmentWarnings(env.sql, record) }
-  },
+  (_req, env, { params, body }) =>
+    editInstrument(env, params.id, body.version, (tx, before) =>
+      updateEquipment(tx, env, before, body),
+    ),
 )
 
 api.delete(
@@ -184,15 +168,7 @@ api.delete(
     status: 204,
     params: IdParams,
   },
-  async (_req, env, { params }) => {
-    await env.sql.begin(async (tx) => {
-      const before = await findEquipment(tx, env.user, params.id, { lock: true })
-      if (!before) throw notFound('Оборудование не найдено')
-      await deleteEquipmentRows(tx, env, before)
-    })
-    // the rows (file rows included) are gone for good: now the bytes on disk
-    await removeEquipmentFiles(env.files, params.id)
-  },
+  (_req, env, { params }) => deleteInstrument(env, params.id),
 )
 
 api.post(
@@ -205,16 +181,10 @@ api.post(
     params: IdParams,
     body: VerificationCycle,
   },
-  async (_req, env, { params, body }) => {
-    await env.sql.begin(async (tx) => {
-      const before = await findEquipment(tx, env.user, params.id, { lock: true })
-      if (!before) throw notFound('Оборудование не найдено')
-      await checkEquipmentVersion(tx, env.user, before, body.version)
-      await recordCycle(tx, env, before, body)
-    })
-    const record = await fullRecord(env.sql, env.user, params.id)
-    return { ...record, warnings: await equipmentWarnings(env.sql, record) }
-  },
+  (_req, env, { params, body }) =>
+    editInstrument(env, params.id, body.version, (tx, before) =>
+      recordCycle(tx, env, before, body),
+    ),
 )
 
 export default api
