@@ -136,7 +136,8 @@ api.patch(
     params: FileParams,
     body: FilePatch,
   },
-  (_request, env, { params, body }) => updateEquipmentFile(env, params.fileId, body),
+  (_request, env, { params, body }) =>
+    updateEquipmentFile(env, params.fileId, { shownOnCard: body.pinned, category: body.category }),
 )
 
 api.delete(

@@ -170,14 +170,14 @@ export async function reorderEquipmentFiles(env: Writer, equipmentId: number, fi
 export function updateEquipmentFile(
   env: Writer,
   fileId: number,
-  patch: { pinned?: boolean; category?: FileCategory },
+  patch: { shownOnCard?: boolean; category?: FileCategory },
 ) {
   return env.sql.begin(async (tx) => {
     const before = await findFile(tx, env.user, fileId)
     await lockForFiles(tx, before.equipment_id)
     const [after] = await tx<EquipmentFile[]>`
       update equipment_file
-      set pinned = coalesce(${patch.pinned ?? null}::boolean, pinned),
+      set pinned = coalesce(${patch.shownOnCard ?? null}::boolean, pinned),
           category = coalesce(${patch.category ?? null}::text, category)
       where id = ${fileId}
       returning id, equipment_id, category, original_name, size, sha256, mime, pinned,
