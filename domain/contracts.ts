@@ -4,6 +4,7 @@
 import type { Sql } from '../runtime/db.ts'
 import type { AuthedEnv } from '../runtime/endpoint.ts'
 import { notFound } from '../runtime/errors.ts'
+import { pagedList } from './paging.ts'
 import { wordsIn } from './search.ts'
 import { checkVersion } from './stale.ts'
 import { diffFields, recordAudit } from './audit/record.ts'
@@ -32,25 +33,24 @@ export async function listContracts(
 ) {
   const words = wordsIn(sql, sql`concat_ws(' ', executor_name, contract_number)`, query.q)
   const where = words.length ? sql`where ${words.reduce((a, c) => sql`${a} and ${c}`)}` : sql``
-  const [items, [totals]] = await Promise.all([
-    sql`
-      select ${select(sql)}
-      from contracts
-      ${where}
-      order by lower(executor_name), id
-      limit ${query.limit}
-      offset ${query.offset}`,
+  const [page, [totals]] = await Promise.all([
+    pagedList(sql, {
+      columns: select(sql),
+      from: sql`contracts`,
+      where,
+      orderBy: sql`lower(executor_name), id`,
+      limit: query.limit,
+      offset: query.offset,
+    }),
     sql`
       select
-        count(*)::int as total,
         coalesce(sum(contract_amount), 0) as contract_amount,
         coalesce(sum(spent_amount), 0) as spent_amount,
         coalesce(sum(balance), 0) as balance
       from contracts
       ${where}`,
   ])
-  const { total, ...sums } = totals
-  return { items, total, totals: sums }
+  return { ...page, totals }
 }
 
 export async function findContract(sql: Sql, id: number) {

@@ -2,6 +2,7 @@
 // Dates are local days (the session time zone): `to` is inclusive.
 import type { Sql } from '../../runtime/db.ts'
 import { badRequest } from '../../runtime/errors.ts'
+import { pagedList } from '../paging.ts'
 
 export interface AuditFilter {
   user_id?: number
@@ -33,15 +34,12 @@ export async function listAudit(sql: Sql, query: AuditFilter) {
   const condition = where.length
     ? where.reduce((acc, c, i) => (i === 0 ? sql`where ${c}` : sql`${acc} and ${c}`), sql``)
     : sql``
-  const [items, [{ total }]] = await Promise.all([
-    sql`
-      select id, at, user_id, username, action, entity, entity_id, changes, ip
-      from audit_log
-      ${condition}
-      order by at desc, id desc
-      limit ${query.limit}
-      offset ${query.offset}`,
-    sql`select count(*)::int as total from audit_log ${condition}`,
-  ])
-  return { items, total }
+  return pagedList(sql, {
+    columns: sql`id, at, user_id, username, action, entity, entity_id, changes, ip`,
+    from: sql`audit_log`,
+    where: condition,
+    orderBy: sql`at desc, id desc`,
+    limit: query.limit,
+    offset: query.offset,
+  })
 }
