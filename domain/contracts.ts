@@ -3,7 +3,10 @@
 // and the audited writes; a change naming a stale version gets 409 with the current row.
 import type { Sql } from '../runtime/db.ts'
 import type { AuthedEnv } from '../runtime/endpoint.ts'
-import { conflict, notFound } from '../runtime/errors.ts'
+import { notFound } from '../runtime/errors.ts'
+import { pagedList } from './paging.ts'
+import { wordsIn } from './search.ts'
+import { checkVersion } from './stale.ts'
 import { diffFields, recordAudit } from './audit/record.ts'
 
 type Writer = Pick<AuthedEnv, 'sql' | 'user' | 'ip'>
@@ -28,29 +31,26 @@ export async function listContracts(
   sql: Sql,
   query: { q?: string; limit: number; offset: number },
 ) {
-  const pattern = query.q?.trim() ? `%${query.q.trim().replace(/[\\%_]/g, '\\$&')}%` : null
-  const where = pattern
-    ? sql`where executor_name ilike ${pattern} or contract_number ilike ${pattern}`
-    : sql``
-  const [items, [totals]] = await Promise.all([
-    sql`
-      select ${select(sql)}
-      from contracts
-      ${where}
-      order by lower(executor_name), id
-      limit ${query.limit}
-      offset ${query.offset}`,
+  const words = wordsIn(sql, sql`concat_ws(' ', executor_name, contract_number)`, query.q)
+  const where = words.length ? sql`where ${words.reduce((a, c) => sql`${a} and ${c}`)}` : sql``
+  const [page, [totals]] = await Promise.all([
+    pagedList(sql, {
+      columns: select(sql),
+      from: sql`contracts`,
+      where,
+      orderBy: sql`lower(executor_name), id`,
+      limit: query.limit,
+      offset: query.offset,
+    }),
     sql`
       select
-        count(*)::int as total,
         coalesce(sum(contract_amount), 0) as contract_amount,
         coalesce(sum(spent_amount), 0) as spent_amount,
         coalesce(sum(balance), 0) as balance
       from contracts
       ${where}`,
   ])
-  const { total, ...sums } = totals
-  return { items, total, totals: sums }
+  return { ...page, totals }
 }
 
 export async function findContract(sql: Sql, id: number) {
@@ -74,21 +74,13 @@ export function createContract(env: Writer, fields: ContractFields) {
   })
 }
 
-export function updateContract(
-  env: Writer,
-  id: number,
-  fields: ContractFields,
-  version: number | undefined,
-) {
+export function updateContract(env: Writer, id: number, fields: ContractFields, version: number) {
   return env.sql.begin(async (tx) => {
-    const [before] = await tx`
-      select ${select(tx as any)} from contracts where id = ${id} for update`
-    if (!before) throw notFound('Договор не найден')
-    if (version !== undefined && version !== before.version) {
-      throw conflict('Договор уже изменён другим пользователем, обновите данные', {
-        current: before,
-      })
-    }
+    const [row] = await tx`
+      select ${select(tx as any)}, updated_by from contracts where id = ${id} for update`
+    if (!row) throw notFound('Договор не найден')
+    const { updated_by: _, ...before } = row
+    await checkVersion(tx, version, row as typeof row & { version: number }, before)
     const [after] = await tx`
       update contracts set
         ${tx(fields, ...CONTRACT_COLUMNS)},

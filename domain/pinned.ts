@@ -4,10 +4,10 @@
 import type { Sql } from '../runtime/db.ts'
 import type { AuthedEnv } from '../runtime/endpoint.ts'
 import { notFound } from '../runtime/errors.ts'
-import { newStorageName } from '../runtime/files/names.ts'
 import type { ReceivedFile } from '../runtime/files/receive.ts'
 import type { Folder } from '../runtime/files/store.ts'
 import { recordAudit } from './audit/record.ts'
+import { storeUpload } from './uploads.ts'
 
 /** The file-store folder of the branch's pinned PDFs. */
 export const PINNED_FOLDER: Folder = ['pinned']
@@ -35,27 +35,20 @@ export function listPinned(sql: Sql) {
 
 /** The row of a received PDF and the file under its storage name, together or not at all. */
 export async function storePinned(env: Writer, received: ReceivedFile) {
-  try {
-    const doc = await env.sql.begin(async (tx) => {
-      const storageName = newStorageName('pdf')
-      const [row] = await tx<PinnedDocument[]>`
-        insert into pinned_document (original_name, storage_name, size, sha256, uploaded_by)
-        values (${received.originalName}, ${storageName}, ${received.size}, ${received.sha256}, ${env.user.id})
-        returning id, original_name, size, sha256, uploaded_at, uploaded_by`
-      await recordAudit(tx, env, {
-        action: 'pinned_upload',
-        entity: 'pinned_document',
-        entityId: row.id,
-        changes: { original_name: row.original_name, size: row.size, sha256: row.sha256 },
-      })
-      await received.commit(storageName)
-      return row
+  const doc = await storeUpload(env.sql, received, async (tx, storageName) => {
+    const [row] = await tx<PinnedDocument[]>`
+      insert into pinned_document (original_name, storage_name, size, sha256, uploaded_by)
+      values (${received.originalName}, ${storageName}, ${received.size}, ${received.sha256}, ${env.user.id})
+      returning id, original_name, size, sha256, uploaded_at, uploaded_by`
+    await recordAudit(tx, env, {
+      action: 'pinned_upload',
+      entity: 'pinned_document',
+      entityId: row.id,
+      changes: { original_name: row.original_name, size: row.size, sha256: row.sha256 },
     })
-    return { ...doc, uploaded_by_name: env.user.full_name || env.user.username }
-  } catch (error) {
-    await received.discard()
-    throw error
-  }
+    return row
+  })
+  return { ...doc, uploaded_by_name: env.user.full_name || env.user.username }
 }
 
 export async function findPinned(sql: Sql, id: number) {

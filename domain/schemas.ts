@@ -10,6 +10,12 @@ export const Id = z.coerce
 
 export const IdParams = z.object({ id: Id })
 
+/** The version of an editable record the client last saw; a stale one gets the 409. */
+export const Version = z
+  .number({ message: 'Укажите версию записи (version)' })
+  .int('Неверная версия')
+  .positive('Неверная версия')
+
 /** 'YYYY-MM-DD' that is a real calendar date. */
 export const DateString = z
   .string()
@@ -54,3 +60,59 @@ export const Username = z
     /^[A-Za-z0-9._-]{2,64}$/,
     'Логин: 2–64 латинских буквы, цифры, точка, дефис, подчёркивание',
   )
+
+// Response building blocks: what the routes answer (checked under tests, described in OpenAPI).
+
+/** A timestamp as JSON carries it (ISO 8601). */
+export const Timestamp = z.string()
+/** `{ok: true}`: an action with nothing else to say. */
+export const Ok = z.object({ ok: z.literal(true) })
+/** `{items}`: a whole list. */
+export const Items = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item) })
+/** `{items, total}`: one page of a list and the count of all matching rows. */
+export const PageOf = <T extends z.ZodType>(item: T) =>
+  z.object({ items: z.array(item), total: z.number().int().min(0) })
+
+export const SessionUserView = z.object({
+  id: z.number().int(),
+  username: z.string(),
+  full_name: z.string(),
+  department: z.string().nullable(),
+  role: Role,
+})
+
+export const UserView = SessionUserView.extend({
+  email: z.string().nullable(),
+  active: z.boolean(),
+  failed_logins: z.number().int(),
+  locked_until: Timestamp.nullable(),
+})
+
+export const DepartmentView = z.object({
+  code: z.string(),
+  label: z.string(),
+  sort_order: z.number().int(),
+})
+
+/** A row of a table whose columns the client reads by name: the id is typed, the rest pass. */
+export const RowView = z.looseObject({ id: z.number().int() })
+
+/** The full record of one instrument (active or archived): its columns, history and files. */
+export const EquipmentRecordView = z.looseObject({
+  id: z.number().int(),
+  version: z.number().int(),
+  equipment_name: z.string(),
+  department: z.string(),
+  history: z.array(z.looseObject({})),
+  files: z.array(RowView),
+})
+
+/** An instrument file (or a branch document) as listed. */
+export const FileView = z.looseObject({
+  id: z.number().int(),
+  original_name: z.string(),
+  size: z.number().int(),
+})
+
+/** A count per key (status, state, type, window). */
+export const Tally = z.record(z.string(), z.number())

@@ -126,13 +126,35 @@ describe('archive and restore', () => {
     expect(empty.status).toBe(400)
     const res = await archive(id, 'Утерян')
     expect(res.status).toBe(201)
-    expect((await res.json()).files).toEqual([])
+    const archived = await res.json()
+    expect(archived.files).toEqual([])
     const patched = await h.call('PATCH', `/api/archive/${id}`, {
       token: admin,
-      body: { reason: 'Извещение о непригодности № 7' },
+      body: { reason: 'Извещение о непригодности № 7', version: archived.version },
     })
     expect(patched.status).toBe(200)
-    expect((await patched.json()).archive_reason).toBe('Извещение о непригодности № 7')
+    expect(await patched.json()).toMatchObject({
+      archive_reason: 'Извещение о непригодности № 7',
+      version: archived.version + 1,
+    })
+    // the version is checked: a stale one gets the one 409 body (current record, who, when)
+    const stale = await h.call('PATCH', `/api/archive/${id}`, {
+      token: admin,
+      body: { reason: 'Поздно', version: archived.version },
+    })
+    expect(stale.status).toBe(409)
+    expect(await stale.json()).toMatchObject({
+      error: expect.stringContaining('другой пользователь'),
+      current: { id, archive_reason: 'Извещение о непригодности № 7' },
+      changed_by: expect.any(String),
+      changed_at: expect.any(String),
+    })
+    const noVersion = await h.call('PATCH', `/api/archive/${id}`, {
+      token: admin,
+      body: { reason: 'Без версии' },
+    })
+    expect(noVersion.status).toBe(400)
+    expect((await noVersion.json()).fields).toEqual([expect.objectContaining({ field: 'version' })])
     const [log] = await h.sql`
       select changes from audit_log where action = 'archive_update' and entity_id = ${String(id)}`
     expect(log.changes.archive_reason).toEqual({
@@ -150,8 +172,8 @@ describe('archive and restore', () => {
     await archive(id)
     expect((await h.call('DELETE', `/api/archive/${id}`, { token: laborant })).status).toBe(403)
     const res = await h.call('DELETE', `/api/archive/${id}`, { token: admin })
-    expect(res.status).toBe(200)
-    expect(await res.json()).toEqual({ deleted: id, files: 2 })
+    expect(res.status).toBe(204)
+    expect(await res.text()).toBe('')
     expect(existsSync(equipmentDir(h.config.dataDir, id))).toBe(false)
     for (const table of ['equipment_file', 'verification', 'responsibility', 'finance']) {
       const [{ n }] =

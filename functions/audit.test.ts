@@ -52,8 +52,17 @@ describe('audit viewer', () => {
   })
 
   it('refuses bad filters with 400 and is admin-only', async () => {
-    for (const qs of ['from=2026-13-01', 'from=2026-05-01&to=2026-04-01', 'limit=0', 'user_id=x']) {
-      expect((await h.call('GET', `/api/audit?${qs}`, { token: admin })).status).toBe(400)
+    // every 400 names the field the client highlights
+    const fieldOf = {
+      'from=2026-13-01': 'from',
+      'from=2026-05-01&to=2026-04-01': 'to',
+      'limit=0': 'limit',
+      'user_id=x': 'user_id',
+    }
+    for (const [qs, field] of Object.entries(fieldOf)) {
+      const res = await h.call('GET', `/api/audit?${qs}`, { token: admin })
+      expect(res.status).toBe(400)
+      expect((await res.json()).fields, qs).toEqual([expect.objectContaining({ field })])
     }
     const lab = await h.login('lab')
     expect((await h.call('GET', '/api/audit', { token: lab })).status).toBe(403)

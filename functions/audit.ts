@@ -8,10 +8,28 @@ import { z } from 'zod'
 import { exportAudit, listAudit } from '../domain/audit/list.ts'
 import { contentDisposition } from '../runtime/content-disposition.ts'
 import { MIME } from '../runtime/files/kinds.ts'
-import { DateString, Id, Paging, queryList, queryText } from '../domain/schemas.ts'
+import {
+  DateString,
+  Id,
+  PageOf,
+  Paging,
+  queryList,
+  queryText,
+  Timestamp,
+} from '../domain/schemas.ts'
 import { endpoint } from '../runtime/endpoint.ts'
 
 const api = endpoint(import.meta.url)
+
+const AuditView = z.looseObject({
+  id: z.number().int(),
+  at: Timestamp,
+  user_id: z.number().int().nullable(),
+  username: z.string().nullable(),
+  action: z.string(),
+  entity: z.string(),
+  entity_id: z.string().nullable(),
+})
 
 const Filter = z.object({
   user_id: Id.optional(),
@@ -43,8 +61,10 @@ api.get(
     }),
 )
 
-api.get('/', { auth: 'admin', summary: 'Журнал аудита', query: Query }, (_req, env, { query }) =>
-  listAudit(env.sql, query, env.config.timeZone),
+api.get(
+  '/',
+  { auth: 'admin', summary: 'Журнал аудита', query: Query, response: PageOf(AuditView) },
+  (_req, env, { query }) => listAudit(env.sql, query, env.config.timeZone),
 )
 
 export default api

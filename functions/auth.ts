@@ -4,11 +4,13 @@
 //   POST /api/auth/logout    user    revokes every token of the user
 //   POST /api/auth/password  user    {current_password, new_password} → {token, user}
 import { z } from 'zod'
-import { Password } from '../domain/schemas.ts'
+import { Ok, Password, SessionUserView } from '../domain/schemas.ts'
 import { changePassword, sessionUser, signIn, signOut } from '../domain/users/session.ts'
 import { endpoint } from '../runtime/endpoint.ts'
 
 const api = endpoint(import.meta.url)
+
+const Session = z.object({ token: z.string(), user: SessionUserView })
 
 const Login = z.object({
   username: z.string().trim().min(1, 'Введите логин').max(64),
@@ -20,17 +22,21 @@ const PasswordChange = z.object({
   new_password: Password,
 })
 
-api.post('/login', { auth: 'public', summary: 'Вход', body: Login }, (_req, env, { body }) =>
-  signIn(env, body),
+api.post(
+  '/login',
+  { auth: 'public', summary: 'Вход', body: Login, response: Session },
+  (_req, env, { body }) => signIn(env, body),
 )
 
-api.get('/me', { auth: 'user', summary: 'Текущий пользователь' }, (_req, env) =>
-  sessionUser(env.user),
+api.get(
+  '/me',
+  { auth: 'user', summary: 'Текущий пользователь', response: SessionUserView },
+  (_req, env) => sessionUser(env.user),
 )
 
 api.post(
   '/logout',
-  { auth: 'user', summary: 'Выход (все сеансы пользователя)' },
+  { auth: 'user', summary: 'Выход (все сеансы пользователя)', response: Ok },
   async (_req, env) => {
     await signOut(env)
     return { ok: true }
@@ -39,7 +45,7 @@ api.post(
 
 api.post(
   '/password',
-  { auth: 'user', summary: 'Смена своего пароля', body: PasswordChange },
+  { auth: 'user', summary: 'Смена своего пароля', body: PasswordChange, response: Session },
   (_req, env, { body }) => changePassword(env, body),
 )
 

@@ -8,36 +8,58 @@
 import { z } from 'zod'
 import { applyRetention, createBackup } from '../domain/backup/backup.ts'
 import { archiveFileName, backupRow, listBackups } from '../domain/backup/history.ts'
-import { IdParams, Paging } from '../domain/schemas.ts'
+import { IdParams, PageOf, Paging, Timestamp } from '../domain/schemas.ts'
 import { settingsOf } from '../domain/settings/registry.ts'
 import { BackupBusyError, backupTarget } from '../runtime/backup/target.ts'
 import { endpoint } from '../runtime/endpoint.ts'
-import { conflict, HttpError, json, notFound } from '../runtime/errors.ts'
+import { conflict, HttpError, notFound } from '../runtime/errors.ts'
 
 const api = endpoint(import.meta.url)
 
+const BackupView = z.looseObject({
+  id: z.number().int(),
+  started_at: Timestamp,
+  kind: z.string(),
+  status: z.string(),
+  file_name: z.string().nullable(),
+})
+
 api.get(
   '/',
-  { auth: 'admin', summary: 'Резервные копии: история', query: z.object(Paging) },
+  {
+    auth: 'admin',
+    summary: 'Резервные копии: история',
+    query: z.object(Paging),
+    response: PageOf(BackupView).extend({ keep_days: z.number(), hour: z.number() }),
+  },
   async (_req, env, { query }) => {
     const [page, settings] = await Promise.all([listBackups(env.sql, query), settingsOf(env)])
     return { ...page, keep_days: settings.backup_keep_days, hour: settings.backup_hour }
   },
 )
 
-api.post('/', { auth: 'admin', summary: 'Создать резервную копию сейчас' }, async (_req, env) => {
-  const target = backupTarget(env)
-  let result
-  try {
-    result = await createBackup(target, { kind: 'manual', user: env.user, ip: env.ip })
-  } catch (error) {
-    if (error instanceof BackupBusyError) throw conflict(error.message)
-    // the reason (which may name paths and programs) is kept in the history row for the admin
-    throw new HttpError(500, 'Резервная копия не создана: причина записана в истории копий')
-  }
-  await applyRetention(target, (await settingsOf(env)).backup_keep_days)
-  return json({ ...(await backupRow(env.sql, result.id!)), duration_ms: result.duration_ms }, 201)
-})
+api.post(
+  '/',
+  {
+    auth: 'admin',
+    summary: 'Создать резервную копию сейчас',
+    status: 201,
+    response: BackupView.extend({ duration_ms: z.number() }),
+  },
+  async (_req, env) => {
+    const target = backupTarget(env)
+    let result
+    try {
+      result = await createBackup(target, { kind: 'manual', user: env.user, ip: env.ip })
+    } catch (error) {
+      if (error instanceof BackupBusyError) throw conflict(error.message)
+      // the reason (which may name paths and programs) is kept in the history row for the admin
+      throw new HttpError(500, 'Резервная копия не создана: причина записана в истории копий')
+    }
+    await applyRetention(target, (await settingsOf(env)).backup_keep_days)
+    return { ...(await backupRow(env.sql, result.id!)), duration_ms: result.duration_ms }
+  },
+)
 
 api.get(
   '/:id/download',

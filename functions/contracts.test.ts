@@ -77,10 +77,20 @@ describe('contracts', () => {
       body: { executor_name: 'ГПП', contract_number: '7', version: 1 },
     })
     expect(stale.status).toBe(409)
+    expect(await stale.json()).toMatchObject({
+      current: { id, version: 2, spent_amount: 450 },
+      changed_by: expect.any(String),
+      changed_at: expect.any(String),
+    })
+    const noVersion = await h.call('PUT', `/api/contracts/${id}`, {
+      token: admin,
+      body: { executor_name: 'ГПП', contract_number: '7' },
+    })
+    expect(noVersion.status).toBe(400)
     const [audit] = await h.sql`
       select changes from audit_log where action = 'contract_update' and entity_id = ${String(id)}`
     expect(audit.changes.spent_amount).toEqual({ old: 100, new: 450 })
-    expect((await h.call('DELETE', `/api/contracts/${id}`, { token: admin })).status).toBe(200)
+    expect((await h.call('DELETE', `/api/contracts/${id}`, { token: admin })).status).toBe(204)
     expect((await h.call('GET', `/api/contracts/${id}`, { token: admin })).status).toBe(404)
     expect((await h.call('DELETE', `/api/contracts/${id}`, { token: admin })).status).toBe(404)
   })

@@ -12,9 +12,8 @@ import {
   listContracts,
   updateContract,
 } from '../domain/contracts.ts'
-import { DateString, IdParams, Paging, queryText } from '../domain/schemas.ts'
+import { DateString, IdParams, PageOf, Paging, queryText, Version } from '../domain/schemas.ts'
 import { endpoint } from '../runtime/endpoint.ts'
-import { json } from '../runtime/errors.ts'
 
 const api = endpoint(import.meta.url)
 
@@ -44,24 +43,49 @@ const Fields = z
   })
   .strict()
 
+const ContractView = z.looseObject({
+  id: z.number().int(),
+  executor_name: z.string(),
+  contract_number: z.string(),
+  contract_amount: z.number(),
+  spent_amount: z.number(),
+  balance: z.number(),
+  version: z.number().int(),
+})
+
 api.get(
   '/',
   {
     auth: 'admin',
     summary: 'Договоры: список с остатками',
+    response: PageOf(ContractView).extend({
+      totals: z.object({
+        contract_amount: z.number(),
+        spent_amount: z.number(),
+        balance: z.number(),
+      }),
+    }),
     query: z.object({ q: queryText(), ...Paging }),
   },
   (_req, env, { query }) => listContracts(env.sql, query),
 )
 
-api.get('/:id', { auth: 'admin', summary: 'Договор', params: IdParams }, (_req, env, { params }) =>
-  findContract(env.sql, params.id),
+api.get(
+  '/:id',
+  { auth: 'admin', summary: 'Договор', params: IdParams, response: ContractView },
+  (_req, env, { params }) => findContract(env.sql, params.id),
 )
 
 api.post(
   '/',
-  { auth: 'admin', summary: 'Добавить договор', body: Fields },
-  async (_req, env, { body }) => json(await createContract(env, body), 201),
+  {
+    auth: 'admin',
+    summary: 'Добавить договор',
+    body: Fields,
+    status: 201,
+    response: ContractView,
+  },
+  (_req, env, { body }) => createContract(env, body),
 )
 
 api.put(
@@ -69,8 +93,9 @@ api.put(
   {
     auth: 'admin',
     summary: 'Изменить договор',
+    response: ContractView,
     params: IdParams,
-    body: Fields.extend({ version: z.number().int().positive().optional() }),
+    body: Fields.extend({ version: Version }),
   },
   (_req, env, { params, body }) => {
     const { version, ...fields } = body
@@ -80,10 +105,9 @@ api.put(
 
 api.delete(
   '/:id',
-  { auth: 'admin', summary: 'Удалить договор', params: IdParams },
+  { auth: 'admin', summary: 'Удалить договор', status: 204, params: IdParams },
   async (_req, env, { params }) => {
     await deleteContract(env, params.id)
-    return { ok: true }
   },
 )
 

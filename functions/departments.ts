@@ -10,8 +10,8 @@ import {
   listDepartments,
   updateDepartment,
 } from '../domain/departments.ts'
+import { DepartmentView, Items } from '../domain/schemas.ts'
 import { endpoint } from '../runtime/endpoint.ts'
-import { json } from '../runtime/errors.ts'
 
 const api = endpoint(import.meta.url)
 
@@ -22,15 +22,21 @@ const Code = z
 const Label = z.string().trim().min(1, 'Введите название').max(100)
 const CodeParams = z.object({ code: Code })
 
-api.get('/', { auth: 'user', summary: 'Подразделения' }, async (_req, env) => ({
-  items: await listDepartments(env.sql),
-}))
+api.get(
+  '/',
+  { auth: 'user', summary: 'Подразделения', response: Items(DepartmentView) },
+  async (_req, env) => ({
+    items: await listDepartments(env.sql),
+  }),
+)
 
 api.post(
   '/',
   {
     auth: 'admin',
     summary: 'Добавить подразделение',
+    status: 201,
+    response: DepartmentView,
     body: z
       .object({
         code: Code,
@@ -39,7 +45,7 @@ api.post(
       })
       .strict(),
   },
-  async (_req, env, { body }) => json(await createDepartment(env, body), 201),
+  (_req, env, { body }) => createDepartment(env, body),
 )
 
 api.patch(
@@ -47,6 +53,7 @@ api.patch(
   {
     auth: 'admin',
     summary: 'Изменить подразделение',
+    response: DepartmentView,
     params: CodeParams,
     body: z
       .object({
@@ -60,10 +67,14 @@ api.patch(
 
 api.delete(
   '/:code',
-  { auth: 'admin', summary: 'Удалить неиспользуемое подразделение', params: CodeParams },
+  {
+    auth: 'admin',
+    summary: 'Удалить неиспользуемое подразделение',
+    status: 204,
+    params: CodeParams,
+  },
   async (_req, env, { params }) => {
     await deleteDepartment(env, params.code)
-    return { ok: true }
   },
 )
 

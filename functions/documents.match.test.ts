@@ -1,4 +1,4 @@
-// Documents that match their titles (issue 26), read back from the generated files: each kind
+// Documents that match their titles, read back from the generated files: each kind
 // holds only its matching instruments and names the rest before generation (/check); the schedule
 // holds exactly its year's instruments and can be built from a filter; no table header breaks a
 // word (PDF word boxes; DOCX converted by LibreOffice, then the same check); requisites placed

@@ -451,7 +451,7 @@ describe('update, verification cycles, delete', () => {
     const r = await create(instrument({ factory_number: 'DEL-1', inventory_number: 'DEL-1' }))
     await h.call('POST', `/api/equipment/${r.id}/verifications`, {
       token: admin,
-      body: { verification_date: inDays(0) },
+      body: { verification_date: inDays(0), version: r.version },
     })
     const res = await h.call('DELETE', `/api/equipment/${r.id}`, { token: admin })
     expect(res.status).toBe(204)

@@ -15,22 +15,16 @@ import { z } from 'zod'
 import { contentDisposition } from '../runtime/content-disposition.ts'
 import { endpoint, readBody, type Env } from '../runtime/endpoint.ts'
 import { MIME } from '../runtime/files/kinds.ts'
-import { badRequest, json, notFound, unsupportedType } from '../runtime/errors.ts'
+import { badRequest, unsupportedType } from '../runtime/errors.ts'
 import { EquipmentCreate, EquipmentPatch, VerificationCycle } from '../domain/equipment/fields.ts'
 import { FilterQuery, ListQuery, listEquipment } from '../domain/equipment/query.ts'
-import { findEquipment, fullRecord, staleVersion } from '../domain/equipment/record.ts'
-import {
-  deleteEquipmentRows,
-  equipmentWarnings,
-  insertEquipment,
-  recordCycle,
-  updateEquipment,
-} from '../domain/equipment/write.ts'
+import { createInstrument, deleteInstrument, editInstrument } from '../domain/equipment/edit.ts'
+import { fullRecord } from '../domain/equipment/record.ts'
+import { recordCycle, updateEquipment } from '../domain/equipment/write.ts'
 import { streamExport } from '../domain/equipment/xlsx/export.ts'
 import { importWorkbook } from '../domain/equipment/xlsx/import.ts'
 import { exportFileName } from '../domain/equipment/xlsx/layout.ts'
-import { removeEquipmentFiles } from '../domain/equipment/files.ts'
-import { IdParams } from '../domain/schemas.ts'
+import { EquipmentRecordView, IdParams, PageOf, RowView } from '../domain/schemas.ts'
 import { assertNotFuture, undoLastCycle } from '../domain/equipment/cycles.ts'
 import { today } from '../runtime/clock.ts'
 import { settingsOf } from '../domain/settings/registry.ts'
@@ -43,6 +37,16 @@ async function guardDate(env: Env, date: string | null | undefined) {
   const { verification_future_days } = await settingsOf(env)
   assertNotFuture(date, today(env.config.timeZone), verification_future_days)
 }
+const WithWarnings = EquipmentRecordView.extend({
+  warnings: z.array(z.object({ field: z.string(), message: z.string() })),
+})
+const RowIssue = z.object({ row: z.number().int(), column: z.string(), message: z.string() })
+const ImportReport = z.looseObject({
+  dry_run: z.boolean(),
+  rows: z.number().int(),
+  errors: z.array(RowIssue),
+  warnings: z.array(RowIssue),
+})
 
 const MAX_IMPORT_BYTES = 20 * 1024 * 1024
 
@@ -76,6 +80,7 @@ api.get(
   {
     auth: 'user',
     summary: 'Реестр оборудования: поиск, фильтры, сортировка, страница',
+    response: PageOf(RowView),
     query: ListQuery,
   },
   async (_req, env, { query }) => {
@@ -114,6 +119,7 @@ api.post(
   {
     auth: 'admin',
     summary: 'Загрузка реестра из Excel (формат выгрузки); dry_run=1 — только проверка',
+    response: ImportReport,
     query: z.object({
       dry_run: z
         .enum(['0', '1', 'true', 'false'], { message: 'dry_run: 0 или 1' })
@@ -128,18 +134,27 @@ api.post(
 
 api.get(
   '/:id',
-  { auth: 'user', summary: 'Карточка оборудования с историей и файлами', params: IdParams },
+  {
+    auth: 'user',
+    summary: 'Карточка оборудования с историей и файлами',
+    params: IdParams,
+    response: EquipmentRecordView,
+  },
   (_req, env, { params }) => fullRecord(env.sql, env.user, params.id),
 )
 
 api.post(
   '/',
-  { auth: 'admin', summary: 'Добавить оборудование (все разделы)', body: EquipmentCreate },
+  {
+    auth: 'admin',
+    summary: 'Добавить оборудование (все разделы)',
+    body: EquipmentCreate,
+    status: 201,
+    response: WithWarnings,
+  },
   async (_req, env, { body }) => {
     await guardDate(env, body.verification_date)
-    const id = await env.sql.begin((tx) => insertEquipment(tx, env, body))
-    const record = await fullRecord(env.sql, env.user, id)
-    return json({ ...record, warnings: await equipmentWarnings(env.sql, record) }, 201)
+    return createInstrument(env, body)
   },
 )
 
@@ -148,35 +163,27 @@ api.patch(
   {
     auth: 'admin',
     summary: 'Изменить поля оборудования (с версией записи)',
+    response: WithWarnings,
     params: IdParams,
     body: EquipmentPatch,
   },
   async (_req, env, { params, body }) => {
     await guardDate(env, body.verification_date)
-    await env.sql.begin(async (tx) => {
-      const before = await findEquipment(tx, env.user, params.id, { lock: true })
-      if (!before) throw notFound('Оборудование не найдено')
-      if (before.version !== body.version) throw await staleVersion(tx, env.user, before)
-      await updateEquipment(tx, env, before, body)
-    })
-    const record = await fullRecord(env.sql, env.user, params.id)
-    return { ...record, warnings: await equipmentWarnings(env.sql, record) }
+    return editInstrument(env, params.id, body.version, (tx, before) =>
+      updateEquipment(tx, env, before, body),
+    )
   },
 )
 
 api.delete(
   '/:id',
-  { auth: 'admin', summary: 'Удалить оборудование со всеми данными', params: IdParams },
-  async (_req, env, { params }) => {
-    await env.sql.begin(async (tx) => {
-      const before = await findEquipment(tx, env.user, params.id, { lock: true })
-      if (!before) throw notFound('Оборудование не найдено')
-      await deleteEquipmentRows(tx, env, before)
-    })
-    // the rows (file rows included) are gone for good: now the bytes on disk
-    await removeEquipmentFiles(env.files, params.id)
-    return new Response(null, { status: 204 })
+  {
+    auth: 'admin',
+    summary: 'Удалить оборудование со всеми данными',
+    status: 204,
+    params: IdParams,
   },
+  (_req, env, { params }) => deleteInstrument(env, params.id),
 )
 
 api.post(
@@ -184,21 +191,16 @@ api.post(
   {
     auth: 'admin',
     summary: 'Новый цикл поверки/калибровки/аттестации (прежний — в историю)',
+    status: 201,
+    response: WithWarnings,
     params: IdParams,
     body: VerificationCycle,
   },
   async (_req, env, { params, body }) => {
     await guardDate(env, body.verification_date)
-    await env.sql.begin(async (tx) => {
-      const before = await findEquipment(tx, env.user, params.id, { lock: true })
-      if (!before) throw notFound('Оборудование не найдено')
-      if (body.version !== undefined && before.version !== body.version) {
-        throw await staleVersion(tx, env.user, before)
-      }
-      await recordCycle(tx, env, before, body)
-    })
-    const record = await fullRecord(env.sql, env.user, params.id)
-    return json({ ...record, warnings: await equipmentWarnings(env.sql, record) }, 201)
+    return editInstrument(env, params.id, body.version, (tx, before) =>
+      recordCycle(tx, env, before, body),
+    )
   },
 )
 
@@ -207,17 +209,14 @@ api.delete(
   {
     auth: 'admin',
     summary: 'Отменить последний цикл верификации (прежний возвращается из истории)',
+    status: 204,
     params: IdParams,
     body: z.object({ version: EquipmentPatch.shape.version }).strict(),
   },
   async (_req, env, { params, body }) => {
-    await env.sql.begin(async (tx) => {
-      const before = await findEquipment(tx, env.user, params.id, { lock: true })
-      if (!before) throw notFound('Оборудование не найдено')
-      if (before.version !== body.version) throw await staleVersion(tx, env.user, before)
-      await undoLastCycle(tx, env, before)
-    })
-    return new Response(null, { status: 204 })
+    await editInstrument(env, params.id, body.version, (tx, before) =>
+      undoLastCycle(tx, env, before),
+    )
   },
 )
 

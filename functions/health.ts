@@ -5,26 +5,45 @@
 //   GET /api/health/logs?limit=  admin: the last lines of today's log file (parsed JSON lines)
 import { z } from 'zod'
 import { lastBackup } from '../domain/backup/history.ts'
+import { Items } from '../domain/schemas.ts'
 import { endpoint } from '../runtime/endpoint.ts'
 import { json } from '../runtime/errors.ts'
 
 const api = endpoint(import.meta.url)
 
-api.get('/', { auth: 'public', summary: 'Состояние сервера и базы данных' }, async (_req, env) => {
-  const latency = await env.system.pingDatabase()
-  const body = {
-    status: latency === null ? 'error' : 'ok',
-    db: latency === null ? 'unavailable' : 'ok',
-    version: env.config.version,
-  }
-  return json(body, latency === null ? 503 : 200)
-})
+api.get(
+  '/',
+  {
+    auth: 'public',
+    summary: 'Состояние сервера и базы данных',
+    response: z.object({ status: z.string(), db: z.string(), version: z.string() }),
+  },
+  async (_req, env) => {
+    const latency = await env.system.pingDatabase()
+    const body = {
+      status: latency === null ? 'error' : 'ok',
+      db: latency === null ? 'unavailable' : 'ok',
+      version: env.config.version,
+    }
+    return json(body, latency === null ? 503 : 200)
+  },
+)
 
 api.get(
   '/system',
   {
     auth: 'admin',
     summary: 'Монитор системы: база, диск, процессор, память, время работы, последняя копия',
+    response: z.looseObject({
+      status: z.string(),
+      version: z.string(),
+      db: z.object({
+        status: z.string(),
+        latency_ms: z.number().nullable(),
+        size_bytes: z.number().nullable(),
+      }),
+      uptime_s: z.number(),
+    }),
   },
   async (_req, env) => {
     const latency = await env.system.pingDatabase()
@@ -63,6 +82,7 @@ api.get(
   {
     auth: 'admin',
     summary: 'Последние строки журнала сервера за сегодня',
+    response: Items(z.looseObject({})),
     query: z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) }),
   },
   async (_req, env, { query }) => {

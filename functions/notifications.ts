@@ -9,28 +9,52 @@ import { runDigestNow, sendTestEmail } from '../domain/notifications/actions.ts'
 import { dueItems, stageLabel } from '../domain/notifications/digest.ts'
 import { settingsOf } from '../domain/settings/registry.ts'
 import { Email } from '../domain/users/accounts.ts'
+import { PageOf } from '../domain/schemas.ts'
 import { endpoint } from '../runtime/endpoint.ts'
 
 const api = endpoint(import.meta.url)
 
-const TestEmail = z.object({ to: Email.optional() }).strict()
-
-api.get('/', { auth: 'user', summary: 'Напоминания о сроках поверки' }, async (_req, env) => {
-  const { notify_offsets } = await settingsOf(env)
-  const items = await dueItems(env.sql, notify_offsets, env.user)
-  return {
-    items: items.map((i) => ({ ...i, stage_label: stageLabel(i.stage) })),
-    total: items.length,
-  }
+const DigestView = z.object({
+  skipped: z.enum(['disabled', 'not_configured', 'busy']).optional(),
+  recipients: z.number().int(),
+  sent: z.number().int(),
+  failed: z.array(z.object({ email: z.string(), error: z.string() })),
+  items: z.number().int(),
 })
 
-api.post('/run', { auth: 'admin', summary: 'Разослать напоминания сейчас' }, (_req, env) =>
-  runDigestNow(env),
+const TestEmail = z.object({ to: Email.optional() }).strict()
+
+api.get(
+  '/',
+  {
+    auth: 'user',
+    summary: 'Напоминания о сроках поверки',
+    response: PageOf(z.looseObject({ id: z.number().int(), stage_label: z.string() })),
+  },
+  async (_req, env) => {
+    const { notify_offsets } = await settingsOf(env)
+    const items = await dueItems(env.sql, notify_offsets, env.user)
+    return {
+      items: items.map((i) => ({ ...i, stage_label: stageLabel(i.stage) })),
+      total: items.length,
+    }
+  },
+)
+
+api.post(
+  '/run',
+  { auth: 'admin', summary: 'Разослать напоминания сейчас', response: DigestView },
+  (_req, env) => runDigestNow(env),
 )
 
 api.post(
   '/test-email',
-  { auth: 'admin', summary: 'Отправить тестовое письмо', body: TestEmail },
+  {
+    auth: 'admin',
+    summary: 'Отправить тестовое письмо',
+    body: TestEmail,
+    response: z.object({ sent: z.literal(true), to: z.string() }),
+  },
   (_req, env, { body }) => sendTestEmail(env, body.to),
 )
 

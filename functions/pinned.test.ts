@@ -57,7 +57,7 @@ describe('pinned documents', () => {
     const [{ storage_name }] =
       await h.sql`select storage_name from pinned_document where id = ${doc.id}`
     expect(existsSync(join(pinnedDir(h.config.dataDir), storage_name))).toBe(true)
-    expect((await h.call('DELETE', `/api/pinned/${doc.id}`, { token: admin })).status).toBe(200)
+    expect((await h.call('DELETE', `/api/pinned/${doc.id}`, { token: admin })).status).toBe(204)
     expect(readdirSync(pinnedDir(h.config.dataDir))).toEqual([])
     expect((await h.call('GET', `/api/pinned/${doc.id}`, { token: admin })).status).toBe(404)
     const actions =

@@ -12,29 +12,39 @@ import {
   PINNED_FOLDER,
   storePinned,
 } from '../domain/pinned.ts'
-import { IdParams } from '../domain/schemas.ts'
+import { FileView, IdParams, Items } from '../domain/schemas.ts'
 import { settingsOf } from '../domain/settings/registry.ts'
 import { endpoint } from '../runtime/endpoint.ts'
-import { json, notFound } from '../runtime/errors.ts'
+import { notFound } from '../runtime/errors.ts'
 
 const api = endpoint(import.meta.url)
 
 const DownloadQuery = z.object({ download: z.enum(['0', '1', 'true', 'false']).optional() })
 
-api.get('/', { auth: 'user', summary: 'Закреплённые документы филиала' }, async (_req, env) => ({
-  items: await listPinned(env.sql),
-}))
+api.get(
+  '/',
+  { auth: 'user', summary: 'Закреплённые документы филиала', response: Items(FileView) },
+  async (_req, env) => ({
+    items: await listPinned(env.sql),
+  }),
+)
 
 api.post(
   '/',
-  { auth: 'admin', summary: 'Загрузить документ филиала (PDF)', body: 'raw' },
+  {
+    auth: 'admin',
+    summary: 'Загрузить документ филиала (PDF)',
+    body: 'raw',
+    status: 201,
+    response: FileView,
+  },
   async (request, env) => {
     const { upload_max_mb } = await settingsOf(env)
     const received = await env.files.receive(request, PINNED_FOLDER, {
       maxBytes: upload_max_mb * 1024 * 1024,
       kinds: ['pdf'],
     })
-    return json(await storePinned(env, received), 201)
+    return storePinned(env, received)
   },
 )
 
@@ -67,11 +77,10 @@ api.get(
 
 api.delete(
   '/:id',
-  { auth: 'admin', summary: 'Удалить документ филиала', params: IdParams },
+  { auth: 'admin', summary: 'Удалить документ филиала', status: 204, params: IdParams },
   async (_req, env, { params }) => {
     const doc = await deletePinned(env, params.id)
     await env.files.remove(PINNED_FOLDER, doc.storage_name)
-    return { deleted: params.id }
   },
 )
 

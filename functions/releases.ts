@@ -60,19 +60,35 @@ api.get(
   },
 )
 
-api.get('/', { auth: 'admin', summary: 'Опубликованные версии клиента' }, async (_req, env) => {
-  const [state, releases] = await Promise.all([
-    readState(env.config.dataDir),
-    listReleases(env.config.dataDir),
-  ])
-  return { ...state, releases }
+const StateView = z.object({
+  current: z.string().nullable(),
+  previous: z.string().nullable(),
+  rollback: z.boolean(),
 })
+const ReleaseView = z.looseObject({ version: z.string(), file: z.string(), size: z.number() })
+
+api.get(
+  '/',
+  {
+    auth: 'admin',
+    summary: 'Опубликованные версии клиента',
+    response: StateView.extend({ releases: z.array(ReleaseView) }),
+  },
+  async (_req, env) => {
+    const [state, releases] = await Promise.all([
+      readState(env.config.dataDir),
+      listReleases(env.config.dataDir),
+    ])
+    return { ...state, releases }
+  },
+)
 
 api.put(
   '/current',
   {
     auth: 'admin',
     summary: 'Сделать сохранённую версию текущей (откат)',
+    response: StateView,
     body: z.object({ version: Version }),
   },
   async (_req, env, { body }) => {
@@ -92,6 +108,8 @@ api.put(
   {
     auth: 'admin',
     summary: 'Опубликовать установщик клиента (тело — байты файла)',
+    status: 201,
+    response: StateView.extend({ release: ReleaseView }),
     params: z.object({ version: Version, file: z.string().max(200) }),
     body: 'raw',
   },
@@ -112,10 +130,7 @@ api.put(
         size: { old: null, new: release.size },
       },
     })
-    return new Response(JSON.stringify({ release, ...state }), {
-      status: 201,
-      headers: { 'content-type': 'application/json; charset=utf-8' },
-    })
+    return { release, ...state }
   },
 )
 

@@ -14,13 +14,18 @@ const SettingsPatch = z
   .strict()
   .refine((v) => Object.keys(v).length > 0, 'Нет ни одной настройки для изменения')
 
-api.get('/', { auth: 'user', summary: 'Настройки' }, (_req, env) =>
+const SettingsView = z.object({
+  values: z.record(z.string(), z.unknown()),
+  labels: z.record(z.string(), z.string()),
+})
+
+api.get('/', { auth: 'user', summary: 'Настройки', response: SettingsView }, (_req, env) =>
   settingsView(env.sql, env.user.role === 'admin'),
 )
 
 api.put(
   '/',
-  { auth: 'admin', summary: 'Изменить настройки', body: SettingsPatch },
+  { auth: 'admin', summary: 'Изменить настройки', body: SettingsPatch, response: SettingsView },
   async (_req, env, { body }) => {
     await updateSettings(env, parse(SettingsPatch, body) as Partial<Record<SettingKey, unknown>>)
     return settingsView(env.sql, true)

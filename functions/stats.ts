@@ -11,7 +11,7 @@
 //                                responsible person; due in 30/60/90 days; instruments verified
 //                                in the year by type (as the grid counts them)
 import { z } from 'zod'
-import { DateString } from '../domain/schemas.ts'
+import { DateString, Tally } from '../domain/schemas.ts'
 import { analytics } from '../domain/stats/analytics.ts'
 import { departmentStats } from '../domain/stats/department.ts'
 import { settingsOf } from '../domain/settings/registry.ts'
@@ -20,8 +20,20 @@ import { endpoint } from '../runtime/endpoint.ts'
 
 const api = endpoint(import.meta.url)
 
-api.get('/summary', { auth: 'user', summary: 'Сводные показатели реестра' }, (_req, env) =>
-  summary(env.sql, env.user),
+api.get(
+  '/summary',
+  {
+    auth: 'user',
+    summary: 'Сводные показатели реестра',
+    response: z.object({
+      total: z.number().int(),
+      by_status: Tally,
+      by_state: Tally,
+      due_in: Tally,
+      archived: z.number().int(),
+    }),
+  },
+  (_req, env) => summary(env.sql, env.user),
 )
 
 api.get(
@@ -29,6 +41,13 @@ api.get(
   {
     auth: 'user',
     summary: 'Статистика подразделения за период',
+    response: z.looseObject({
+      verified: z.number().int(),
+      by_type: Tally,
+      fit: z.number().int(),
+      unfit: z.number().int(),
+      in_storage: z.number().int(),
+    }),
     query: z.object({
       from: DateString.optional(),
       to: DateString.optional(),
@@ -44,6 +63,15 @@ api.get(
   {
     auth: 'admin',
     summary: 'Аналитика: типы, календарь, затраты, бюджет следующего года, просрочки',
+    response: z.object({
+      year: z.number().int(),
+      by_verification_type: Tally,
+      calendar: z.unknown(),
+      planned_cost: z.unknown(),
+      budget_next_year: z.unknown(),
+      overdue: z.unknown(),
+      due_in: z.unknown(),
+    }),
     query: z.object({ year: z.coerce.number().int().min(2000).max(2200).optional() }),
   },
   async (_req, env, { query }) =>

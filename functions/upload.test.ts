@@ -494,7 +494,7 @@ describe('order, pin, category, delete', () => {
     const path = join(equipmentDir(h.config.dataDir, eq), storage_name)
     expect(existsSync(path)).toBe(true)
     const res = await h.call('DELETE', `/api/upload/${file.id}`, { token: admin })
-    expect(res.status).toBe(200)
+    expect(res.status).toBe(204)
     expect(existsSync(path)).toBe(false)
     expect((await h.call('GET', `/api/upload/${file.id}`, { token: admin })).status).toBe(404)
     const [a] = await h.sql`

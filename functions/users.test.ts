@@ -162,6 +162,6 @@ describe('settings and departments', () => {
       ).status,
     ).toBe(201)
     expect((await h.call('DELETE', '/api/departments/gtl', { token: admin })).status).toBe(409)
-    expect((await h.call('DELETE', '/api/departments/new_lab', { token: admin })).status).toBe(200)
+    expect((await h.call('DELETE', '/api/departments/new_lab', { token: admin })).status).toBe(204)
   })
 })

@@ -2,21 +2,30 @@
 //   GET   /api/users       list with lockout state
 //   POST  /api/users       create {username, full_name, email?, department, role, password, active?}
 //   PATCH /api/users/:id   {full_name?, email?, department?, role?, active?, password?, unlock?: true}
-import { IdParams } from '../domain/schemas.ts'
+import { IdParams, Items, UserView } from '../domain/schemas.ts'
 import { addUser, changeUser, listUsers, UserCreate, UserUpdate } from '../domain/users/accounts.ts'
 import { endpoint } from '../runtime/endpoint.ts'
-import { json } from '../runtime/errors.ts'
 
 const api = endpoint(import.meta.url)
 
-api.get('/', { auth: 'admin', summary: 'Список пользователей' }, async (_req, env) => ({
-  items: await listUsers(env.sql),
-}))
+api.get(
+  '/',
+  { auth: 'admin', summary: 'Список пользователей', response: Items(UserView) },
+  async (_req, env) => ({
+    items: await listUsers(env.sql),
+  }),
+)
 
 api.post(
   '/',
-  { auth: 'admin', summary: 'Создать пользователя', body: UserCreate },
-  async (_req, env, { body }) => json(await addUser(env, body), 201),
+  {
+    auth: 'admin',
+    summary: 'Создать пользователя',
+    status: 201,
+    response: UserView,
+    body: UserCreate,
+  },
+  (_req, env, { body }) => addUser(env, body),
 )
 
 api.patch(
@@ -24,6 +33,7 @@ api.patch(
   {
     auth: 'admin',
     summary: 'Изменить пользователя, сбросить пароль, разблокировать',
+    response: UserView,
     params: IdParams,
     body: UserUpdate,
   },

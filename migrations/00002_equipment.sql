@@ -7,8 +7,8 @@ create function verification_due(verified date, months integer) returns date
   language sql immutable strict parallel safe
   return (verified + make_interval(months => months) - interval '1 day')::date;
 
--- THE status rule (SPEC §1). Every read computes status through this function; the list's status
--- filter (functions/_shared/status.ts) compiles to the same conditions on state and due date.
+-- THE status rule (docs/domain.md). Every read computes status through this function; the list's status
+-- filter (domain/equipment/status.ts) compiles to the same conditions on state and due date.
 create function equipment_status(state text, due date, today date, expiring_days integer)
   returns text
   language sql immutable parallel safe

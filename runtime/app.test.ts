@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { harness, testConfig, type Harness } from '../test/app.ts'
 import { createApp, functionFiles } from './app.ts'
+import { checkResponses, type ResponseViolation } from './endpoint.ts'
 import { createLogger } from './log.ts'
 
 let h: Harness
@@ -23,6 +24,63 @@ describe('discovery', () => {
   it('route table snapshot (every new endpoint shows up here in review)', () => {
     const table = h.app.routes.map((r) => `${r.method.padEnd(6)} ${r.path.padEnd(48)} ${r.auth}`)
     expect(table.join('\n')).toMatchSnapshot()
+  })
+
+  it('every JSON route declares its response schema (checked against its answers in every test)', () => {
+    const missing = h.app.routes
+      .filter((r) => r.status !== 204 && r.produces === 'application/json' && !r.response)
+      .map((r) => `${r.method} ${r.path}`)
+    expect(
+      missing,
+      'these routes need `response: <zod schema>` in their spec (runtime/endpoint.ts)',
+    ).toEqual([])
+  })
+
+  it('an answer that does not match its declared status or schema is reported, naming the route', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'deltica-fn-'))
+    const endpointModule = new URL('./endpoint.ts', import.meta.url).href
+    writeFileSync(
+      join(dir, 'gizmos.ts'),
+      `import { z } from 'zod'
+       import { endpoint } from '${endpointModule}'
+       const api = endpoint(import.meta.url)
+       const Gizmo = z.object({ id: z.number() })
+       api.get('/good', { auth: 'public', summary: 'x', response: Gizmo }, () => ({ id: 1 }))
+       api.get('/bad', { auth: 'public', summary: 'x', response: Gizmo }, () => ({ id: 'один' }))
+       api.post('/made', { auth: 'public', summary: 'x', status: 201, response: Gizmo }, () => ({ id: 2 }))
+       api.post('/wrong', { auth: 'public', summary: 'x', response: Gizmo }, () => new Response('{"id":4}', { status: 202, headers: { 'content-type': 'application/json' } }))
+       api.delete('/gone', { auth: 'public', summary: 'x', status: 204 }, () => ({ id: 3 }))
+       export default api`,
+    )
+    const seen: ResponseViolation[] = []
+    const harnessCheck = checkResponses((v) => seen.push(v))
+    try {
+      const app = await createApp({
+        sql: h.sql,
+        config: testConfig(),
+        log: createLogger({ sink: () => {} }),
+        functionsDir: dir,
+      })
+      expect((await app.fetch(new Request('http://x/api/gizmos/good'))).status).toBe(200)
+      expect((await app.fetch(new Request('http://x/api/gizmos/bad'))).status).toBe(200)
+      const made = await app.fetch(new Request('http://x/api/gizmos/made', { method: 'POST' }))
+      expect(made.status).toBe(201)
+      await app.fetch(new Request('http://x/api/gizmos/wrong', { method: 'POST' }))
+      const gone = await app.fetch(new Request('http://x/api/gizmos/gone', { method: 'DELETE' }))
+      expect(gone.status).toBe(204)
+      expect(await gone.text()).toBe('')
+    } finally {
+      checkResponses(harnessCheck)
+    }
+    expect(seen).toEqual([
+      { route: 'GET /api/gizmos/bad', problem: expect.stringContaining('id') },
+      { route: 'POST /api/gizmos/wrong', problem: 'status 202, declared 200' },
+    ])
+  })
+
+  it('operation ids are unique', () => {
+    const ids = h.app.routes.map((r) => r.operationId)
+    expect(ids.filter((id, i) => ids.indexOf(id) !== i)).toEqual([])
   })
 
   it('a file dropped into the functions folder is served at /api/<file name>', async () => {

@@ -4,6 +4,7 @@
 // one helper and records the route in a table that drives the OpenAPI document and the fuzzer.
 import { basename } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { Response } from '@whatwg-node/server'
 import { Router } from 'itty-router'
 import { z } from 'zod'
 import { bearerToken, verifyToken } from './auth.ts'
@@ -72,7 +73,15 @@ export interface RouteSpec<P, Q, B> {
   maxBody?: number
   /** what a successful call returns, for the document: 'json' (default) or a media type */
   produces?: string
+  /** the success status (default 200); 204 answers with no body whatever the handler returns */
+  status?: SuccessStatus
+  /** the zod schema of a successful JSON answer (checked under tests, described in OpenAPI) */
+  response?: Schema
+  /** a stable name for the OpenAPI operationId (default: derived from method and path) */
+  operationId?: string
 }
+
+export type SuccessStatus = 200 | 201 | 202 | 204
 
 export interface RouteInfo {
   method: string
@@ -83,6 +92,68 @@ export interface RouteInfo {
   query?: Schema
   body?: Schema | 'raw'
   produces: string
+  status: SuccessStatus
+  response?: Schema
+  operationId: string
+}
+
+/** A route's answer that does not match what it declared (status or response schema). */
+export interface ResponseViolation {
+  route: string
+  problem: string
+}
+
+let responseCheck: ((v: ResponseViolation) => void) | null = null
+
+/**
+ * Under tests: every successful answer is checked against its route's declared status and
+ * response schema, and each mismatch is handed to `onViolation` (the harness fails the file).
+ */
+export function checkResponses(
+  onViolation: ((v: ResponseViolation) => void) | null,
+): ((v: ResponseViolation) => void) | null {
+  const previous = responseCheck
+  responseCheck = onViolation
+  return previous
+}
+
+async function verifyAnswer(route: RouteInfo, response: Response): Promise<void> {
+  if (!responseCheck || response.status >= 300) return
+  const name = `${route.method} ${route.path}`
+  // a file answered in part (Range) is 206 whatever the route's full answer is
+  const partial = response.status === 206 && route.produces !== 'application/json'
+  if (response.status !== route.status && !partial) {
+    responseCheck({ route: name, problem: `status ${response.status}, declared ${route.status}` })
+    return
+  }
+  const type = response.headers.get('content-type') ?? ''
+  if (route.status === 204 || !type.startsWith('application/json')) return
+  // a route without a schema is named by the route-table test (runtime/app.test.ts)
+  if (!route.response) return
+  const body = await response.clone().json()
+  const result = route.response.safeParse(body)
+  if (!result.success) {
+    const issues = result.error.issues
+      .slice(0, 5)
+      .map((i) => `${i.path.join('.') || '(тело)'}: ${i.message}`)
+    responseCheck({
+      route: name,
+      problem: `response does not match its schema: ${issues.join('; ')}`,
+    })
+  }
+}
+
+/** 'GET /api/equipment/:id' → 'getEquipmentById' */
+export function operationIdOf(method: string, path: string): string {
+  const words = path
+    .replace(/^\/api\//, '')
+    .split(/[/.\-_]+/)
+    .filter(Boolean)
+    .map((w) => (w.startsWith(':') ? `by-${w.slice(1)}` : w))
+    .flatMap((w) => w.split('-'))
+  return [method.toLowerCase(), ...words]
+    .map((w, i) => (i === 0 ? w : w.charAt(0).toUpperCase() + w.slice(1)))
+    .join('')
 }
 
 type Input<P, Q, B> = { params: Out<P>; query: Out<Q>; body: Out<B> }
@@ -200,7 +271,7 @@ export function endpoint(moduleUrl: string): Endpoint {
     (method: string) =>
     (path: string, spec: RouteSpec<any, any, any>, handler: Handler<any, any, any, any>) => {
       const fullPath = (base + path).replace(/\/+$/, '') || '/'
-      routes.push({
+      const info: RouteInfo = {
         method: method.toUpperCase(),
         path: fullPath,
         auth: spec.auth,
@@ -209,7 +280,11 @@ export function endpoint(moduleUrl: string): Endpoint {
         query: spec.query,
         body: spec.body,
         produces: spec.produces ?? 'application/json',
-      })
+        status: spec.status ?? 200,
+        response: spec.response,
+        operationId: spec.operationId ?? operationIdOf(method, fullPath),
+      }
+      routes.push(info)
       ;(router as any)[method](path, async (request: any, env: Env) => {
         if (spec.auth !== 'public') {
           env.user = await authenticate(request, env)
@@ -225,7 +300,14 @@ export function endpoint(moduleUrl: string): Endpoint {
           body = parse(spec.body, raw ?? {}, 'запроса')
         }
         const result = await handler(request, env, { params, query, body } as any)
-        return result instanceof Response || isResponseLike(result) ? result : json(result ?? null)
+        const response =
+          info.status === 204
+            ? new Response(null, { status: 204 })
+            : result instanceof Response || isResponseLike(result)
+              ? result
+              : json(result ?? null, info.status)
+        if (responseCheck) await verifyAnswer(info, response)
+        return response
       })
       return api
     }

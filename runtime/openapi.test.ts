@@ -24,7 +24,9 @@ it('/api/openapi.json lists every route with its auth and schemas', async () => 
     expect(op, `${r.method} ${r.path}`).toBeDefined()
     expect(op.summary).toBe(r.summary)
     expect(op['x-auth']).toBe(r.auth)
-    expect(Boolean(op.security)).toBe(r.auth !== 'public')
+    expect(op.security.length > 0).toBe(r.auth !== 'public')
+    expect(op.operationId).toBe(r.operationId)
+    expect(op.responses[String(r.status)]).toBeDefined()
   }
   const create = doc.paths['/api/equipment'].post.requestBody.content['application/json'].schema
   expect(create.required).toEqual(expect.arrayContaining(['equipment_name', 'department']))

@@ -8,10 +8,10 @@ import type { RouteInfo } from './endpoint.ts'
 
 type JsonSchema = Record<string, any>
 
-function jsonSchema(schema: z.ZodType): JsonSchema {
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output' = 'input'): JsonSchema {
   try {
     const { $schema: _, ...rest } = z.toJSONSchema(schema, {
-      io: 'input',
+      io,
       unrepresentable: 'any',
     }) as JsonSchema
     return rest
@@ -56,16 +56,30 @@ export function openApiDocument(routes: RouteInfo[], version: string) {
     if (r.auth !== 'public') errorCodes.push('401')
     if (r.auth === 'admin') errorCodes.push('403')
     if (['PATCH', 'PUT', 'POST'].includes(r.method)) errorCodes.push('409', '413')
+    const success =
+      r.status === 204
+        ? { description: 'Успешно, без тела ответа' }
+        : {
+            description: 'Успешно',
+            content: {
+              [r.produces]: {
+                schema:
+                  r.produces === 'application/json'
+                    ? r.response
+                      ? jsonSchema(r.response, 'output')
+                      : {}
+                    : { type: 'string', format: 'binary' },
+              },
+            },
+          }
     const operation: Record<string, unknown> = {
+      operationId: r.operationId,
       summary: r.summary,
       tags: [r.path.split('/')[2]],
       'x-auth': r.auth,
       parameters: [...parameters(r.params, 'path'), ...parameters(r.query, 'query')],
       responses: {
-        '200': {
-          description: 'Успешно',
-          content: { [r.produces]: r.produces === 'application/json' ? { schema: {} } : {} },
-        },
+        [String(r.status)]: success,
         ...Object.fromEntries(
           errorCodes.sort().map((c) => [
             c,
@@ -77,7 +91,7 @@ export function openApiDocument(routes: RouteInfo[], version: string) {
         ),
       },
     }
-    if (r.auth !== 'public') operation.security = [{ bearer: [] }]
+    operation.security = r.auth === 'public' ? [] : [{ bearer: [] }]
     if (r.body === 'raw') {
       operation.requestBody = {
         content: {
@@ -99,6 +113,8 @@ export function openApiDocument(routes: RouteInfo[], version: string) {
       title: 'Deltica API',
       version,
       description: 'Реестр метрологического оборудования филиала. Ответы и ошибки — JSON.',
+      // internal software of the branch: not distributed, no public licence
+      license: { name: 'Внутреннее ПО филиала', identifier: 'LicenseRef-Deltica-Internal' },
     },
     servers: [{ url: '/' }],
     components: {

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createApp, type App } from '../runtime/app.ts'
 import type { Config } from '../runtime/config.ts'
+import { checkResponses, type ResponseViolation } from '../runtime/endpoint.ts'
 import { createLogger, type Logger } from '../runtime/log.ts'
 import { createUser } from '../domain/users/accounts.ts'
 import { testDatabase, type TestDatabase } from './db.ts'
@@ -63,6 +64,18 @@ export interface Harness {
 
 export const PASSWORD = 'correct-horse-42'
 
+// Every answer a test provokes is checked against its route's declared status and response
+// schema; a file whose calls produced a mismatch fails when its harness closes, naming the route.
+const violations = new Map<string, ResponseViolation>()
+checkResponses((v) => violations.set(`${v.route}: ${v.problem}`, v))
+
+function assertNoViolations() {
+  if (violations.size === 0) return
+  const list = [...violations.keys()]
+  violations.clear()
+  throw new Error(`Ответы не совпали с объявленными схемами маршрутов:\n${list.join('\n')}`)
+}
+
 export async function harness(
   opts: { config?: Partial<Config>; services?: Record<string, unknown> } = {},
 ): Promise<Harness> {
@@ -114,6 +127,7 @@ export async function harness(
     async close() {
       await db.close()
       rmSync(config.dataDir, { recursive: true, force: true })
+      assertNoViolations()
     },
   }
 }

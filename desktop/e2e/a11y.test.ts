@@ -1,4 +1,4 @@
-// The accessibility check over every screen (issue 24, item 5): axe-core run in Chromium on each
+// The accessibility check over every screen: axe-core run in Chromium on each
 // screen, dialog, drawer and menu, as the admin and as a laborant, with the sign-in and first-run
 // pages; no serious or critical violation may remain. Every finding is listed at once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'

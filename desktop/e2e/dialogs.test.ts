@@ -1,4 +1,4 @@
-// Browser tests of dialogs, unsaved work and the keyboard (issue 24, items 2, 3 and 5): Esc
+// Browser tests of dialogs, unsaved work and the keyboard: Esc
 // closes only the top layer and the focus comes back; an edited card asks «Сохранить
 // изменения?»; a version conflict keeps the typed values beside the other user's; archiving asks
 // for a reason from the list (no prompt(), which Electron lacks); panels and menus close on Esc,

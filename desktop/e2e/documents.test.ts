@@ -1,4 +1,4 @@
-// Browser tests of the warnings before a document is generated (issue 26): a bid names the
+// Browser tests of the warnings before a document is generated: a bid names the
 // selected instruments of another verification type it leaves out («3 из 10 — не поверка, не
 // включены») in an in-app dialog; empty requisites are asked about («Реквизиты не заполнены: …,
 // заполнить?» — «Заполнить» opens the settings, «Сформировать без них» goes on); the schedule's

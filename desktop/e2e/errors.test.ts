@@ -1,4 +1,4 @@
-// Browser tests of errors and outages (issue 24, item 4): the field the server names is marked (a
+// Browser tests of errors and outages: the field the server names is marked (a
 // grid cell, a dialog's field); «Такой даты нет» for 31.02; a record deleted or archived meanwhile
 // says so instead of failing; with the server stopped a banner «Нет связи с сервером», the rows
 // shown stay, writes are disabled, nothing is shown as empty data, and everything comes back by

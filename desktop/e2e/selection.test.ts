@@ -1,4 +1,4 @@
-// Browser tests of acting on many rows (issue 24, item 1): ticking a range with Shift, the header
+// Browser tests of acting on many rows: ticking a range with Shift, the header
 // box and «Выбрать все найденные (N)» that select by query (nothing loaded), «Выбрано: N» and
 // «Снять выбор», a selection that survives scrolling, documents printed for the query less the
 // unticked rows (the PDF read back), and the 2,000 cap said before generating.

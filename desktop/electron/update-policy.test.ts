@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
+import { supportedApi } from './server-info.ts'
 import {
   apiVersionWarning,
   compareVersions,
@@ -110,5 +112,15 @@ describe('versions', () => {
     expect(apiVersionWarning('1.2', '1.2.9')).toBeNull()
     expect(apiVersionWarning('1.2', '1.1.0')).toBeNull()
     expect(apiVersionWarning('1.2', null)).toBeNull()
+  })
+
+  it('a 0.1 client warns against this server: its responses changed (docs/api-conventions.md)', () => {
+    const server = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'))
+    const client = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
+    expect(client.version).toBe(server.version)
+    expect(apiVersionWarning(supportedApi('0.1.0'), server.version)).toContain(
+      'Сервер Deltica новее',
+    )
+    expect(apiVersionWarning(supportedApi(client.version), server.version)).toBeNull()
   })
 })

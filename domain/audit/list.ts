@@ -23,7 +23,9 @@ export interface AuditFilter {
 
 function auditCondition(sql: Sql, query: Omit<AuditFilter, 'limit' | 'offset'>) {
   if (query.from && query.to && query.from > query.to) {
-    throw badRequest('Начало периода позже его конца')
+    throw badRequest('Начало периода позже его конца', {
+      fields: [{ field: 'to', message: 'Начало периода позже его конца' }],
+    })
   }
   const where = [
     query.user_id ? sql`user_id = ${query.user_id}` : null,

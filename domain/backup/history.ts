@@ -1,21 +1,18 @@
 // The history of backups as the admin sees it (the `backups` table, written by
 // runtime/backup/archive.ts): a page of it, one row, the last finished one, an archive's file.
 import type { Sql } from '../../runtime/db.ts'
+import { pagedList } from '../paging.ts'
 
 const columns = (sql: Sql) => sql`
   id, started_at, finished_at, kind, status, file_name, size_bytes, sha256, error, created_by_name`
 
 export async function listBackups(sql: Sql, page: { limit: number; offset: number }) {
-  const [items, [{ total }]] = await Promise.all([
-    sql`
-      select ${columns(sql)}
-      from backups
-      order by started_at desc, id desc
-      limit ${page.limit}
-      offset ${page.offset}`,
-    sql`select count(*)::int as total from backups`,
-  ])
-  return { items, total: total as number }
+  return pagedList(sql, {
+    columns: columns(sql),
+    from: sql`backups`,
+    orderBy: sql`started_at desc, id desc`,
+    ...page,
+  })
 }
 
 export async function backupRow(sql: Sql, id: number) {

@@ -10,7 +10,7 @@ import {
   VERIFICATION_RESULTS,
   VERIFICATION_TYPES,
 } from '../shared/labels.ts'
-import { DateString } from '../schemas.ts'
+import { DateString, Version } from '../schemas.ts'
 
 export const EQUIPMENT_FIELDS = [
   'equipment_name',
@@ -203,10 +203,7 @@ const optionalFields = Object.fromEntries(
 export const EquipmentPatch = z
   .object({
     ...optionalFields,
-    version: z
-      .number({ message: 'Укажите версию записи (version)' })
-      .int('Неверная версия')
-      .positive('Неверная версия'),
+    version: Version,
   })
   .strict()
 export type EquipmentPatchInput = z.output<typeof EquipmentPatch>
@@ -224,7 +221,7 @@ export const VerificationCycle = z
     verification_interval: FIELD_SCHEMAS.verification_interval.optional(),
     verification_plan: FIELD_SCHEMAS.verification_plan,
     verification_state: FIELD_SCHEMAS.verification_state.optional(),
-    version: EquipmentPatch.shape.version.optional(),
+    version: Version,
   })
   .strict()
 export type VerificationCycleInput = z.output<typeof VerificationCycle>

@@ -16,6 +16,7 @@ import {
 } from '../shared/labels.ts'
 import { DateString, Paging, queryList, queryText } from '../schemas.ts'
 import { departmentScope } from '../scope.ts'
+import { likePattern, searchWords } from '../search.ts'
 import { statusCondition } from './status.ts'
 
 type Fragment = PendingQuery<Row[]>
@@ -55,8 +56,6 @@ export type Filters = z.output<typeof FilterQuery>
 export const ListQuery = FilterQuery.extend(Paging)
 export type ListParams = z.output<typeof ListQuery>
 
-const MAX_WORDS = 10
-
 /** Codes whose Russian label contains the word (lower-cased). */
 const labelMatches = (labels: Record<string, string>, word: string) =>
   Object.keys(labels).filter((code) => labels[code].toLowerCase().includes(word))
@@ -68,7 +67,7 @@ const labelMatches = (labels: Record<string, string>, word: string) =>
  * per-row work is one lower(concat) and a LIKE; finance text only for admins.
  */
 function searchWord(sql: Sql, user: User, word: string, expiringDays: number): Fragment {
-  const pattern = `%${word.replace(/[\\%_]/g, (c) => '\\' + c)}%`
+  const pattern = likePattern(word)
   const finance =
     user.role === 'admin' ? sql`, e.budget_item, e.code_rate, e.invoice_number` : sql``
   const alternatives: Fragment[] = [
@@ -87,12 +86,6 @@ function searchWord(sql: Sql, user: User, word: string, expiringDays: number): F
   const statuses = labelMatches(STATUSES, word) as Status[]
   if (statuses.length) alternatives.push(statusCondition(sql, statuses, expiringDays, 'e'))
   return sql`(${alternatives.reduce((acc, a) => sql`${acc} or ${a}`)})`
-}
-
-/** The search's words, lower-cased (at most 10). */
-function searchWords(q: string | undefined): string[] {
-  if (!q) return []
-  return q.toLowerCase().split(/\s+/).filter(Boolean).slice(0, MAX_WORDS)
 }
 
 /** WHERE over `equipment_active e` (or `equipment_full e`): scope, filters, search. */

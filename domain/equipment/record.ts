@@ -3,13 +3,39 @@
 // laborants, history, files) and the 409 a stale version gets (the current record, who, when).
 import type { Sql, TransactionSql } from '../../runtime/db.ts'
 import type { User } from '../../runtime/endpoint.ts'
-import { conflict, notFound } from '../../runtime/errors.ts'
+import { notFound } from '../../runtime/errors.ts'
+import { checkVersion } from '../stale.ts'
 import { departmentScope } from '../scope.ts'
 import { ITEM_COLUMNS, visibleRecord } from './fields.ts'
 import { listEquipmentFiles } from './files.ts'
 
 type Db = Sql | TransactionSql
 export type EquipmentRow = Record<string, any> & { id: number; version: number }
+
+/** What a write needs to know of an instrument it has locked. */
+export interface InstrumentLock {
+  archived: boolean
+  archive_reason: string | null
+  version: number
+  updated_by: number | null
+  updated_at: Date
+}
+
+/**
+ * THE row lock of an instrument (active or archived), taken first by every write to it or its
+ * files so concurrent writes queue; undefined when there is no such instrument.
+ */
+export async function lockInstrument(
+  tx: TransactionSql,
+  id: number,
+): Promise<InstrumentLock | undefined> {
+  const [row] = await tx<InstrumentLock[]>`
+    select archived_at is not null as archived, archive_reason, version, updated_by, updated_at
+    from equipment
+    where id = ${id}
+    for update`
+  return row
+}
 
 /** The flat row of an active instrument the user may see, or undefined. */
 export async function findEquipment(
@@ -18,7 +44,7 @@ export async function findEquipment(
   id: number,
   opts: { lock?: boolean } = {},
 ): Promise<EquipmentRow | undefined> {
-  if (opts.lock) await sql`select id from equipment where id = ${id} for update`
+  if (opts.lock) await lockInstrument(sql as TransactionSql, id)
   const [row] = await sql<EquipmentRow[]>`
     select ${sql(ITEM_COLUMNS as unknown as string[])}, updated_at, updated_by
     from equipment_active e
@@ -52,14 +78,13 @@ export async function fullRecord(sql: Db, user: User, id: number) {
   }
 }
 
-/** The 409 for a stale version: the current record and who changed it when. */
-export async function staleVersion(tx: Db, user: User, current: EquipmentRow) {
-  const [who] = await tx`
-    select username, full_name from users where id = ${current.updated_by ?? null}`
-  const { updated_at, updated_by: _, ...record } = current
-  return conflict('Запись уже изменил другой пользователь. Обновите данные и повторите', {
-    current: visibleRecord(record, user),
-    changed_by: who ? who.full_name || who.username : null,
-    changed_at: updated_at,
-  })
+/** The 409 for a stale version (domain/stale.ts): the current record and who changed it when. */
+export async function checkEquipmentVersion(
+  tx: Db,
+  user: User,
+  current: EquipmentRow,
+  sent: number,
+): Promise<void> {
+  const { updated_at: _a, updated_by: _b, ...record } = current
+  await checkVersion(tx, sent, current, visibleRecord(record, user))
 }

@@ -39,7 +39,10 @@ export async function departmentStats(
            (date_trunc('year', current_date) + interval '1 year - 1 day')::date::text as year_end`
   const from = query.from ?? year_start
   const to = query.to ?? year_end
-  if (from > to) throw badRequest('Начало периода позже его конца')
+  if (from > to)
+    throw badRequest('Начало периода позже его конца', {
+      fields: [{ field: 'to', message: 'Начало периода позже его конца' }],
+    })
   const department = user.role === 'admin' ? (query.department ?? null) : user.department
   const scope = sql`${departmentScope(sql, user, 'r')} ${
     department ? sql`and r.department = ${department}` : sql``

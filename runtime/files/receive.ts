@@ -178,8 +178,12 @@ class Intake {
   /** After a clean read: one file, not empty, content matching its extension. */
   async check(): Promise<void> {
     if (this.failure) throw this.failure
-    if (!this.sawFile || !this.kind) throw badRequest('Не передан файл (поле file)')
-    if (this.size === 0) throw badRequest('Файл пуст')
+    if (!this.sawFile || !this.kind)
+      throw badRequest('Не передан файл (поле file)', {
+        fields: [{ field: 'file', message: 'Не передан файл' }],
+      })
+    if (this.size === 0)
+      throw badRequest('Файл пуст', { fields: [{ field: 'file', message: 'Файл пуст' }] })
     if (!(await contentMatches(this.tempPath, this.kind, this.head))) {
       throw unsupportedType(
         `Содержимое файла не соответствует расширению .${this.kind}. Разрешены: ${typeList(this.limits.kinds)}`,
