@@ -72,7 +72,7 @@ describe('verification dates in the future', () => {
       expect(r.verification_date).toBe(inDays(5))
       const res = await h.call('POST', `/api/equipment/${r.id}/verifications`, {
         token: admin,
-        body: { verification_date: inDays(40) },
+        body: { verification_date: inDays(40), version: r.version },
       })
       expect(res.status).toBe(400)
       expect((await res.json()).error).toMatch(/не более 10 дн\. вперёд/)
