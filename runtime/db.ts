@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import postgres from 'postgres'
 import { DEFAULT_TIME_ZONE } from './clock.ts'
+import { FolderInUse, folderOwner, lockFolder } from './embedded-lock.ts'
 
 export type Sql = postgres.Sql<{}>
 export type TransactionSql = postgres.TransactionSql<{}>
@@ -54,12 +55,26 @@ export async function openDatabase(opts: {
   dataDir: string
   poolSize: number
   timeZone?: string
+  /**
+   * Embedded engine only: when another live process owns the data folder, work through the
+   * engine it serves (the command-line tools) instead of refusing (the server, restore).
+   */
+  shareRunning?: boolean
 }): Promise<Database> {
   if (opts.databaseUrl) {
     const sql = connectUrl(opts.databaseUrl, opts.poolSize, opts.timeZone)
     return { sql, kind: 'postgres', url: opts.databaseUrl, close: () => sql.end({ timeout: 5 }) }
   }
-  return openEmbedded(join(opts.dataDir, 'pgdata'), opts.poolSize, opts.timeZone)
+  const dir = join(opts.dataDir, 'pgdata')
+  if (opts.shareRunning) {
+    const owner = folderOwner(dir)
+    if (owner?.url) {
+      const sql = connectUrl(owner.url, opts.poolSize, opts.timeZone)
+      return { sql, kind: 'embedded', url: owner.url, close: () => sql.end({ timeout: 5 }) }
+    }
+    if (owner) throw new FolderInUse(dir, owner) // still starting: no address yet
+  }
+  return openEmbedded(dir, opts.poolSize, opts.timeZone)
 }
 
 /**
@@ -113,8 +128,17 @@ export async function openEmbedded(
 ): Promise<Database> {
   const { PGlite } = await import('@electric-sql/pglite')
   const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket')
-  if (dir) mkdirSync(dir, { recursive: true })
-  const db = dir ? await PGlite.create(dir) : await PGlite.create()
+  if (dir) mkdirSync(dir, { recursive: true, mode: 0o700 })
+  const lock = dir ? lockFolder(dir) : null
+  const releaseOnExit = () => lock?.release()
+  if (lock) process.once('exit', releaseOnExit)
+  let db: Awaited<ReturnType<typeof PGlite.create>>
+  try {
+    db = dir ? await PGlite.create(dir) : await PGlite.create()
+  } catch (error) {
+    lock?.release()
+    throw error
+  }
   const server = new PGLiteSocketServer({
     db: keepBatchesTogether(db),
     host: '127.0.0.1',
@@ -127,6 +151,7 @@ export async function openEmbedded(
   await db.query(`select set_config('TimeZone', $1, false)`, [timeZone ?? DEFAULT_TIME_ZONE])
   await server.start()
   const url = `postgres://postgres@${server.getServerConn()}/postgres`
+  lock?.publish(url)
   const sql = connectUrl(url, poolSize, timeZone)
   return {
     sql,
@@ -136,6 +161,8 @@ export async function openEmbedded(
       await sql.end({ timeout: 5 })
       await server.stop()
       await db.close()
+      lock?.release()
+      process.off('exit', releaseOnExit)
     },
   }
 }
