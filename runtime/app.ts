@@ -8,7 +8,7 @@ import { clientAddressResolver } from './client-address.ts'
 import type { Config } from './config.ts'
 import type { Sql } from './db.ts'
 import type { Endpoint, Env, RouteInfo } from './endpoint.ts'
-import { classify, errorResponse, internalError, json, notFound } from './errors.ts'
+import { classify, errorResponse, HttpError, internalError, json, notFound } from './errors.ts'
 import { fileStore } from './files/store.ts'
 import type { Logger } from './log.ts'
 import { docsPage, openApiDocument } from './openapi.ts'
@@ -56,6 +56,14 @@ export interface App {
     request: Request,
     ctx?: { ip?: string; req?: { socket?: { remoteAddress?: string } } },
   ): Promise<Response>
+  /** The error response to a request the HTTP layer rejected before it became a Request. */
+  malformed(info: {
+    reason: string
+    ip?: string
+    method?: string
+    path?: string
+    status?: number
+  }): Response
   endpoints: Map<string, Endpoint>
   routes: RouteInfo[]
   services: Record<string, unknown>
@@ -164,26 +172,86 @@ export async function createApp(opts: AppOptions): Promise<App> {
       }
     }
 
+    return finish(response, {
+      started,
+      requestId,
+      origin,
+      log: env.log,
+      user: env.user?.username ?? null,
+      ip: env.ip,
+      method: request.method,
+      path: url.pathname,
+    })
+  }
+
+  /** The headers every response carries, and its access-log line. */
+  function finish(
+    response: Response,
+    r: {
+      started: number
+      requestId: string
+      origin: string | null
+      log: Logger
+      user: string | null
+      ip: string | null | undefined
+      method: string
+      path: string
+      reason?: string
+    },
+  ): Response {
     const extra: Record<string, string> = {
       ...SECURITY_HEADERS,
-      ...corsHeaders(origin),
-      'x-request-id': requestId,
+      ...corsHeaders(r.origin),
+      'x-request-id': r.requestId,
     }
     if (opts.config.tls) extra['strict-transport-security'] = 'max-age=31536000'
     for (const [k, v] of Object.entries(extra)) {
       if (!response.headers.has(k)) response.headers.set(k, v)
     }
 
-    env.log.info('request', {
-      user: env.user?.username ?? null,
-      ip: env.ip,
-      method: request.method,
-      path: url.pathname,
+    r.log.info('request', {
+      user: r.user,
+      ip: r.ip,
+      method: r.method,
+      path: r.path,
       status: response.status,
-      duration_ms: Math.round((performance.now() - started) * 10) / 10,
+      duration_ms: Math.round((performance.now() - r.started) * 10) / 10,
+      ...(r.reason ? { reason: r.reason } : {}),
     })
     return response
   }
 
-  return { fetch, endpoints, routes, services }
+  /**
+   * A request the HTTP layer could not turn into a Request (a bad Host, request line or header):
+   * the same error body, headers and log line as any other 400.
+   */
+  function malformed(info: {
+    reason: string
+    ip?: string
+    method?: string
+    path?: string
+    status?: number
+  }): Response {
+    const requestId = randomUUID()
+    const status = info.status ?? 400
+    const message =
+      status === 431
+        ? 'Заголовки запроса слишком велики'
+        : status === 408
+          ? 'Запрос не получен вовремя'
+          : 'Неверный HTTP-запрос'
+    return finish(errorResponse(new HttpError(status, message), requestId), {
+      started: performance.now(),
+      requestId,
+      origin: null,
+      log: opts.log.child({ request_id: requestId }),
+      user: null,
+      ip: info.ip ?? null,
+      method: info.method ?? '-',
+      path: info.path ?? '-',
+      reason: info.reason,
+    })
+  }
+
+  return { fetch, malformed, endpoints, routes, services }
 }
