@@ -8,7 +8,15 @@ import { clientAddressResolver } from './client-address.ts'
 import type { Config } from './config.ts'
 import type { Sql } from './db.ts'
 import type { Endpoint, Env, RouteInfo } from './endpoint.ts'
-import { classify, errorResponse, HttpError, internalError, json, notFound } from './errors.ts'
+import {
+  classify,
+  clientGone,
+  errorResponse,
+  HttpError,
+  internalError,
+  json,
+  notFound,
+} from './errors.ts'
 import { fileStore } from './files/store.ts'
 import type { Logger } from './log.ts'
 import { docsPage, openApiDocument } from './openapi.ts'
@@ -97,6 +105,27 @@ export async function createApp(opts: AppOptions): Promise<App> {
         }
       : {}
 
+  // the methods each path of the route table answers, for 405's Allow
+  const routeMatchers = routes.map((r) => ({
+    method: r.method,
+    re: new RegExp(
+      '^' +
+        r.path
+          .split('/')
+          .map((part) =>
+            part.startsWith(':') ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+          )
+          .join('/') +
+        '/?$',
+    ),
+  }))
+  const allowedMethods = (path: string): string[] => {
+    const methods = new Set(routeMatchers.filter((m) => m.re.test(path)).map((m) => m.method))
+    if (methods.has('GET')) methods.add('HEAD')
+    if (methods.size) methods.add('OPTIONS')
+    return [...methods].sort()
+  }
+
   // the route table describes itself: /api/openapi.json and /docs (runtime/openapi.ts)
   let openApi: ReturnType<typeof openApiDocument> | undefined
 
@@ -114,6 +143,15 @@ export async function createApp(opts: AppOptions): Promise<App> {
       const ep = endpoints.get(name)
       const response = ep ? await ep.fetch(request, env) : undefined
       if (response) return response
+      const allowed = allowedMethods(url.pathname)
+      if (allowed.length) {
+        throw new HttpError(
+          405,
+          'Этот метод не поддерживается по этому адресу',
+          {},
+          { allow: allowed.join(', ') },
+        )
+      }
       throw notFound('Адрес не найден')
     }
     const response = opts.fallback ? await opts.fallback(request, env) : undefined
@@ -154,10 +192,25 @@ export async function createApp(opts: AppOptions): Promise<App> {
       })
     } else {
       try {
-        response = await handle(request, env)
+        // HEAD wherever GET: the GET's status and headers, without the body
+        response = await handle(
+          request.method === 'HEAD'
+            ? new Request(request.url, { method: 'GET', headers: request.headers })
+            : request,
+          env,
+        )
+        if (request.method === 'HEAD') {
+          void response.body?.cancel().catch(() => {})
+          response = new Response(null, { status: response.status, headers: response.headers })
+        }
       } catch (error) {
-        const known = classify(error)
-        if (known) {
+        const known = clientGone(request, error)
+          ? new HttpError(499, 'Клиент закрыл соединение')
+          : classify(error)
+        if (known?.status === 499) {
+          // the client went away (closed the socket mid-body): nothing failed on our side
+          response = errorResponse(known)
+        } else if (known) {
           response = errorResponse(known)
           if (known.status >= 500)
             env.log.warn('request failed', { status: known.status, error: String(error) })
@@ -205,6 +258,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
       'x-request-id': r.requestId,
     }
     if (opts.config.tls) extra['strict-transport-security'] = 'max-age=31536000'
+    // API responses carry register data: no shared or browser cache keeps them
+    if (r.path.startsWith('/api/') || r.path === '-') extra['cache-control'] = 'no-store'
     for (const [k, v] of Object.entries(extra)) {
       if (!response.headers.has(k)) response.headers.set(k, v)
     }
