@@ -35,6 +35,7 @@ const EnvSchema = z.object({
   TRUSTED_PROXIES: optionalText,
   APP_TIMEZONE: z.string().default(DEFAULT_TIME_ZONE),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  STATEMENT_TIMEOUT_S: z.coerce.number().int().min(0).max(86_400).default(30),
 })
 
 export interface Config {
@@ -55,6 +56,8 @@ export interface Config {
   /** IANA zone of the branch: "today" for statuses and due dates is taken in it */
   timeZone: string
   version: string
+  /** a request's SQL statement is cancelled after this long (0 = never); PostgreSQL only */
+  statementTimeoutMs?: number
 }
 
 export class ConfigError extends Error {}
@@ -193,5 +196,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     logLevel: env.LOG_LEVEL,
     timeZone: env.APP_TIMEZONE,
     version: packageVersion(),
+    statementTimeoutMs: env.STATEMENT_TIMEOUT_S * 1000,
   }
 }

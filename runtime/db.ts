@@ -18,7 +18,11 @@ export interface Database {
 }
 
 /** Type parsers shared by every pool: dates stay 'YYYY-MM-DD' strings, numerics become numbers. */
-const poolOptions = (max: number, timeZone = DEFAULT_TIME_ZONE): postgres.Options<{}> => ({
+const poolOptions = (
+  max: number,
+  timeZone = DEFAULT_TIME_ZONE,
+  statementTimeoutMs = 0,
+): postgres.Options<{}> => ({
   max,
   idle_timeout: 60,
   connect_timeout: 10,
@@ -43,11 +47,26 @@ const poolOptions = (max: number, timeZone = DEFAULT_TIME_ZONE): postgres.Option
       parse: (value: string) => Number(value),
     },
   } as any,
-  connection: { application_name: 'deltica', TimeZone: timeZone } as any,
+  connection: {
+    application_name: 'deltica',
+    TimeZone: timeZone,
+    ...(statementTimeoutMs > 0 ? { statement_timeout: String(statementTimeoutMs) } : {}),
+  } as any,
 })
 
-export function connectUrl(url: string, max: number, timeZone?: string): Sql {
-  return postgres(url, poolOptions(max, timeZone)) as unknown as Sql
+/**
+ * What a long job (backup, restore, import) sets inside its transaction instead of the requests'
+ * statement_timeout: `set local statement_timeout = ...`.
+ */
+export const LONG_JOB_STATEMENT_TIMEOUT = '30min'
+
+export function connectUrl(
+  url: string,
+  max: number,
+  timeZone?: string,
+  statementTimeoutMs?: number,
+): Sql {
+  return postgres(url, poolOptions(max, timeZone, statementTimeoutMs)) as unknown as Sql
 }
 
 export async function openDatabase(opts: {
@@ -55,6 +74,8 @@ export async function openDatabase(opts: {
   dataDir: string
   poolSize: number
   timeZone?: string
+  /** PostgreSQL only: every statement of the pool is cancelled after this long (0 = never) */
+  statementTimeoutMs?: number
   /**
    * Embedded engine only: when another live process owns the data folder, work through the
    * engine it serves (the command-line tools) instead of refusing (the server, restore).
@@ -62,7 +83,7 @@ export async function openDatabase(opts: {
   shareRunning?: boolean
 }): Promise<Database> {
   if (opts.databaseUrl) {
-    const sql = connectUrl(opts.databaseUrl, opts.poolSize, opts.timeZone)
+    const sql = connectUrl(opts.databaseUrl, opts.poolSize, opts.timeZone, opts.statementTimeoutMs)
     return { sql, kind: 'postgres', url: opts.databaseUrl, close: () => sql.end({ timeout: 5 }) }
   }
   const dir = join(opts.dataDir, 'pgdata')

@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs'
 import { mkdir, readdir, rename, rm, stat, symlink, unlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { create as tarCreate, extract as tarExtract } from 'tar'
-import type { Sql, TransactionSql } from '../db.ts'
+import { LONG_JOB_STATEMENT_TIMEOUT, type Sql, type TransactionSql } from '../db.ts'
 import { BUSY, LOCKS, tryLock } from '../locks.ts'
 import { listMigrations } from '../migrate.ts'
 import { logicalDump, logicalRestore } from './logical-dump.ts'
@@ -144,6 +144,7 @@ async function dumpWithManifest(t: BackupTarget, staging: string): Promise<Manif
   const dbFile = t.kind === 'postgres' ? 'database.dump' : 'database.jsonl.gz'
   const dbPath = join(staging, dbFile)
   const snapshot = await t.sql.begin('isolation level repeatable read read only', async (tx) => {
+    await tx.unsafe(`set local statement_timeout = '${LONG_JOB_STATEMENT_TIMEOUT}'`)
     const tables = await tableSums(tx)
     const migrations = (await hasTable(tx, 'schema_migrations'))
       ? (await tx`select version from schema_migrations order by version`).map((r) => r.version)

@@ -25,7 +25,12 @@ export async function withDatabase<T>(
   }
   let db: Database
   try {
-    db = await openDatabase({ ...config, poolSize: 2, shareRunning: !options.exclusive })
+    db = await openDatabase({
+      ...config,
+      poolSize: 2,
+      statementTimeoutMs: 0, // a command runs as long as it needs
+      shareRunning: !options.exclusive,
+    })
   } catch (error) {
     if (error instanceof FolderInUse) {
       process.stderr.write(error.message + '\n')
