@@ -12,7 +12,7 @@ import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo, Socket } from 'node:net'
 import { createServerAdapter } from '@whatwg-node/server'
 import type { App } from './app.ts'
-import type { Config } from './config.ts'
+import type { Config, HttpLimits } from './config.ts'
 
 export interface Listening {
   server: Server
@@ -21,10 +21,19 @@ export interface Listening {
   close(graceMs?: number): Promise<void>
 }
 
+const DEFAULT_HTTP_LIMITS: HttpLimits = {
+  headersTimeoutMs: 20_000,
+  idleTimeoutMs: 15_000,
+  keepAliveTimeoutMs: 65_000,
+  maxConnections: 4096,
+  maxConnectionsPerIp: 1024,
+}
+
 export async function listen(
   app: App,
-  config: Pick<Config, 'host' | 'port' | 'tls'>,
+  config: Pick<Config, 'host' | 'port' | 'tls'> & { http?: HttpLimits },
 ): Promise<Listening> {
+  const limits = config.http ?? DEFAULT_HTTP_LIMITS
   const adapter = createServerAdapter((request, ctx: any) => app.fetch(request, ctx))
   // a Host or target that makes no URL would fail inside the adapter (a 500 with a stack):
   // answer it through the app's error mapping instead
@@ -39,16 +48,23 @@ export async function listen(
   }
   const server: Server = config.tls
     ? (createHttpsServer(
-        { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) },
+        {
+          cert: readFileSync(config.tls.certFile),
+          key: readFileSync(config.tls.keyFile),
+          connectionsCheckingInterval: 1000,
+        },
         handler,
       ) as unknown as Server)
-    : createHttpServer(handler)
+    : createHttpServer({ connectionsCheckingInterval: 1000 }, handler)
   // a request line or header Node's parser refuses: the same 400 body, headers and log line
+  const answered = new WeakSet<Socket>()
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+    if (answered.has(socket)) return
     if (error.code === 'ECONNRESET' || !socket.writable || (socket as any)._httpMessage) {
       socket.destroy()
       return
     }
+    answered.add(socket)
     const status =
       error.code === 'HPE_HEADER_OVERFLOW'
         ? 431
@@ -62,9 +78,29 @@ export async function listen(
     })
     void writeRaw(socket, response)
   })
-  server.keepAliveTimeout = 65_000
-  server.headersTimeout = 66_000
-  server.requestTimeout = 0 // large uploads stream for minutes; idle sockets are closed by keepAlive
+  // a large upload streams for minutes (no total request time limit), but a body that stalls
+  // for idleTimeoutMs is cut, the head must arrive within headersTimeoutMs, and the number of
+  // open sockets is capped in all and per address — so slow clients cannot hold every descriptor
+  server.requestTimeout = 0
+  server.headersTimeout = limits.headersTimeoutMs
+  server.timeout = limits.idleTimeoutMs
+  server.keepAliveTimeout = limits.keepAliveTimeoutMs
+  server.maxConnections = limits.maxConnections
+  const perAddress = new Map<string, number>()
+  server.on('connection', (socket: Socket) => {
+    const address = socket.remoteAddress ?? '-'
+    const open = (perAddress.get(address) ?? 0) + 1
+    if (open > limits.maxConnectionsPerIp) {
+      socket.destroy()
+      return
+    }
+    perAddress.set(address, open)
+    socket.once('close', () => {
+      const left = (perAddress.get(address) ?? 1) - 1
+      if (left > 0) perAddress.set(address, left)
+      else perAddress.delete(address)
+    })
+  })
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
