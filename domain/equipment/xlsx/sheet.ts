@@ -35,7 +35,13 @@ export async function parseSheet(
   bytes: Buffer,
   departments: Map<string, string>,
 ): Promise<{ rows: ParsedRow[]; issues: RowIssue[]; columns: Column[] }> {
-  await checkZip(bytes)
+  // the sheets are inflated for the check anyway: counting their rows there is cheap and spares
+  // streaming through a million of them to find out
+  await checkZip(bytes, (name, xml) => {
+    if (/^xl\/worksheets\/[^/]+\.xml$/.test(name) && countRows(xml) - 1 > MAX_IMPORT_ROWS) {
+      throw tooLarge(`Не больше ${MAX_IMPORT_ROWS} строк за одну загрузку`)
+    }
+  })
   const codes = new Map(
     LAYOUT.filter((c) => c.labels).map((c) => [c.key, labelToCode(Object.entries(c.labels!))]),
   )
@@ -80,6 +86,17 @@ export async function parseSheet(
   }
   if (!mapped) throw badRequest('В первой строке листа не найдены заголовки столбцов реестра')
   return { rows, issues, columns: [...mapped.values()] }
+}
+
+/** How many <row> elements a sheet's XML holds (stops counting past the limit). */
+function countRows(xml: Buffer): number {
+  const tag = Buffer.from('<row')
+  let n = 0
+  for (let i = xml.indexOf(tag); i >= 0 && n <= MAX_IMPORT_ROWS + 1; i = xml.indexOf(tag, i + 4)) {
+    const next = xml[i + 4]
+    if (next === 0x20 || next === 0x3e || next === 0x2f) n++ // <row …>, <row>, <row/>
+  }
+  return n
 }
 
 /** The first worksheet's rows, read as a stream. */

@@ -83,7 +83,11 @@ export function zipEntries(bytes: Buffer, limits = ZIP_LIMITS): Entry[] {
 }
 
 /** Throws unless the zip's declarations are within the limits and every entry keeps to its own. */
-export async function checkZip(bytes: Buffer, limits = ZIP_LIMITS): Promise<void> {
+export async function checkZip(
+  bytes: Buffer,
+  inspect: (name: string, inflated: Buffer) => void = () => {},
+  limits = ZIP_LIMITS,
+): Promise<void> {
   for (const e of zipEntries(bytes, limits)) {
     const h = e.offset
     if (h + 30 > bytes.length || bytes.readUInt32LE(h) !== LOCAL) broken()
@@ -92,6 +96,7 @@ export async function checkZip(bytes: Buffer, limits = ZIP_LIMITS): Promise<void
     if (data.length !== e.compressed) broken()
     if (e.method === 0) {
       if (e.compressed !== e.size) broken()
+      inspect(e.name, data)
       continue
     }
     let inflated: Buffer
@@ -104,5 +109,6 @@ export async function checkZip(bytes: Buffer, limits = ZIP_LIMITS): Promise<void
       broken()
     }
     if (inflated.length !== e.size) throw tooLarge(BOMB)
+    inspect(e.name, inflated)
   }
 }
