@@ -1,6 +1,6 @@
 // The database pool: postgres.js against DATABASE_URL, or against an embedded PostgreSQL (PGlite,
 // persisted in DATA_DIR) served on a loopback socket, so both take the same code path.
-import { mkdirSync } from 'node:fs'
+import { chmodSync, mkdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import postgres from 'postgres'
 import { DEFAULT_TIME_ZONE } from './clock.ts'
@@ -69,6 +69,20 @@ export function connectUrl(
   return postgres(url, poolOptions(max, timeZone, statementTimeoutMs)) as unknown as Sql
 }
 
+/** The embedded engine's pool: its Unix socket (a path) or, in memory, its loopback URL. */
+function connectEmbedded(address: string, max: number, timeZone?: string): Sql {
+  if (!address.startsWith('/')) return connectUrl(address, max, timeZone)
+  return postgres({
+    ...poolOptions(max, timeZone),
+    path: address,
+    user: 'postgres',
+    database: 'postgres',
+  }) as unknown as Sql
+}
+
+const embeddedUrl = (address: string) =>
+  address.startsWith('/') ? `postgres://postgres@localhost/postgres?socket=${address}` : address
+
 export async function openDatabase(opts: {
   databaseUrl: string | null
   dataDir: string
@@ -89,9 +103,10 @@ export async function openDatabase(opts: {
   const dir = join(opts.dataDir, 'pgdata')
   if (opts.shareRunning) {
     const owner = folderOwner(dir)
-    if (owner?.url) {
-      const sql = connectUrl(owner.url, opts.poolSize, opts.timeZone)
-      return { sql, kind: 'embedded', url: owner.url, close: () => sql.end({ timeout: 5 }) }
+    if (owner?.address) {
+      const sql = connectEmbedded(owner.address, opts.poolSize, opts.timeZone)
+      const url = embeddedUrl(owner.address)
+      return { sql, kind: 'embedded', url, close: () => sql.end({ timeout: 5 }) }
     }
     if (owner) throw new FolderInUse(dir, owner) // still starting: no address yet
   }
@@ -160,10 +175,15 @@ export async function openEmbedded(
     lock?.release()
     throw error
   }
+  // on disk the engine listens on a Unix socket inside its own 0700 folder, so no other local
+  // user can reach it (it has no authentication); in memory (tests) on a loopback port
+  const socket = dir ? join(dir, '.s.PGSQL.5432') : null
+  const useSocket = socket !== null && Buffer.byteLength(socket) < 100 // sun_path's limit
+  if (dir) chmodSync(dir, 0o700)
+  if (useSocket) rmSync(socket, { force: true }) // left by a killed owner; the lock is ours
   const server = new PGLiteSocketServer({
     db: keepBatchesTogether(db),
-    host: '127.0.0.1',
-    port: 0,
+    ...(useSocket ? { path: socket } : { host: '127.0.0.1', port: 0 }),
     // every pooled connection plus short-lived ones (migrations, backups) must fit
     maxConnections: poolSize + 10,
   })
@@ -171,9 +191,10 @@ export async function openEmbedded(
   // connection: set the branch's time zone once, so current_date is the local day.
   await db.query(`select set_config('TimeZone', $1, false)`, [timeZone ?? DEFAULT_TIME_ZONE])
   await server.start()
-  const url = `postgres://postgres@${server.getServerConn()}/postgres`
-  lock?.publish(url)
-  const sql = connectUrl(url, poolSize, timeZone)
+  const address = useSocket ? socket : `postgres://postgres@${server.getServerConn()}/postgres`
+  lock?.publish(address)
+  const url = embeddedUrl(address)
+  const sql = connectEmbedded(address, poolSize, timeZone)
   return {
     sql,
     kind: 'embedded',

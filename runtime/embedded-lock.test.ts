@@ -1,9 +1,10 @@
 // One owner per embedded data folder: the server running on DATA_DIR with concurrent writers and
 // a command-line tool on the same DATA_DIR → the tool works through the server's engine, no
 // acknowledged write is lost and the folder opens afterwards; a second server refuses, naming the
-// running process; a lock left by a killed process does not block.
+// running process; a lock left by a killed process does not block; the engine is reachable only
+// through a Unix socket in its 0700 folder (no open TCP port).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { hostname, tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -63,7 +64,13 @@ it('a stale lock (its process is gone) does not block, a live one does', () => {
     const deadPid = Number(dead.stdout.toString())
     writeFileSync(
       join(dir, LOCK_FILE),
-      JSON.stringify({ pid: deadPid, host: hostname(), command: 'x', started_at: '', url: null }),
+      JSON.stringify({
+        pid: deadPid,
+        host: hostname(),
+        command: 'x',
+        started_at: '',
+        address: null,
+      }),
     )
     expect(folderOwner(dir)).toBeNull()
     const lock = lockFolder(dir)
@@ -103,6 +110,14 @@ it('server + concurrent writers + a CLI on the same DATA_DIR: nothing acknowledg
     body: JSON.stringify({ username: 'admin', password: 'lock-admin-pass-1' }),
   })
   const { token } = (await login.json()) as { token: string }
+
+  // the engine listens on a Unix socket inside its own folder, closed to other local users
+  const pgdata = join(dataDir, 'pgdata')
+  const owner = folderOwner(pgdata)
+  expect(owner?.pid).toBe(server.pid)
+  expect(owner?.address).toBe(join(pgdata, '.s.PGSQL.5432'))
+  expect(statSync(owner!.address!).isSocket()).toBe(true)
+  expect(statSync(pgdata).mode & 0o077).toBe(0)
 
   // a second server on the same folder refuses, naming the running process
   const second = await run('runtime/main.ts', [], await freePort())

@@ -1,7 +1,7 @@
 // One process owns an embedded data folder. Two PGlite instances on the same folder each keep
 // their own buffers and write over each other (acknowledged writes lost, a folder that no longer
 // opens). The owner writes deltica.lock inside the folder: its pid, what it runs and the socket
-// address its engine serves, so a command-line tool can work through that engine instead of
+// its engine serves, so a command-line tool can work through that engine instead of
 // opening the folder itself. A lock whose pid is gone (a killed process) is taken over.
 import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs'
 import { hostname } from 'node:os'
@@ -14,13 +14,13 @@ export interface LockOwner {
   host: string
   command: string
   started_at: string
-  /** the postgres:// address the owner's engine serves, once it serves it */
-  url: string | null
+  /** where the owner's engine serves, once it does: a Unix socket's path or a postgres:// URL */
+  address: string | null
 }
 
 export interface EmbeddedLock {
   /** Records the address the engine serves (for the command-line tools). */
-  publish(url: string): void
+  publish(address: string): void
   release(): void
 }
 
@@ -72,7 +72,7 @@ export function lockFolder(dir: string): EmbeddedLock {
     host: hostname(),
     command: process.argv.slice(1).join(' ') || process.argv0,
     started_at: new Date().toISOString(),
-    url: null,
+    address: null,
   }
   const write = (fd: number) => {
     writeSync(fd, JSON.stringify(me) + '\n')
@@ -103,8 +103,8 @@ export function lockFolder(dir: string): EmbeddedLock {
     }
     let released = false
     return {
-      publish(url) {
-        me.url = url
+      publish(address) {
+        me.address = address
         const fd = openSync(path, 'w', 0o600)
         try {
           write(fd)
