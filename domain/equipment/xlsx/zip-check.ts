@@ -11,7 +11,7 @@ const inflateRawCapped = promisify(inflateRaw) as (
   options: { maxOutputLength: number },
 ) => Promise<Buffer>
 
-export const ZIP_LIMITS = {
+const ZIP_LIMITS = {
   entries: 2_000,
   /** one entry, inflated */
   entryBytes: 256 * 1024 * 1024,
@@ -41,7 +41,7 @@ function broken(): never {
 }
 
 /** The central directory's entries, checked against the limits. */
-export function zipEntries(bytes: Buffer, limits = ZIP_LIMITS): Entry[] {
+function zipEntries(bytes: Buffer, limits = ZIP_LIMITS): Entry[] {
   let eocd = -1
   for (let i = bytes.length - 22; i >= Math.max(0, bytes.length - 22 - 65_535); i--) {
     if (bytes.readUInt32LE(i) === EOCD) {
