@@ -84,6 +84,25 @@ export async function listen(
   server.requestTimeout = 0
   server.headersTimeout = limits.headersTimeoutMs
   server.timeout = limits.idleTimeoutMs
+  // a socket idle that long: cut when the client stalls (a body that stops arriving, a download it
+  // stopped reading), kept while the server itself is still working on the answer (a long
+  // backup or export has its own limits, the statement timeout among them)
+  const current = new WeakMap<Socket, { req: IncomingMessage; res: ServerResponse }>()
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    current.set(req.socket, { req, res })
+    res.once('close', () => {
+      if (current.get(req.socket)?.res === res) current.delete(req.socket)
+    })
+  })
+  server.on('timeout', (socket: Socket) => {
+    const active = current.get(socket)
+    const working =
+      active &&
+      active.req.complete &&
+      !active.res.writableEnded &&
+      (!active.res.headersSent || socket.writableLength === 0)
+    if (!working) socket.destroy()
+  })
   server.keepAliveTimeout = limits.keepAliveTimeoutMs
   server.maxConnections = limits.maxConnections
   const perAddress = new Map<string, number>()

@@ -9,6 +9,10 @@ import { listen, type Listening } from './server.ts'
 
 const app: App = {
   async fetch(request) {
+    if (new URL(request.url).pathname === '/slow') {
+      await new Promise((r) => setTimeout(r, 2500)) // the server works longer than the idle timeout
+      return json({ slow: true })
+    }
     const size = request.body ? (await request.arrayBuffer()).byteLength : 0
     return json({ size })
   },
@@ -80,6 +84,12 @@ it('connections beyond the per-address cap are closed at once; others are served
   const res = await fetch(`${server.url}/ok`)
   expect(res.status).toBe(200)
   for (const s of sockets) s.destroy()
+})
+
+it('a request the server works on longer than the idle timeout is answered', async () => {
+  const res = await fetch(`${server.url}/slow`)
+  expect(res.status).toBe(200)
+  expect(await res.json()).toEqual({ slow: true })
 })
 
 it('a slow upload that keeps progressing (50 MiB in 12 s, idle timeout 1 s) succeeds', async () => {
