@@ -11,6 +11,7 @@ import { dailyJobs, jobScheduler } from '../domain/jobs/daily.ts'
 import { createLogger } from '../runtime/log.ts'
 import { databaseClock } from '../runtime/scheduler.ts'
 import { runRecallDigest } from '../domain/notifications/digest.ts'
+import { testEmailTiming } from '../domain/notifications/actions.ts'
 
 interface Received {
   to: string[]
@@ -52,6 +53,7 @@ const run = (retryDelaysMs: number[] = []) =>
   runRecallDigest({ sql: h.sql, log }, { retryDelaysMs })
 
 beforeAll(async () => {
+  testEmailTiming.failureFloorMs = 0 // the dead-server cases below need no wait
   smtp = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
@@ -276,6 +278,43 @@ describe('test e-mail and settings', () => {
     ).toBe(409)
     const report = await run()
     expect(report.skipped).toBe('not_configured')
+  })
+
+  it('a failed test e-mail answers no faster than a filtered port would; 5 a minute at most', async () => {
+    testEmailTiming.failureFloorMs = 1500
+    await setSettings({
+      smtp: {
+        host: '127.0.0.1',
+        port: 1,
+        security: 'none',
+        user: '',
+        from: 'd@l',
+        tls_verify: true,
+      },
+    })
+    const limited = await h.makeUser({ username: 'mail_limit', role: 'admin' })
+    expect(limited).toBeGreaterThan(0)
+    const token = await h.login('mail_limit')
+    const started = performance.now()
+    const refused = await h.call('POST', '/api/notifications/test-email', {
+      token,
+      body: { to: 'x@lab.local' },
+    })
+    expect(refused.status).toBe(502)
+    expect(performance.now() - started).toBeGreaterThanOrEqual(1400)
+    testEmailTiming.failureFloorMs = 0
+    const statuses: number[] = []
+    for (let i = 0; i < 5; i++) {
+      const res = await h.call('POST', '/api/notifications/test-email', {
+        token,
+        body: { to: 'x@lab.local' },
+      })
+      statuses.push(res.status)
+    }
+    expect(statuses).toEqual([502, 502, 502, 502, 429])
+    await setSettings({
+      smtp: { host: '', port: 25, security: 'none', user: '', from: '', tls_verify: true },
+    })
   })
 
   it('the SMTP password is admin-only and never read back in clear', async () => {

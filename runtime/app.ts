@@ -8,7 +8,15 @@ import { clientAddressResolver } from './client-address.ts'
 import type { Config } from './config.ts'
 import type { Sql } from './db.ts'
 import type { Endpoint, Env, RouteInfo } from './endpoint.ts'
-import { classify, errorResponse, internalError, json, notFound } from './errors.ts'
+import {
+  classify,
+  clientGone,
+  errorResponse,
+  HttpError,
+  internalError,
+  json,
+  notFound,
+} from './errors.ts'
 import { fileStore } from './files/store.ts'
 import type { Logger } from './log.ts'
 import { docsPage, openApiDocument } from './openapi.ts'
@@ -56,6 +64,14 @@ export interface App {
     request: Request,
     ctx?: { ip?: string; req?: { socket?: { remoteAddress?: string } } },
   ): Promise<Response>
+  /** The error response to a request the HTTP layer rejected before it became a Request. */
+  malformed(info: {
+    reason: string
+    ip?: string
+    method?: string
+    path?: string
+    status?: number
+  }): Response
   endpoints: Map<string, Endpoint>
   routes: RouteInfo[]
   services: Record<string, unknown>
@@ -89,6 +105,27 @@ export async function createApp(opts: AppOptions): Promise<App> {
         }
       : {}
 
+  // the methods each path of the route table answers, for 405's Allow
+  const routeMatchers = routes.map((r) => ({
+    method: r.method,
+    re: new RegExp(
+      '^' +
+        r.path
+          .split('/')
+          .map((part) =>
+            part.startsWith(':') ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+          )
+          .join('/') +
+        '/?$',
+    ),
+  }))
+  const allowedMethods = (path: string): string[] => {
+    const methods = new Set(routeMatchers.filter((m) => m.re.test(path)).map((m) => m.method))
+    if (methods.has('GET')) methods.add('HEAD')
+    if (methods.size) methods.add('OPTIONS')
+    return [...methods].sort()
+  }
+
   // the route table describes itself: /api/openapi.json and /docs (runtime/openapi.ts)
   let openApi: ReturnType<typeof openApiDocument> | undefined
 
@@ -106,6 +143,15 @@ export async function createApp(opts: AppOptions): Promise<App> {
       const ep = endpoints.get(name)
       const response = ep ? await ep.fetch(request, env) : undefined
       if (response) return response
+      const allowed = allowedMethods(url.pathname)
+      if (allowed.length) {
+        throw new HttpError(
+          405,
+          'Этот метод не поддерживается по этому адресу',
+          {},
+          { allow: allowed.join(', ') },
+        )
+      }
       throw notFound('Адрес не найден')
     }
     const response = opts.fallback ? await opts.fallback(request, env) : undefined
@@ -146,10 +192,25 @@ export async function createApp(opts: AppOptions): Promise<App> {
       })
     } else {
       try {
-        response = await handle(request, env)
+        // HEAD wherever GET: the GET's status and headers, without the body
+        response = await handle(
+          request.method === 'HEAD'
+            ? new Request(request.url, { method: 'GET', headers: request.headers })
+            : request,
+          env,
+        )
+        if (request.method === 'HEAD') {
+          void response.body?.cancel().catch(() => {})
+          response = new Response(null, { status: response.status, headers: response.headers })
+        }
       } catch (error) {
-        const known = classify(error)
-        if (known) {
+        const known = clientGone(request, error)
+          ? new HttpError(499, 'Клиент закрыл соединение')
+          : classify(error)
+        if (known?.status === 499) {
+          // the client went away (closed the socket mid-body): nothing failed on our side
+          response = errorResponse(known)
+        } else if (known) {
           response = errorResponse(known)
           if (known.status >= 500)
             env.log.warn('request failed', { status: known.status, error: String(error) })
@@ -164,26 +225,88 @@ export async function createApp(opts: AppOptions): Promise<App> {
       }
     }
 
-    const extra: Record<string, string> = {
-      ...SECURITY_HEADERS,
-      ...corsHeaders(origin),
-      'x-request-id': requestId,
-    }
-    if (opts.config.tls) extra['strict-transport-security'] = 'max-age=31536000'
-    for (const [k, v] of Object.entries(extra)) {
-      if (!response.headers.has(k)) response.headers.set(k, v)
-    }
-
-    env.log.info('request', {
+    return finish(response, {
+      started,
+      requestId,
+      origin,
+      log: env.log,
       user: env.user?.username ?? null,
       ip: env.ip,
       method: request.method,
       path: url.pathname,
+    })
+  }
+
+  /** The headers every response carries, and its access-log line. */
+  function finish(
+    response: Response,
+    r: {
+      started: number
+      requestId: string
+      origin: string | null
+      log: Logger
+      user: string | null
+      ip: string | null | undefined
+      method: string
+      path: string
+      reason?: string
+    },
+  ): Response {
+    const extra: Record<string, string> = {
+      ...SECURITY_HEADERS,
+      ...corsHeaders(r.origin),
+      'x-request-id': r.requestId,
+    }
+    if (opts.config.tls) extra['strict-transport-security'] = 'max-age=31536000'
+    // API responses carry register data: no shared or browser cache keeps them
+    if (r.path.startsWith('/api/') || r.path === '-') extra['cache-control'] = 'no-store'
+    for (const [k, v] of Object.entries(extra)) {
+      if (!response.headers.has(k)) response.headers.set(k, v)
+    }
+
+    r.log.info('request', {
+      user: r.user,
+      ip: r.ip,
+      method: r.method,
+      path: r.path,
       status: response.status,
-      duration_ms: Math.round((performance.now() - started) * 10) / 10,
+      duration_ms: Math.round((performance.now() - r.started) * 10) / 10,
+      ...(r.reason ? { reason: r.reason } : {}),
     })
     return response
   }
 
-  return { fetch, endpoints, routes, services }
+  /**
+   * A request the HTTP layer could not turn into a Request (a bad Host, request line or header):
+   * the same error body, headers and log line as any other 400.
+   */
+  function malformed(info: {
+    reason: string
+    ip?: string
+    method?: string
+    path?: string
+    status?: number
+  }): Response {
+    const requestId = randomUUID()
+    const status = info.status ?? 400
+    const message =
+      status === 431
+        ? 'Заголовки запроса слишком велики'
+        : status === 408
+          ? 'Запрос не получен вовремя'
+          : 'Неверный HTTP-запрос'
+    return finish(errorResponse(new HttpError(status, message), requestId), {
+      started: performance.now(),
+      requestId,
+      origin: null,
+      log: opts.log.child({ request_id: requestId }),
+      user: null,
+      ip: info.ip ?? null,
+      method: info.method ?? '-',
+      path: info.path ?? '-',
+      reason: info.reason,
+    })
+  }
+
+  return { fetch, malformed, endpoints, routes, services }
 }

@@ -35,6 +35,12 @@ const EnvSchema = z.object({
   TRUSTED_PROXIES: optionalText,
   APP_TIMEZONE: z.string().default(DEFAULT_TIME_ZONE),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  STATEMENT_TIMEOUT_S: z.coerce.number().int().min(0).max(86_400).default(30),
+  HTTP_HEADERS_TIMEOUT_S: z.coerce.number().int().min(1).max(600).default(20),
+  HTTP_IDLE_TIMEOUT_S: z.coerce.number().int().min(1).max(3600).default(15),
+  HTTP_KEEPALIVE_TIMEOUT_S: z.coerce.number().int().min(1).max(3600).default(65),
+  HTTP_MAX_CONNECTIONS: z.coerce.number().int().min(10).max(1_000_000).default(4096),
+  HTTP_MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(1024),
 })
 
 export interface Config {
@@ -55,6 +61,24 @@ export interface Config {
   /** IANA zone of the branch: "today" for statuses and due dates is taken in it */
   timeZone: string
   version: string
+  /** a request's SQL statement is cancelled after this long (0 = never); PostgreSQL only */
+  statementTimeoutMs?: number
+  /** HTTP timeouts and connection caps (runtime/server.ts has the defaults) */
+  http?: HttpLimits
+}
+
+/** Timeouts and connection caps against slow and greedy clients (config: HTTP_*). */
+export interface HttpLimits {
+  /** the whole request head must arrive within this */
+  headersTimeoutMs: number
+  /** a socket with no bytes either way for this long is closed (a stalled body or download) */
+  idleTimeoutMs: number
+  /** an idle keep-alive connection between requests is closed after this */
+  keepAliveTimeoutMs: number
+  /** open connections in all; more are closed as they arrive */
+  maxConnections: number
+  /** open connections from one address (a reverse proxy is one address) */
+  maxConnectionsPerIp: number
 }
 
 export class ConfigError extends Error {}
@@ -193,5 +217,13 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     logLevel: env.LOG_LEVEL,
     timeZone: env.APP_TIMEZONE,
     version: packageVersion(),
+    statementTimeoutMs: env.STATEMENT_TIMEOUT_S * 1000,
+    http: {
+      headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT_S * 1000,
+      idleTimeoutMs: env.HTTP_IDLE_TIMEOUT_S * 1000,
+      keepAliveTimeoutMs: env.HTTP_KEEPALIVE_TIMEOUT_S * 1000,
+      maxConnections: env.HTTP_MAX_CONNECTIONS,
+      maxConnectionsPerIp: env.HTTP_MAX_CONNECTIONS_PER_IP,
+    },
   }
 }

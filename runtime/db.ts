@@ -1,9 +1,10 @@
 // The database pool: postgres.js against DATABASE_URL, or against an embedded PostgreSQL (PGlite,
 // persisted in DATA_DIR) served on a loopback socket, so both take the same code path.
-import { mkdirSync } from 'node:fs'
+import { chmodSync, mkdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import postgres from 'postgres'
 import { DEFAULT_TIME_ZONE } from './clock.ts'
+import { FolderInUse, folderOwner, lockFolder } from './embedded-lock.ts'
 
 export type Sql = postgres.Sql<{}>
 export type TransactionSql = postgres.TransactionSql<{}>
@@ -17,7 +18,11 @@ export interface Database {
 }
 
 /** Type parsers shared by every pool: dates stay 'YYYY-MM-DD' strings, numerics become numbers. */
-const poolOptions = (max: number, timeZone = DEFAULT_TIME_ZONE): postgres.Options<{}> => ({
+const poolOptions = (
+  max: number,
+  timeZone = DEFAULT_TIME_ZONE,
+  statementTimeoutMs = 0,
+): postgres.Options<{}> => ({
   max,
   idle_timeout: 60,
   connect_timeout: 10,
@@ -42,11 +47,26 @@ const poolOptions = (max: number, timeZone = DEFAULT_TIME_ZONE): postgres.Option
       parse: (value: string) => Number(value),
     },
   } as any,
-  connection: { application_name: 'deltica', TimeZone: timeZone } as any,
+  connection: {
+    application_name: 'deltica',
+    TimeZone: timeZone,
+    ...(statementTimeoutMs > 0 ? { statement_timeout: String(statementTimeoutMs) } : {}),
+  } as any,
 })
 
-export function connectUrl(url: string, max: number, timeZone?: string): Sql {
-  return postgres(url, poolOptions(max, timeZone)) as unknown as Sql
+/**
+ * What a long job (backup, restore, import) sets inside its transaction instead of the requests'
+ * statement_timeout: `set local statement_timeout = ...`.
+ */
+export const LONG_JOB_STATEMENT_TIMEOUT = '30min'
+
+export function connectUrl(
+  url: string,
+  max: number,
+  timeZone?: string,
+  statementTimeoutMs?: number,
+): Sql {
+  return postgres(url, poolOptions(max, timeZone, statementTimeoutMs)) as unknown as Sql
 }
 
 /**
@@ -61,17 +81,48 @@ export function connectReadOnly(url: string, max = 2): Sql {
   }) as unknown as Sql
 }
 
+/** The embedded engine's pool: its Unix socket (a path) or, in memory, its loopback URL. */
+function connectEmbedded(address: string, max: number, timeZone?: string): Sql {
+  if (!address.startsWith('/')) return connectUrl(address, max, timeZone)
+  return postgres({
+    ...poolOptions(max, timeZone),
+    path: address,
+    user: 'postgres',
+    database: 'postgres',
+  }) as unknown as Sql
+}
+
+const embeddedUrl = (address: string) =>
+  address.startsWith('/') ? `postgres://postgres@localhost/postgres?socket=${address}` : address
+
 export async function openDatabase(opts: {
   databaseUrl: string | null
   dataDir: string
   poolSize: number
   timeZone?: string
+  /** PostgreSQL only: every statement of the pool is cancelled after this long (0 = never) */
+  statementTimeoutMs?: number
+  /**
+   * Embedded engine only: when another live process owns the data folder, work through the
+   * engine it serves (the command-line tools) instead of refusing (the server, restore).
+   */
+  shareRunning?: boolean
 }): Promise<Database> {
   if (opts.databaseUrl) {
-    const sql = connectUrl(opts.databaseUrl, opts.poolSize, opts.timeZone)
+    const sql = connectUrl(opts.databaseUrl, opts.poolSize, opts.timeZone, opts.statementTimeoutMs)
     return { sql, kind: 'postgres', url: opts.databaseUrl, close: () => sql.end({ timeout: 5 }) }
   }
-  return openEmbedded(join(opts.dataDir, 'pgdata'), opts.poolSize, opts.timeZone)
+  const dir = join(opts.dataDir, 'pgdata')
+  if (opts.shareRunning) {
+    const owner = folderOwner(dir)
+    if (owner?.address) {
+      const sql = connectEmbedded(owner.address, opts.poolSize, opts.timeZone)
+      const url = embeddedUrl(owner.address)
+      return { sql, kind: 'embedded', url, close: () => sql.end({ timeout: 5 }) }
+    }
+    if (owner) throw new FolderInUse(dir, owner) // still starting: no address yet
+  }
+  return openEmbedded(dir, opts.poolSize, opts.timeZone)
 }
 
 /**
@@ -125,12 +176,26 @@ export async function openEmbedded(
 ): Promise<Database> {
   const { PGlite } = await import('@electric-sql/pglite')
   const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket')
-  if (dir) mkdirSync(dir, { recursive: true })
-  const db = dir ? await PGlite.create(dir) : await PGlite.create()
+  if (dir) mkdirSync(dir, { recursive: true, mode: 0o700 })
+  const lock = dir ? lockFolder(dir) : null
+  const releaseOnExit = () => lock?.release()
+  if (lock) process.once('exit', releaseOnExit)
+  let db: Awaited<ReturnType<typeof PGlite.create>>
+  try {
+    db = dir ? await PGlite.create(dir) : await PGlite.create()
+  } catch (error) {
+    lock?.release()
+    throw error
+  }
+  // on disk the engine listens on a Unix socket inside its own 0700 folder, so no other local
+  // user can reach it (it has no authentication); in memory (tests) on a loopback port
+  const socket = dir ? join(dir, '.s.PGSQL.5432') : null
+  const useSocket = socket !== null && Buffer.byteLength(socket) < 100 // sun_path's limit
+  if (dir) chmodSync(dir, 0o700)
+  if (useSocket) rmSync(socket, { force: true }) // left by a killed owner; the lock is ours
   const server = new PGLiteSocketServer({
     db: keepBatchesTogether(db),
-    host: '127.0.0.1',
-    port: 0,
+    ...(useSocket ? { path: socket } : { host: '127.0.0.1', port: 0 }),
     // every pooled connection plus short-lived ones (migrations, backups) must fit
     maxConnections: poolSize + 10,
   })
@@ -138,8 +203,10 @@ export async function openEmbedded(
   // connection: set the branch's time zone once, so current_date is the local day.
   await db.query(`select set_config('TimeZone', $1, false)`, [timeZone ?? DEFAULT_TIME_ZONE])
   await server.start()
-  const url = `postgres://postgres@${server.getServerConn()}/postgres`
-  const sql = connectUrl(url, poolSize, timeZone)
+  const address = useSocket ? socket : `postgres://postgres@${server.getServerConn()}/postgres`
+  lock?.publish(address)
+  const url = embeddedUrl(address)
+  const sql = connectEmbedded(address, poolSize, timeZone)
   return {
     sql,
     kind: 'embedded',
@@ -148,6 +215,8 @@ export async function openEmbedded(
       await sql.end({ timeout: 5 })
       await server.stop()
       await db.close()
+      lock?.release()
+      process.off('exit', releaseOnExit)
     },
   }
 }

@@ -116,6 +116,18 @@ const CONNECTION_CODES = new Set([
   '08006',
 ])
 
+/**
+ * The client closed its connection mid-request (its body stream aborted): Node reports that as
+ * ECONNRESET "aborted", which must not read as the database's ECONNRESET.
+ */
+export function clientGone(request: Request, error: unknown): boolean {
+  if (request.signal?.aborted) return true
+  const e = error as { code?: string; message?: string; name?: string; cause?: unknown }
+  if (e?.name === 'AbortError') return true
+  if (e?.code === 'ECONNRESET' && e.message === 'aborted') return true
+  return e?.cause !== undefined && e.cause !== error && clientGone(request, e.cause)
+}
+
 /** Maps a thrown value to an HttpError; null means "unexpected" (a 500, logged). */
 export function classify(error: unknown): HttpError | null {
   if (error instanceof HttpError) return error
@@ -124,11 +136,10 @@ export function classify(error: unknown): HttpError | null {
   if (code && CONNECTION_CODES.has(code)) return unavailable()
   switch (code) {
     case '23505':
-      return conflict('Запись с такими данными уже существует', { constraint: e.constraint_name })
+      // the constraint's name stays in the log: it describes the schema, not the user's data
+      return conflict('Запись с такими данными уже существует')
     case '23503':
-      return conflict('Запись связана с другими данными или ссылается на несуществующую запись', {
-        constraint: e.constraint_name,
-      })
+      return conflict('Запись связана с другими данными или ссылается на несуществующую запись')
     case '23514':
     case '23502':
     case '22001':

@@ -10,6 +10,7 @@ import { createApp } from './app.ts'
 import { backupTarget } from './backup/target.ts'
 import { ConfigError, loadConfig } from './config.ts'
 import { openDatabase } from './db.ts'
+import { FolderInUse } from './embedded-lock.ts'
 import { fileStore } from './files/store.ts'
 import { createLogger } from './log.ts'
 import { listen } from './server.ts'
@@ -84,6 +85,10 @@ async function main() {
 }
 
 main().catch((error) => {
+  if (error instanceof FolderInUse) {
+    process.stderr.write(`Сервер не запустился: ${error.message}\n`)
+    process.exit(75) // EX_TEMPFAIL
+  }
   process.stderr.write(
     `Сервер не запустился: ${error instanceof Error ? error.stack : String(error)}\n`,
   )

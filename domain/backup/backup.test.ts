@@ -145,6 +145,21 @@ describe('backup and restore', () => {
     expect(n).toBe(270)
   })
 
+  it('archives and their folder are private (0600 / 0700); a restore keeps the current SMTP password', async () => {
+    await db.sql`
+      insert into settings (key, value) values ('smtp_password', ${db.sql.json('old-smtp-secret' as any)})
+      on conflict (key) do update set value = excluded.value`
+    const { file } = await createBackup(target, { kind: 'manual' })
+    expect(statSync(file).mode & 0o777).toBe(0o600)
+    expect(statSync(backupsDir(config.dataDir)).mode & 0o777).toBe(0o700)
+    await db.sql`
+      insert into settings (key, value) values ('smtp_password', ${db.sql.json('new-smtp-secret' as any)})
+      on conflict (key) do update set value = excluded.value`
+    await restoreBackup(target, await verifyArchive(file, config.dataDir))
+    const [{ value }] = await db.sql`select value from settings where key = 'smtp_password'`
+    expect(value).toBe('new-smtp-secret')
+  })
+
   it('refuses a truncated or altered archive before touching anything', async () => {
     const sums = await tableSums(db.sql)
     const files = filesOf(config.dataDir)

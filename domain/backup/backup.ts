@@ -10,6 +10,7 @@ import {
   type RestoreResult,
   type VerifiedArchive,
 } from '../../runtime/backup/archive.ts'
+import { hasTable } from '../../runtime/backup/manifest.ts'
 import { backupTarget, type BackupKind, type BackupTarget } from '../../runtime/backup/target.ts'
 import type { JobContext } from '../../runtime/scheduler.ts'
 import { recordAudit } from '../audit/record.ts'
@@ -39,12 +40,16 @@ export function createBackup(
 }
 
 /** Restores a verified archive, audited with the archive's date and the tables that differ. */
-export function restoreBackup(
+export async function restoreBackup(
   target: BackupTarget,
   verified: VerifiedArchive,
   opts: { user?: string } = {},
 ): Promise<RestoreResult> {
-  return restoreArchive(target, verified, {
+  // the SMTP password is the server's, not the archive's: a restore keeps the current one
+  const [current] = (await hasTable(target.sql, 'settings'))
+    ? await target.sql<{ value: unknown }[]>`select value from settings where key = 'smtp_password'`
+    : []
+  const result = await restoreArchive(target, verified, {
     recorded: (sql, { manifest, mismatches }) =>
       recordAudit(
         sql,
@@ -57,6 +62,12 @@ export function restoreBackup(
         },
       ),
   })
+  if (current) {
+    await target.sql`
+      insert into settings (key, value) values ('smtp_password', ${target.sql.json(current.value as any)})
+      on conflict (key) do update set value = excluded.value`
+  }
+  return result
 }
 
 /** Deletes archives older than the `backup_keep_days` setting (or `keepDays`). */

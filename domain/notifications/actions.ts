@@ -23,7 +23,18 @@ export async function runDigestNow(env: AuthedEnv) {
   return report
 }
 
+/** Test e-mails per admin per minute: the action opens connections to any host and port. */
+const TEST_EMAILS_PER_MINUTE = 5
+
+/**
+ * A failed test answers no sooner than the mailer's connection timeout: a refused port (fast)
+ * and a filtered one (the timeout) then look alike, and the action is no port scanner.
+ */
+export const testEmailTiming = { failureFloorMs: 15_000 }
+
 export async function sendTestEmail(env: AuthedEnv, requested: string | null | undefined) {
+  env.rateLimit(`test-email:${env.user.id}`, TEST_EMAILS_PER_MINUTE, 60_000)
+  const started = performance.now()
   const settings = await settingsOf(env)
   if (!smtpConfigured(settings.smtp)) {
     throw conflict('Почтовый сервер не настроен: укажите адрес сервера и отправителя')
@@ -45,6 +56,8 @@ export async function sendTestEmail(env: AuthedEnv, requested: string | null | u
     })
   } catch (error) {
     env.log.warn('test e-mail failed', { to, error: smtpErrorText(error) })
+    const wait = testEmailTiming.failureFloorMs - (performance.now() - started)
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait))
     throw new HttpError(502, `Не удалось отправить письмо: ${smtpErrorText(error)}`)
   } finally {
     mailer.close()

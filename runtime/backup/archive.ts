@@ -9,10 +9,20 @@
 // application adds (the audit entries) comes in through the `recorded` hooks.
 import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
-import { mkdir, readdir, rename, rm, stat, symlink, unlink, writeFile } from 'node:fs/promises'
+import {
+  chmod,
+  mkdir,
+  readdir,
+  rename,
+  rm,
+  stat,
+  symlink,
+  unlink,
+  writeFile,
+} from 'node:fs/promises'
 import { join } from 'node:path'
 import { create as tarCreate, extract as tarExtract } from 'tar'
-import type { Sql, TransactionSql } from '../db.ts'
+import { LONG_JOB_STATEMENT_TIMEOUT, type Sql, type TransactionSql } from '../db.ts'
 import { BUSY, LOCKS, tryLock } from '../locks.ts'
 import { listMigrations } from '../migrate.ts'
 import { logicalDump, logicalRestore } from './logical-dump.ts'
@@ -83,7 +93,9 @@ export async function createBackup(t: BackupTarget, opts: BackupOptions): Promis
 async function backupUnlocked(t: BackupTarget, opts: BackupOptions): Promise<BackupResult> {
   const started = performance.now()
   const dir = backupsDir(t.dataDir)
-  await mkdir(dir, { recursive: true })
+  // archives hold every password hash: only the server's own user reads them (0700 / 0600)
+  await mkdir(dir, { recursive: true, mode: 0o700 })
+  await chmod(dir, 0o700)
   const id = await startHistory(t.sql, opts)
   const staging = join(dir, `.staging-${randomBytes(6).toString('hex')}`)
   let name = archiveName(opts.kind)
@@ -91,9 +103,10 @@ async function backupUnlocked(t: BackupTarget, opts: BackupOptions): Promise<Bac
   const final = join(dir, name)
   const partial = join(dir, `.${name}.partial`)
   try {
-    await mkdir(staging)
+    await mkdir(staging, { mode: 0o700 })
     const manifest = await dumpWithManifest(t, staging)
     await packArchive(staging, manifest, partial)
+    await chmod(partial, 0o600)
     await rename(partial, final)
     const size = (await stat(final)).size
     const sha256 = await sha256File(final)
@@ -144,6 +157,7 @@ async function dumpWithManifest(t: BackupTarget, staging: string): Promise<Manif
   const dbFile = t.kind === 'postgres' ? 'database.dump' : 'database.jsonl.gz'
   const dbPath = join(staging, dbFile)
   const snapshot = await t.sql.begin('isolation level repeatable read read only', async (tx) => {
+    await tx.unsafe(`set local statement_timeout = '${LONG_JOB_STATEMENT_TIMEOUT}'`)
     const tables = await tableSums(tx)
     const migrations = (await hasTable(tx, 'schema_migrations'))
       ? (await tx`select version from schema_migrations order by version`).map((r) => r.version)

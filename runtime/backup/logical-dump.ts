@@ -7,7 +7,7 @@ import { createReadStream, createWriteStream } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { pipeline } from 'node:stream/promises'
 import { createGunzip, createGzip } from 'node:zlib'
-import type { Sql, TransactionSql } from '../db.ts'
+import { LONG_JOB_STATEMENT_TIMEOUT, type Sql, type TransactionSql } from '../db.ts'
 import { applyMigrations, type Migration } from '../migrate.ts'
 import { SKIP_DATA, userTables } from './manifest.ts'
 import { BackupError } from './target.ts'
@@ -38,6 +38,7 @@ export async function logicalRestore(
   file: string,
 ): Promise<void> {
   await sql.begin(async (tx) => {
+    await tx.unsafe(`set local statement_timeout = '${LONG_JOB_STATEMENT_TIMEOUT}'`)
     await tx`drop schema if exists public cascade`
     await tx`create schema public`
     await applyMigrations(tx, migrations)

@@ -2,10 +2,16 @@
 import { loadConfig, ConfigError, type Config } from '../config.ts'
 import { backupTarget } from '../backup/target.ts'
 import { openDatabase, type Database } from '../db.ts'
+import { FolderInUse } from '../embedded-lock.ts'
 import { createLogger } from '../log.ts'
 
+/**
+ * With the embedded engine and a server running on the same DATA_DIR, the command works through
+ * the server's engine; `exclusive` commands (restore) refuse instead, naming the server's process.
+ */
 export async function withDatabase<T>(
   fn: (db: Database, config: Config) => Promise<T>,
+  options: { exclusive?: boolean } = {},
 ): Promise<T> {
   let config: Config
   try {
@@ -17,7 +23,21 @@ export async function withDatabase<T>(
     }
     throw error
   }
-  const db = await openDatabase({ ...config, poolSize: 2 })
+  let db: Database
+  try {
+    db = await openDatabase({
+      ...config,
+      poolSize: 2,
+      statementTimeoutMs: 0, // a command runs as long as it needs
+      shareRunning: !options.exclusive,
+    })
+  } catch (error) {
+    if (error instanceof FolderInUse) {
+      process.stderr.write(error.message + '\n')
+      process.exit(75) // EX_TEMPFAIL
+    }
+    throw error
+  }
   try {
     return await fn(db, config)
   } finally {

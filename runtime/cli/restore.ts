@@ -17,42 +17,45 @@ if (!archive) {
 }
 
 try {
-  await withDatabase(async (db, config) => {
-    const target = cliBackupTarget(db, config)
-    const verified = await verifyArchive(resolve(archive), config.dataDir)
-    const m = verified.manifest
-    const rows = Object.values(m.tables).reduce((a, t) => a + t.rows, 0)
-    process.stderr.write(
-      `Архив проверен: создан ${m.created_at}, версия ${m.app_version}, ` +
-        `строк ${rows}, файлов ${m.files.length}.\n` +
-        `База ${db.kind === 'postgres' ? new URL(db.url).pathname.slice(1) : config.dataDir} и ` +
-        `файлы в ${config.dataDir} будут ЗАМЕНЕНЫ содержимым архива.\n`,
-    )
-    if (!yes) {
-      if (!process.stdin.isTTY) {
-        process.stderr.write('Нет подтверждения: добавьте --yes для запуска без вопросов\n')
-        process.exit(2)
-      }
-      const rl = createInterface({ input: process.stdin, output: process.stderr })
-      const answer = (await rl.question('Введите «да» для восстановления: ')).trim().toLowerCase()
-      rl.close()
-      if (!['да', 'yes', 'y', 'д'].includes(answer)) {
-        process.stderr.write('Отменено, ничего не изменено\n')
-        process.exit(3)
-      }
-    }
-    const result = await restoreBackup(target, verified, { user: 'cli' })
-    if (result.mismatches.length) {
+  await withDatabase(
+    async (db, config) => {
+      const target = cliBackupTarget(db, config)
+      const verified = await verifyArchive(resolve(archive), config.dataDir)
+      const m = verified.manifest
+      const rows = Object.values(m.tables).reduce((a, t) => a + t.rows, 0)
       process.stderr.write(
-        `Восстановлено, но не совпали таблицы: ${result.mismatches.join(', ')}\n`,
+        `Архив проверен: создан ${m.created_at}, версия ${m.app_version}, ` +
+          `строк ${rows}, файлов ${m.files.length}.\n` +
+          `База ${db.kind === 'postgres' ? new URL(db.url).pathname.slice(1) : config.dataDir} и ` +
+          `файлы в ${config.dataDir} будут ЗАМЕНЕНЫ содержимым архива.\n`,
       )
-      process.exit(1)
-    }
-    process.stderr.write(
-      `Восстановлено за ${(result.duration_ms / 1000).toFixed(1)} с; ` +
-        `строки и контрольные суммы всех ${Object.keys(result.tables).length} таблиц совпали\n`,
-    )
-  })
+      if (!yes) {
+        if (!process.stdin.isTTY) {
+          process.stderr.write('Нет подтверждения: добавьте --yes для запуска без вопросов\n')
+          process.exit(2)
+        }
+        const rl = createInterface({ input: process.stdin, output: process.stderr })
+        const answer = (await rl.question('Введите «да» для восстановления: ')).trim().toLowerCase()
+        rl.close()
+        if (!['да', 'yes', 'y', 'д'].includes(answer)) {
+          process.stderr.write('Отменено, ничего не изменено\n')
+          process.exit(3)
+        }
+      }
+      const result = await restoreBackup(target, verified, { user: 'cli' })
+      if (result.mismatches.length) {
+        process.stderr.write(
+          `Восстановлено, но не совпали таблицы: ${result.mismatches.join(', ')}\n`,
+        )
+        process.exit(1)
+      }
+      process.stderr.write(
+        `Восстановлено за ${(result.duration_ms / 1000).toFixed(1)} с; ` +
+          `строки и контрольные суммы всех ${Object.keys(result.tables).length} таблиц совпали\n`,
+      )
+    },
+    { exclusive: true },
+  )
 } catch (error) {
   process.stderr.write(`Восстановление не выполнено: ${(error as Error).message}\n`)
   process.exit(1)

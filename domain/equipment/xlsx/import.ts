@@ -10,6 +10,7 @@ import {
   type WritableField,
 } from '../fields.ts'
 import { findEquipment, type EquipmentRow } from '../record.ts'
+import { LONG_JOB_STATEMENT_TIMEOUT } from '../../../runtime/db.ts'
 import { insertEquipment, intervalWarnings, updateEquipment } from '../write.ts'
 import { LAYOUT } from './layout.ts'
 import { parseSheet, type ParsedRow, type RowIssue } from './sheet.ts'
@@ -151,6 +152,7 @@ function countChanges(valid: ValidRow[], current: Map<number, EquipmentRow>, pat
 async function apply(env: AuthedEnv, valid: ValidRow[], patchOf: PatchOf) {
   const summary = { created: 0, updated: 0, unchanged: 0 }
   await env.sql.begin(async (tx) => {
+    await tx.unsafe(`set local statement_timeout = '${LONG_JOB_STATEMENT_TIMEOUT}'`)
     for (const v of valid) {
       if (!v.id) {
         await insertEquipment(tx, env, v.input, {

@@ -1,11 +1,13 @@
 // The uploaded sheet → rows of raw field values: columns found by their headers (or keys), every
 // cell converted by its column's kind, and every problem found on the way ({row, column,
 // message}).
+import { Readable } from 'node:stream'
 import ExcelJS from 'exceljs'
-import { badRequest, tooLarge } from '../../../runtime/errors.ts'
+import { badRequest, HttpError, tooLarge } from '../../../runtime/errors.ts'
 import type { WritableField } from '../fields.ts'
 import { cellText, norm, parseDate, parseNumber, parsePlan } from './cells.ts'
 import { LAYOUT, type Column } from './layout.ts'
+import { checkZip } from './zip-check.ts'
 
 export interface RowIssue {
   row: number
@@ -21,25 +23,42 @@ export interface ParsedRow {
   values: Partial<Record<WritableField, unknown>>
 }
 
-/** The sheet → rows of raw field values, and the problems found while converting cells. */
+/** Excel's own limit for the text of one cell. */
+const MAX_CELL_CHARS = 32_767
+
+/**
+ * The sheet → rows of raw field values, and the problems found while converting cells. The zip is
+ * checked first (zip-check.ts); rows are then read as a stream and reading stops at the row
+ * limit, so neither a decompression bomb nor a million rows are ever held in memory.
+ */
 export async function parseSheet(
   bytes: Buffer,
   departments: Map<string, string>,
 ): Promise<{ rows: ParsedRow[]; issues: RowIssue[]; columns: Column[] }> {
-  const ws = await firstSheet(bytes)
-  const mapped = mapColumns(ws)
-  const columns = [...mapped.values()]
-  if (ws.rowCount - 1 > MAX_IMPORT_ROWS) {
-    throw tooLarge(`Не больше ${MAX_IMPORT_ROWS} строк за одну загрузку`)
-  }
+  // the sheets are inflated for the check anyway: counting their rows there is cheap and spares
+  // streaming through a million of them to find out
+  await checkZip(bytes, (name, xml) => {
+    if (/^xl\/worksheets\/[^/]+\.xml$/.test(name) && countRows(xml) - 1 > MAX_IMPORT_ROWS) {
+      throw tooLarge(`Не больше ${MAX_IMPORT_ROWS} строк за одну загрузку`)
+    }
+  })
   const codes = new Map(
-    columns.filter((c) => c.labels).map((c) => [c.key, labelToCode(Object.entries(c.labels!))]),
+    LAYOUT.filter((c) => c.labels).map((c) => [c.key, labelToCode(Object.entries(c.labels!))]),
   )
   const departmentCodes = labelToCode([...departments])
   const rows: ParsedRow[] = []
   const issues: RowIssue[] = []
-  for (let r = 2; r <= ws.rowCount; r++) {
-    const row = ws.getRow(r)
+  let mapped: Map<number, Column> | null = null
+  for await (const row of sheetRows(bytes)) {
+    if (!mapped) {
+      if (row.number !== 1) break
+      mapped = mapColumns(row)
+      continue
+    }
+    const r = row.number
+    if (r - 1 > MAX_IMPORT_ROWS) {
+      throw tooLarge(`Не больше ${MAX_IMPORT_ROWS} строк за одну загрузку`)
+    }
     if (!row.hasValues) continue
     const parsed: ParsedRow = { row: r, id: null, values: {} }
     let any = false
@@ -51,36 +70,66 @@ export async function parseSheet(
         continue
       }
       any = true
+      if (text.length > MAX_CELL_CHARS) {
+        issues.push({
+          row: r,
+          column: c.header,
+          message: `Значение длиннее ${MAX_CELL_CHARS.toLocaleString('ru-RU')} символов`,
+        })
+        continue
+      }
       const lookup = c.kind === 'department' ? departmentCodes : codes.get(c.key)
       const problem = readCell(parsed, c, raw, text, lookup)
       if (problem) issues.push({ row: r, column: c.header, message: problem })
     }
     if (any) rows.push(parsed)
   }
-  return { rows, issues, columns }
+  if (!mapped) throw badRequest('В первой строке листа не найдены заголовки столбцов реестра')
+  return { rows, issues, columns: [...mapped.values()] }
 }
 
-async function firstSheet(bytes: Buffer): Promise<ExcelJS.Worksheet> {
-  const wb = new ExcelJS.Workbook()
+/** How many <row> elements a sheet's XML holds (stops counting past the limit). */
+function countRows(xml: Buffer): number {
+  const tag = Buffer.from('<row')
+  let n = 0
+  for (let i = xml.indexOf(tag); i >= 0 && n <= MAX_IMPORT_ROWS + 1; i = xml.indexOf(tag, i + 4)) {
+    const next = xml[i + 4]
+    if (next === 0x20 || next === 0x3e || next === 0x2f) n++ // <row …>, <row>, <row/>
+  }
+  return n
+}
+
+/** The first worksheet's rows, read as a stream. */
+async function* sheetRows(bytes: Buffer): AsyncGenerator<ExcelJS.Row> {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([bytes]), {
+    sharedStrings: 'cache',
+    styles: 'cache',
+    hyperlinks: 'ignore',
+    worksheets: 'emit',
+  })
+  let sheets = 0
   try {
-    await wb.xlsx.load(bytes as any)
-  } catch {
+    for await (const worksheet of reader) {
+      sheets++
+      for await (const row of worksheet as AsyncIterable<ExcelJS.Row>) yield row
+      return
+    }
+  } catch (error) {
+    if (error instanceof HttpError) throw error
     throw badRequest('Не удалось прочитать файл: это не книга Excel (XLSX) или она повреждена')
   }
-  const ws = wb.worksheets[0]
-  if (!ws) throw badRequest('В книге нет листов')
-  return ws
+  if (!sheets) throw badRequest('В книге нет листов')
 }
 
 /** Sheet column number → the layout's column, found by header or key (computed ones skipped). */
-function mapColumns(ws: ExcelJS.Worksheet): Map<number, Column> {
+function mapColumns(header: ExcelJS.Row): Map<number, Column> {
   const byHeader = new Map<string, Column>()
   for (const c of LAYOUT) {
     byHeader.set(norm(c.header), c)
     byHeader.set(norm(c.key), c)
   }
   const mapped = new Map<number, Column>()
-  ws.getRow(1).eachCell((cell, colNumber) => {
+  header.eachCell((cell, colNumber) => {
     const c = byHeader.get(norm(cellText(cell.value) ?? ''))
     if (c && !c.computed) mapped.set(colNumber, c)
   })
