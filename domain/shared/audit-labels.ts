@@ -6,6 +6,7 @@ export const AUDIT_ACTIONS: Record<string, string> = {
   equipment_update: 'Изменение оборудования',
   equipment_delete: 'Удаление оборудования',
   verification_record: 'Запись новой поверки',
+  verification_undo: 'Отмена последней поверки',
   archive: 'Списание в архив',
   archive_update: 'Изменение причины списания',
   restore: 'Восстановление из архива',
@@ -26,6 +27,7 @@ export const AUDIT_ACTIONS: Record<string, string> = {
   user_update: 'Изменение пользователя',
   user_unlock: 'Разблокировка пользователя',
   password_change: 'Смена пароля',
+  password_rehash: 'Обновление защиты пароля при входе',
   password_change_failure: 'Неудачная смена пароля',
   password_change_lockout: 'Блокировка смены пароля',
   login_success: 'Вход в систему',
@@ -42,6 +44,7 @@ export const AUDIT_ACTIONS: Record<string, string> = {
   release_publish: 'Публикация версии клиента',
   release_activate: 'Выбор версии клиента',
   release_rollback: 'Откат версии клиента',
+  deltica1_import: 'Перенос данных из Deltica 1.x',
 }
 
 export const AUDIT_ENTITIES: Record<string, string> = {
@@ -56,4 +59,5 @@ export const AUDIT_ENTITIES: Record<string, string> = {
   notification: 'Напоминания',
   job: 'Задание',
   release: 'Версия клиента',
+  system: 'Система',
 }
