@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { AUDIT_ACTIONS, AUDIT_ENTITIES } from './audit-labels.ts'
+import { AUDIT_ACTIONS, AUDIT_ENTITIES } from '../shared/audit-labels.ts'
 
 const ROOT = join(import.meta.dirname, '..', '..')
 
