@@ -178,8 +178,7 @@ export type Settings = { [K in SettingKey]: z.output<(typeof SETTINGS)[K]['schem
 export const settingKeys = Object.keys(SETTINGS) as SettingKey[]
 
 /** A secret setting: its row is in `secrets`, not `settings`. */
-export const isSecret = (key: SettingKey) =>
-  (SETTINGS[key] as { secret?: boolean }).secret === true
+export const isSecret = (key: SettingKey) => (SETTINGS[key] as { secret?: boolean }).secret === true
 
 /**
  * Inserts the default of every setting that has no row yet (start-up, test databases); a secret
