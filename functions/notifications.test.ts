@@ -324,10 +324,10 @@ describe('test e-mail and settings', () => {
     })
     expect(put.status).toBe(200)
     expect((await put.json()).values.smtp_password).toBe('********')
-    const [row] = await h.sql`select value from settings where key = 'smtp_password'`
+    const [row] = await h.sql`select value from secrets where key = 'smtp_password'`
     expect(row.value).toBe('s3cret-pass')
     await h.call('PUT', '/api/settings', { token: admin, body: { smtp_password: '********' } })
-    const [kept] = await h.sql`select value from settings where key = 'smtp_password'`
+    const [kept] = await h.sql`select value from secrets where key = 'smtp_password'`
     expect(kept.value).toBe('s3cret-pass')
     const audit = await h.sql`select changes from audit_log where action = 'settings_update'`
     expect(JSON.stringify(audit)).not.toContain('s3cret')

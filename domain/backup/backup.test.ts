@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import {
   existsSync,
@@ -13,16 +14,20 @@ import {
 } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { gunzipSync } from 'node:zlib'
+import { extract as tarExtract } from 'tar'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { pruneBackups, verifyArchive } from '../../runtime/backup/archive.ts'
 import { tableSums } from '../../runtime/backup/manifest.ts'
-import { postgresBinDir } from '../../runtime/backup/pg-dump.ts'
+import { postgresBinDir, serverVersion } from '../../runtime/backup/pg-dump.ts'
 import { backupsDir, type BackupTarget } from '../../runtime/backup/target.ts'
 import { createLogger } from '../../runtime/log.ts'
 import { testConfig } from '../../test/app.ts'
 import { testDatabase, type TestDatabase } from '../../test/db.ts'
 import { seedEquipment } from '../../test/seed-equipment.ts'
 import { dailyJobs, jobScheduler } from '../jobs/daily.ts'
+import { loadSettings } from '../settings/registry.ts'
+import { updateSettings } from '../settings/values.ts'
 import { backupBeforeMigrate, createBackup, restoreBackup } from './backup.ts'
 
 let db: TestDatabase
@@ -145,19 +150,44 @@ describe('backup and restore', () => {
     expect(n).toBe(270)
   })
 
-  it('archives and their folder are private (0600 / 0700); a restore keeps the current SMTP password', async () => {
-    await db.sql`
-      insert into settings (key, value) values ('smtp_password', ${db.sql.json('old-smtp-secret' as any)})
-      on conflict (key) do update set value = excluded.value`
+  it('archives are private (0600 / 0700) and hold no SMTP password; a restore keeps the current one', async () => {
+    const [admin] = await db.sql<{ id: number; username: string }[]>`
+      insert into users (username, role, password_hash) values ('smtp-admin', 'admin', 'x')
+      returning id::int, username`
+    const env = { sql: db.sql, user: admin as any, ip: '127.0.0.1' }
+    await updateSettings(env, { smtp_password: 'old-smtp-secret-7f3a', expiring_days: 21 })
     const { file } = await createBackup(target, { kind: 'manual' })
     expect(statSync(file).mode & 0o777).toBe(0o600)
     expect(statSync(backupsDir(config.dataDir)).mode & 0o777).toBe(0o700)
-    await db.sql`
-      insert into settings (key, value) values ('smtp_password', ${db.sql.json('new-smtp-secret' as any)})
-      on conflict (key) do update set value = excluded.value`
+
+    // the archive's bytes, and its dump rendered as text: the settings are there, the password is not
+    const dir = mkdtempSync(join(tmpdir(), 'deltica-secret-'))
+    await tarExtract({ file, cwd: dir })
+    const dump =
+      db.kind === 'postgres'
+        ? execFileSync(
+            join(await postgresBinDir((await serverVersion(db.sql)).major), 'pg_restore'),
+            ['--file=-', join(dir, 'database.dump')],
+            { encoding: 'utf8', maxBuffer: 1 << 28 },
+          )
+        : gunzipSync(readFileSync(join(dir, 'database.jsonl.gz'))).toString('utf8')
+    rmSync(dir, { recursive: true })
+    expect(dump).toContain('expiring_days')
+    expect(dump).toContain('smtp-admin')
+    expect(dump).not.toContain('old-smtp-secret-7f3a')
+    expect(readFileSync(file).includes('old-smtp-secret-7f3a')).toBe(false)
+
+    await updateSettings(env, { smtp_password: 'new-smtp-secret-9c1b', expiring_days: 30 })
+    const result = await restoreBackup(target, await verifyArchive(file, config.dataDir))
+    expect(result.mismatches).toEqual([])
+    const settings = await loadSettings(db.sql)
+    expect(settings.smtp_password).toBe('new-smtp-secret-9c1b')
+    expect(settings.expiring_days).toBe(21)
+
+    // a server with no password set keeps having none
+    await db.sql`delete from secrets`
     await restoreBackup(target, await verifyArchive(file, config.dataDir))
-    const [{ value }] = await db.sql`select value from settings where key = 'smtp_password'`
-    expect(value).toBe('new-smtp-secret')
+    expect((await loadSettings(db.sql)).smtp_password).toBe('')
   })
 
   it('refuses a truncated or altered archive before touching anything', async () => {

@@ -14,7 +14,7 @@ import { hasTable } from '../../runtime/backup/manifest.ts'
 import { backupTarget, type BackupKind, type BackupTarget } from '../../runtime/backup/target.ts'
 import type { JobContext } from '../../runtime/scheduler.ts'
 import { recordAudit } from '../audit/record.ts'
-import { loadSettings } from '../settings/registry.ts'
+import { isSecret, loadSettings, settingKeys } from '../settings/registry.ts'
 
 /** A backup now, audited as made by `user` (or 'system'). */
 export function createBackup(
@@ -45,9 +45,10 @@ export async function restoreBackup(
   verified: VerifiedArchive,
   opts: { user?: string } = {},
 ): Promise<RestoreResult> {
-  // the SMTP password is the server's, not the archive's: a restore keeps the current one
-  const [current] = (await hasTable(target.sql, 'settings'))
-    ? await target.sql<{ value: unknown }[]>`select value from settings where key = 'smtp_password'`
+  // the secret settings (the SMTP password) are the server's: their table is left out of archives
+  // and kept by the restore; an archive made before that table existed brings its own in `settings`
+  const current = (await hasTable(target.sql, 'secrets'))
+    ? await target.sql<{ key: string; value: unknown }[]>`select key, value from secrets`
     : []
   const result = await restoreArchive(target, verified, {
     recorded: (sql, { manifest, mismatches }) =>
@@ -62,12 +63,23 @@ export async function restoreBackup(
         },
       ),
   })
-  if (current) {
-    await target.sql`
-      insert into settings (key, value) values ('smtp_password', ${target.sql.json(current.value as any)})
-      on conflict (key) do update set value = excluded.value`
+  if (!(await hasTable(target.sql, 'secrets')) && (await hasTable(target.sql, 'settings'))) {
+    await keepSecretsInSettings(target, current)
   }
   return result
+}
+
+/** An older archive restored: its secrets replaced by the current ones (the next migration moves them). */
+async function keepSecretsInSettings(
+  target: BackupTarget,
+  current: { key: string; value: unknown }[],
+): Promise<void> {
+  await target.sql.begin(async (tx) => {
+    await tx`delete from settings where key = any(${settingKeys.filter(isSecret)})`
+    for (const { key, value } of current) {
+      await tx`insert into settings (key, value) values (${key}, ${tx.json(value as any)})`
+    }
+  })
 }
 
 /** Deletes archives older than the `backup_keep_days` setting (or `keepDays`). */

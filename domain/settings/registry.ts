@@ -11,7 +11,8 @@ interface SettingDef<S extends z.ZodType = z.ZodType> {
   default: z.output<S>
   /** readable by admins only */
   adminOnly?: boolean
-  /** never sent back in clear (a password): reads show SECRET_MASK when set */
+  /** never sent back in clear (a password): reads show SECRET_MASK when set; stored in the
+   * `secrets` table, which backups leave out and a restore keeps */
   secret?: boolean
 }
 
@@ -176,9 +177,17 @@ export type Settings = { [K in SettingKey]: z.output<(typeof SETTINGS)[K]['schem
 
 export const settingKeys = Object.keys(SETTINGS) as SettingKey[]
 
-/** Inserts the default of every setting that has no row yet (start-up, test databases). */
+/** A secret setting: its row is in `secrets`, not `settings`. */
+export const isSecret = (key: SettingKey) => (SETTINGS[key] as { secret?: boolean }).secret === true
+
+/**
+ * Inserts the default of every setting that has no row yet (start-up, test databases); a secret
+ * has no row until it is set.
+ */
 export async function ensureSettings(sql: Sql | TransactionSql): Promise<void> {
-  const rows = settingKeys.map((key) => ({ key, value: SETTINGS[key].default }))
+  const rows = settingKeys
+    .filter((key) => !isSecret(key))
+    .map((key) => ({ key, value: SETTINGS[key].default }))
   await sql`
     insert into settings (key, value)
     select key, value
@@ -187,7 +196,10 @@ export async function ensureSettings(sql: Sql | TransactionSql): Promise<void> {
 }
 
 export async function loadSettings(sql: Sql | TransactionSql): Promise<Settings> {
-  const rows = await sql<{ key: string; value: unknown }[]>`select key, value from settings`
+  const rows = await sql<{ key: string; value: unknown }[]>`
+    select key, value from settings
+    union all
+    select key, value from secrets`
   const out: Record<string, unknown> = {}
   for (const key of settingKeys) out[key] = SETTINGS[key].default
   for (const { key, value } of rows) {

@@ -4,9 +4,14 @@
 import type { Sql } from '../../runtime/db.ts'
 import type { AuthedEnv } from '../../runtime/endpoint.ts'
 import { recordAudit, type Changes } from '../audit/record.ts'
-import { loadSettings, SECRET_MASK, SETTINGS, settingKeys, type SettingKey } from './registry.ts'
-
-const isSecret = (key: SettingKey) => (SETTINGS[key] as { secret?: boolean }).secret === true
+import {
+  isSecret,
+  loadSettings,
+  SECRET_MASK,
+  SETTINGS,
+  settingKeys,
+  type SettingKey,
+} from './registry.ts'
 
 function visible(isAdmin: boolean) {
   return settingKeys.filter((k) => isAdmin || !(SETTINGS[k] as { adminOnly?: boolean }).adminOnly)
@@ -36,10 +41,17 @@ export async function updateSettings(
       if (value === undefined) continue
       // a secret read back as its mask is sent unchanged by a form: keep the stored value
       if (isSecret(key) && value === SECRET_MASK) continue
-      await tx`
-        insert into settings (key, value, updated_at, updated_by)
-        values (${key}, ${tx.json(value as any)}, now(), ${env.user.id})
-        on conflict (key) do update set value = excluded.value, updated_at = now(), updated_by = excluded.updated_by`
+      if (isSecret(key)) {
+        // the author of a change is in the audit log; `secrets` keeps no reference to users
+        await tx`
+          insert into secrets (key, value, updated_at) values (${key}, ${tx.json(value as any)}, now())
+          on conflict (key) do update set value = excluded.value, updated_at = now()`
+      } else {
+        await tx`
+          insert into settings (key, value, updated_at, updated_by)
+          values (${key}, ${tx.json(value as any)}, now(), ${env.user.id})
+          on conflict (key) do update set value = excluded.value, updated_at = now(), updated_by = excluded.updated_by`
+      }
       if (JSON.stringify(before[key]) !== JSON.stringify(value))
         changes[key] = isSecret(key) ? { old: '***', new: '***' } : { old: before[key], new: value }
     }

@@ -34,6 +34,7 @@ import {
   mismatchedTables,
   newManifest,
   sha256File,
+  SKIP_DATA,
   storeFiles,
   tableSums,
   type Manifest,
@@ -299,16 +300,14 @@ async function restoreUnlocked(
   const started = performance.now()
   try {
     const migrations = restorableMigrations(t, manifest)
-    const history = (await hasTable(t.sql, 'backups'))
-      ? await t.sql`select * from backups order by id`
-      : []
+    const kept = await serverRows(t.sql)
     const dumpFile = join(dir, manifest.database.file)
     if (manifest.database.dump === 'pg_dump-custom') {
       await pgRestore(t.url, (await serverVersion(t.sql)).major, dumpFile)
     } else {
       await logicalRestore(t.sql, migrations, dumpFile)
     }
-    await keepHistory(t.sql, history)
+    await putBack(t.sql, kept)
     await swapStores(t.dataDir, dir, manifest)
 
     const tables = await tableSums(t.sql)
@@ -339,16 +338,32 @@ function restorableMigrations(t: BackupTarget, manifest: Manifest) {
   return manifest.migrations.map((v) => known.get(v)!)
 }
 
-/** The backup history is the server's, not the archive's: put it back. */
-async function keepHistory(sql: Sql, history: Record<string, unknown>[]): Promise<void> {
-  if (!history.length || !(await hasTable(sql, 'backups'))) return
-  await sql`
-    insert into backups overriding system value
-    select * from json_populate_recordset(null::backups, ${JSON.stringify(history)}::text::json)
-    on conflict (id) do nothing`
-  await sql`
-    select setval(pg_get_serial_sequence('backups', 'id'), coalesce(max(id), 0) + 1, false)
-    from backups`
+/** The rows of the tables that are the server's, not the archive's (SKIP_DATA), before a restore. */
+async function serverRows(sql: Sql): Promise<Map<string, Record<string, unknown>[]>> {
+  const rows = new Map<string, Record<string, unknown>[]>()
+  for (const table of SKIP_DATA) {
+    if (await hasTable(sql, table)) rows.set(table, await sql`select * from ${sql(table)}`)
+  }
+  return rows
+}
+
+/** Puts those rows back after the restore; identity columns continue after the kept ids. */
+async function putBack(sql: Sql, kept: Map<string, Record<string, unknown>[]>): Promise<void> {
+  for (const [table, rows] of kept) {
+    if (!rows.length || !(await hasTable(sql, table))) continue
+    await sql`
+      insert into ${sql(table)} overriding system value
+      select * from json_populate_recordset(null::${sql(table)}, ${JSON.stringify(rows)}::text::json)
+      on conflict do nothing`
+    const identities = await sql<{ column: string }[]>`
+      select column_name as column from information_schema.columns
+      where table_schema = 'public' and table_name = ${table} and is_identity = 'YES'`
+    for (const { column } of identities) {
+      await sql`
+        select setval(pg_get_serial_sequence(${table}, ${column}), coalesce(max(${sql(column)}), 0) + 1, false)
+        from ${sql(table)}`
+    }
+  }
 }
 
 /** Each file store: the archive's folder swapped in by rename, the old one dropped. */

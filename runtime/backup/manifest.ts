@@ -12,8 +12,12 @@ import { BackupError } from './target.ts'
 
 /** DATA_DIR folders that hold user files; each goes into the archive whole. */
 export const FILE_STORES = ['uploads'] as const
-/** Tables whose data is not part of a backup (the history of backups itself survives restores). */
-export const SKIP_DATA = ['backups']
+/**
+ * Tables that are the server's, not the archive's: their rows are left out of the dump and the
+ * checksums, and a restore keeps the server's current rows (the history of backups; the secret
+ * settings, so an archive never holds the SMTP password).
+ */
+export const SKIP_DATA = ['backups', 'secrets']
 const FORMAT = 'deltica-backup'
 /** `.<uuid>.part`: an upload still arriving (runtime/files/receive.ts), not yet a file of any row */
 export const IN_PROGRESS = /^\..*\.part$/
