@@ -313,6 +313,47 @@ describe('month fields in an en-US browser', () => {
   })
 })
 
+describe('whole numbers in an en-US browser', () => {
+  it("settings, backup and analytics use the app's own number field, not the browser's locale control", async () => {
+    const b = await openAs('admin', { locale: 'en-US' })
+    const { page } = b
+    try {
+      for (const [route, testid, name] of [
+        ['/settings', 'settings-screen', 'expiring_days'],
+        ['/backup', 'backup-screen', 'backup_hour'],
+        ['/analytics', 'analytics-screen', 'year'],
+      ]) {
+        await page.goto(`${stack.url}/#${route}`)
+        await page.locator(`[data-testid=${testid}] input[name=${name}]`).waitFor()
+        expect(
+          await page.locator(`[data-testid=${testid}] input[type=number]`).count(),
+          route,
+        ).toBe(0)
+        expect(await page.locator(`[data-testid=${testid}] input[type=month]`).count(), route).toBe(
+          0,
+        )
+      }
+      await page.goto(`${stack.url}/#/settings`)
+      const days = page.locator('input[name=expiring_days]')
+      await days.waitFor()
+      await days.fill('сорок')
+      expect(await days.getAttribute('data-problem')).toBe('Введите целое число')
+      expect(await days.getAttribute('aria-invalid')).toBe('true')
+      await days.fill('45')
+      expect(await days.getAttribute('data-problem')).toBe(null)
+      await page.click('[data-testid=save-settings]')
+      await expect
+        .poll(
+          async () =>
+            (await stack.api('GET', '/api/settings', adminToken)).body.values.expiring_days,
+        )
+        .toBe(45)
+    } finally {
+      await b.close()
+    }
+  })
+})
+
 describe("the label's QR payload in search", () => {
   it('DLT:<id> + Enter (a scanner) opens the card; a bare number still searches', async () => {
     const r = await create({ equipment_name: 'Гигрометр психрометрический' })
