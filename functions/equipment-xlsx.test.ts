@@ -4,7 +4,7 @@
 import ExcelJS from 'exceljs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { harness, type Harness } from '../test/app.ts'
-import { instrument } from '../test/equipment.ts'
+import { inDays, instrument } from '../test/equipment.ts'
 import { seedDemo } from '../domain/equipment/seed-demo.ts'
 import { exportFileName } from '../domain/equipment/xlsx/layout.ts'
 
@@ -206,6 +206,33 @@ describe('import', () => {
     expect(await snapshot()).toEqual(before)
     const [{ n: auditsAfter }] = await h.sql`select count(*)::int as n from audit_log`
     expect(auditsAfter).toBe(auditsBefore)
+  })
+
+  it('a verification date in the future is a row error, in the dry run and in the real run', async () => {
+    const before = await snapshot()
+    const wb = await exportBook()
+    const ws = wb.worksheets[0]
+    const hs = headers(ws)
+    const col = (header: string) => hs.indexOf(header) + 1
+    const ru = (iso: string) => iso.split('-').reverse().join('.')
+    const ahead = inDays(150)
+    ws.getRow(2).getCell(col('Дата последней верификации')).value = ru(ahead)
+    const copy = ws.addRow((ws.getRow(3).values as unknown[]).slice(1))
+    copy.getCell(1).value = null
+    copy.getCell(col('Наименование')).value = 'Прибор из будущего'
+    copy.getCell(col('Дата последней верификации')).value = ru(inDays(40))
+    ws.getRow(4).getCell(col('Дата последней верификации')).value = ru(inDays(-1)) // allowed
+    for (const query of ['?dry_run=1', '']) {
+      const res = await upload(wb, query)
+      expect(res.status, JSON.stringify(res.body)).toBe(400)
+      expect(res.body.dry_run).toBe(query !== '')
+      expect(res.body.errors.map((e: any) => [e.row, e.column])).toEqual([
+        [2, 'Дата последней верификации'],
+        [copy.number, 'Дата последней верификации'],
+      ])
+      expect(res.body.errors[0].message).toContain(`Дата верификации ${ru(ahead)} ещё не наступила`)
+      expect(await snapshot()).toEqual(before)
+    }
   })
 
   it('not an XLSX → 415; a sheet without the headers → 400; laborant → 403', async () => {

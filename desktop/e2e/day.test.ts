@@ -246,6 +246,114 @@ describe('Russian input in an en-US browser', () => {
   })
 })
 
+describe('month fields in an en-US browser', () => {
+  it("the plan month is the app's own field: «Март 2026», typed мм.гггг, a month picker; the filter too", async () => {
+    const r = await create({ verification_plan: '2026-03-01' })
+    const b = await openAs('admin', { locale: 'en-US' })
+    const { page } = b
+    try {
+      await page.goto(`${stack.url}/#/equipment/${r.id}`)
+      const form = page.locator('[data-testid=equipment-form]')
+      await form.waitFor()
+      await form.locator('[data-testid=edit]').click()
+      const plan = form.locator('input[name=verification_plan]')
+      expect(await plan.getAttribute('type')).toBe('text')
+      expect(await plan.inputValue()).toBe('Март 2026')
+      // typed мм.гггг, shown as the month's name on leaving the field
+      await plan.fill('04.2026')
+      await form.locator('input[name=responsible_person]').click()
+      expect(await plan.inputValue()).toBe('Апрель 2026')
+      // the picker: next year, March
+      const field = form.locator('label.field', {
+        has: page.locator('input[name=verification_plan]'),
+      })
+      await field.locator('[data-testid=month-button]').click()
+      const picker = field.locator('[data-testid=month-picker]')
+      await picker.waitFor()
+      expect(await picker.locator('[data-testid=month-picker-year]').textContent()).toBe('2026')
+      await picker.locator('button[aria-label="Следующий год"]').click()
+      await picker.locator('button[data-month="2027-03-01"]').click()
+      await expect.poll(() => picker.count()).toBe(0)
+      expect(await plan.inputValue()).toBe('Март 2027')
+      await page.click('[data-testid=save]')
+      await expect
+        .poll(async () => (await stack.api('GET', `/api/equipment/${r.id}`, adminToken)).body)
+        .toMatchObject({ verification_plan: '2027-03-01' })
+      // a text that is no month is said at its field, nothing sent
+      await form.locator('[data-testid=edit]').click()
+      await plan.fill('13.2026')
+      await form.locator('input[name=responsible_person]').click()
+      await expect
+        .poll(() => field.locator('.error-text').textContent())
+        .toBe('Месяц в формате «Октябрь 2026» или мм.гггг')
+      await page.keyboard.press('Escape')
+      await page.goto(`${stack.url}/#/`)
+      await page.waitForSelector('[data-testid=grid] revo-grid')
+      // the filter's plan months
+      await page.click('[data-testid=filters-button]')
+      const drawer = page.locator('[data-testid=filters-drawer]')
+      await drawer.waitFor()
+      const from = drawer.locator('input[name=plan_from]')
+      expect(await from.getAttribute('type')).toBe('text')
+      await from.fill('03.2027')
+      await drawer.locator('input[name=plan_to]').fill('март 2027')
+      await drawer.locator('[data-testid=apply-filters]').click()
+      const api = await stack.api(
+        'GET',
+        '/api/equipment?limit=1&plan_from=2027-03-01&plan_to=2027-03-01',
+        adminToken,
+      )
+      expect(api.body.total).toBeGreaterThan(0)
+      await expect
+        .poll(() => page.locator('[data-testid=found]').textContent())
+        .toMatch(new RegExp(`^Найдено: ${api.body.total} из`))
+    } finally {
+      await b.close()
+    }
+  })
+})
+
+describe('whole numbers in an en-US browser', () => {
+  it("settings, backup and analytics use the app's own number field, not the browser's locale control", async () => {
+    const b = await openAs('admin', { locale: 'en-US' })
+    const { page } = b
+    try {
+      for (const [route, testid, name] of [
+        ['/settings', 'settings-screen', 'expiring_days'],
+        ['/backup', 'backup-screen', 'backup_hour'],
+        ['/analytics', 'analytics-screen', 'year'],
+      ]) {
+        await page.goto(`${stack.url}/#${route}`)
+        await page.locator(`[data-testid=${testid}] input[name=${name}]`).waitFor()
+        expect(
+          await page.locator(`[data-testid=${testid}] input[type=number]`).count(),
+          route,
+        ).toBe(0)
+        expect(await page.locator(`[data-testid=${testid}] input[type=month]`).count(), route).toBe(
+          0,
+        )
+      }
+      await page.goto(`${stack.url}/#/settings`)
+      const days = page.locator('input[name=expiring_days]')
+      await days.waitFor()
+      await days.fill('сорок')
+      expect(await days.getAttribute('data-problem')).toBe('Введите целое число')
+      expect(await days.getAttribute('aria-invalid')).toBe('true')
+      await days.fill('45')
+      expect(await days.getAttribute('data-problem')).toBe(null)
+      await page.click('[data-testid=save-settings]')
+      await expect
+        .poll(
+          async () =>
+            (await stack.api('GET', '/api/settings', adminToken)).body.values.expiring_days,
+        )
+        .toBe(45)
+    } finally {
+      await b.close()
+    }
+  })
+})
+
 describe("the label's QR payload in search", () => {
   it('DLT:<id> + Enter (a scanner) opens the card; a bare number still searches', async () => {
     const r = await create({ equipment_name: 'Гигрометр психрометрический' })

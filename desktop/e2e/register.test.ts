@@ -406,4 +406,24 @@ describe('admin editing', () => {
       await second.close()
     }
   })
+
+  it("shows the server's warning after a cell edit (a duplicate inventory number) in yellow", async () => {
+    const b = await openAs('admin')
+    const { page } = b
+    try {
+      const taken = (await rowOf(1)).inventory_number as string
+      await editCell(page, 14, 'inventory_number', taken)
+      await expect.poll(async () => (await rowOf(15)).inventory_number).toBe(taken)
+      const toast = page.locator('[data-testid=toast]')
+      await expect
+        .poll(() => toast.textContent())
+        .toContain(`Инвентарный номер «${taken}» уже есть`)
+      expect(await toast.textContent()).toMatch(/^Сохранено: 1 ячейка\. Обратите внимание — №15: /)
+      expect(await toast.evaluate((el) => getComputedStyle(el).backgroundColor)).toBe(
+        'rgb(255, 251, 230)',
+      )
+    } finally {
+      await b.close()
+    }
+  })
 })

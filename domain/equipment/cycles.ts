@@ -18,6 +18,20 @@ function addDays(iso: string, n: number): string {
   return d.toISOString().slice(0, 10)
 }
 
+/** The Russian refusal for a verification date beyond today + `daysAhead`, or null when it is allowed. */
+export function futureDateMessage(
+  date: string | null | undefined,
+  today: string,
+  daysAhead: number,
+): string | null {
+  if (!date) return null
+  const latest = addDays(today, daysAhead)
+  if (date <= latest) return null
+  return daysAhead === 0
+    ? `Дата верификации ${formatDate(date)} ещё не наступила: будущие даты не принимаются`
+    : `Дата верификации ${formatDate(date)} позже ${formatDate(latest)}: допускается не более ${daysAhead} дн. вперёд`
+}
+
 /** 400 when a verification date lies beyond today + `daysAhead` (the branch's today). */
 export function assertNotFuture(
   date: string | null | undefined,
@@ -25,14 +39,8 @@ export function assertNotFuture(
   daysAhead: number,
   field = 'verification_date',
 ): void {
-  if (!date) return
-  const latest = addDays(today, daysAhead)
-  if (date <= latest) return
-  const message =
-    daysAhead === 0
-      ? `Дата верификации ${formatDate(date)} ещё не наступила: будущие даты не принимаются`
-      : `Дата верификации ${formatDate(date)} позже ${formatDate(latest)}: допускается не более ${daysAhead} дн. вперёд`
-  throw badRequest(message, { fields: [{ field, message }] })
+  const message = futureDateMessage(date, today, daysAhead)
+  if (message) throw badRequest(message, { fields: [{ field, message }] })
 }
 
 /**

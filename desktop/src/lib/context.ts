@@ -15,7 +15,7 @@ export interface AppContext {
   departmentList: () => { code: string; label: string }[]
   settings: () => Record<string, unknown>
   navigate: (hash: string) => void
-  toast: (text: string, kind?: 'ok' | 'error') => void
+  toast: (text: string, kind?: 'ok' | 'warning' | 'error') => void
 }
 
 const KEY = Symbol('deltica')

@@ -1,7 +1,7 @@
 // Dates typed into the app's own date field (components/DateField.svelte): дд.мм.гггг (also
 // д.м.гггг, ддммгггг or гггг-мм-дд), whatever the browser's locale. A text that is no date
 // (31.02.2026) marks its input with data-problem; the form says so at that field instead of
-// sending it. Month inputs (type=month) that hold no month are caught the same way.
+// sending it. The month field (components/MonthField.svelte) marks a text that is no month the same way.
 import { parseDate, ParseError } from './fields.ts'
 
 export const NO_SUCH_DATE = 'Такой даты нет'
@@ -24,12 +24,12 @@ export function dateTextProblem(text: string): string {
   }
 }
 
-/** the date and month inputs in `form` holding no date: their names and messages */
+/** the date and month fields in `form` holding no date: their names and messages */
 export function impossibleDates(
   form: HTMLElement | undefined | null,
 ): { name: string; message: string }[] {
   if (!form) return []
-  return [...form.querySelectorAll<HTMLInputElement>('input[data-problem], input[type=month]')]
-    .filter((input) => input.dataset.problem || input.validity.badInput)
+  return [...form.querySelectorAll<HTMLInputElement>('input[data-problem]')]
+    .filter((input) => input.dataset.problem)
     .map((input) => ({ name: input.name, message: input.dataset.problem || NO_SUCH_DATE }))
 }

@@ -1,7 +1,8 @@
 // Admin edits in the grid: each change saved with the row's `version` (PATCH /api/equipment/:id),
 // a version conflict reported with who changed the record and the row reloaded from the server's
 // copy, the cells the server refused (its field issues) marked until saved, and Ctrl+Z undoing
-// the last 10 saved edits (an edit = one cell or one pasted range).
+// the last 10 saved edits (an edit = one cell or one pasted range). The server's non-blocking
+// warnings on a saved edit (a duplicate inventory number) become a yellow notice.
 // Saves and undos run one after another: a second Ctrl+Z pressed while the first is still on
 // the wire must send the version the first one produced, not the one before it.
 import { ApiError, isUnreachable, type Api } from '../lib/api.ts'
@@ -21,7 +22,7 @@ interface Undoable {
   after: unknown
 }
 
-export type Notice = { kind: 'ok' | 'error' | 'conflict'; text: string } | null
+export type Notice = { kind: 'ok' | 'warning' | 'error' | 'conflict'; text: string } | null
 
 export const UNDO_DEPTH = 10
 
@@ -80,6 +81,7 @@ export class Edits {
     const byId = new Map<number, CellChange[]>()
     for (const c of changes) byId.set(c.id, [...(byId.get(c.id) ?? []), c])
     const done: Undoable[] = []
+    const warned: string[] = []
     let allSaved = true
     this.saving = true
     try {
@@ -92,6 +94,7 @@ export class Edits {
         try {
           const saved = await this.api.patch<Record<string, unknown>>(`/api/equipment/${id}`, patch)
           this.register.applyRow(saved?.id ? saved : await this.api.get(`/api/equipment/${id}`))
+          for (const w of warningsOf(saved)) warned.push(`№${id}: ${w}`)
           for (const c of list)
             done.push({ id, field: c.field, before: before[c.field], after: c.value })
           this.markInvalid(
@@ -124,7 +127,12 @@ export class Edits {
     }
     if (record && done.length) this.undoStack = [...this.undoStack, done].slice(-UNDO_DEPTH)
     if (allSaved && done.length)
-      this.notice = { kind: 'ok', text: `Сохранено: ${done.length} ${cells(done.length)}` }
+      this.notice = warned.length
+        ? {
+            kind: 'warning',
+            text: `Сохранено: ${done.length} ${cells(done.length)}. Обратите внимание — ${warned.join('; ')}`,
+          }
+        : { kind: 'ok', text: `Сохранено: ${done.length} ${cells(done.length)}` }
     return allSaved
   }
 
@@ -172,6 +180,17 @@ export class Edits {
     if (ok) this.notice = { kind: 'ok', text: 'Изменение отменено' }
     return ok
   }
+}
+
+/** the messages of the server's warnings in a saved record's answer */
+function warningsOf(saved: Record<string, unknown> | null | undefined): string[] {
+  const list = saved?.warnings
+  if (!Array.isArray(list)) return []
+  return list.flatMap((w) =>
+    w && typeof w === 'object' && typeof (w as { message?: unknown }).message === 'string'
+      ? [(w as { message: string }).message]
+      : [],
+  )
 }
 
 const cells = (n: number) =>

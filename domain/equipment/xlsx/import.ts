@@ -14,6 +14,9 @@ import { LONG_JOB_STATEMENT_TIMEOUT } from '../../../runtime/db.ts'
 import { insertEquipment, intervalWarnings, updateEquipment } from '../write.ts'
 import { LAYOUT } from './layout.ts'
 import { parseSheet, type ParsedRow, type RowIssue } from './sheet.ts'
+import { futureDateMessage } from '../cycles.ts'
+import { settingsOf } from '../../settings/registry.ts'
+import { today } from '../../../runtime/clock.ts'
 
 /** The row's writable values as the create schema sees them (defaults for empty counts). */
 function candidate(
@@ -47,7 +50,11 @@ export async function importWorkbook(bytes: Buffer, env: AuthedEnv, dryRun: bool
   )
   const { rows, issues, columns } = await parseSheet(bytes, departments)
   const current = await currentRows(env, rows)
-  const valid = validRows(rows, current, issues)
+  const { verification_future_days } = await settingsOf(env)
+  const todayIso = today(env.config.timeZone)
+  const futureCheck: FutureCheck = (date) =>
+    futureDateMessage(date, todayIso, verification_future_days)
+  const valid = validRows(rows, current, issues, futureCheck)
   if (issues.length) {
     issues.sort((a, b) => a.row - b.row)
     throw badRequest(`В файле есть ошибки (${issues.length}); ничего не изменено`, {
@@ -86,11 +93,19 @@ async function currentRows(env: AuthedEnv, rows: ParsedRow[]) {
   return current
 }
 
-/** Each row checked as a whole record (the current values under the sheet's); problems → issues. */
+/** The refusal for a verification date too far ahead, or null. */
+type FutureCheck = (date: string | null | undefined) => string | null
+
+/**
+ * Each row checked as a whole record (the current values under the sheet's); problems → issues.
+ * A verification date the row changes (or a new row brings) must not lie in the future, as in the
+ * form; a date the register already holds is left as it is.
+ */
 function validRows(
   rows: ParsedRow[],
   current: Map<number, EquipmentRow>,
   issues: RowIssue[],
+  futureCheck: FutureCheck,
 ): ValidRow[] {
   const seen = new Set<number>()
   const valid: ValidRow[] = []
@@ -120,6 +135,13 @@ function validRows(
           message: /[а-яё]/i.test(issue.message) ? issue.message : 'Недопустимое значение',
         })
       }
+      continue
+    }
+    const date = parsed.data.verification_date
+    const held = r.id ? current.get(r.id)!.verification_date : undefined
+    const future = date !== held ? futureCheck(date) : null
+    if (future) {
+      issues.push({ row: r.row, column: headerOf.get('verification_date')!, message: future })
       continue
     }
     valid.push({ row: r.row, id: r.id, input: parsed.data })
