@@ -7,6 +7,7 @@ import type { Sql, TransactionSql } from '../runtime/db.ts'
 import type { AuthedEnv } from '../runtime/endpoint.ts'
 import { badRequest, notFound } from '../runtime/errors.ts'
 import { diffFields, recordAudit } from './audit/record.ts'
+import { checkVersion } from './stale.ts'
 
 type Writer = Pick<AuthedEnv, 'sql' | 'user' | 'ip'>
 
@@ -25,7 +26,7 @@ export async function assertDepartment(
 
 export async function listDepartments(sql: Sql) {
   return sql`
-    select code, label, sort_order
+    select code, label, sort_order, version
     from departments
     order by sort_order, label`
 }
@@ -38,12 +39,12 @@ export function createDepartment(
     const [created] = await tx`
       insert into departments (code, label, sort_order)
       values (${input.code}, ${input.label}, ${input.sort_order})
-      returning code, label, sort_order`
+      returning code, label, sort_order, version`
     await recordAudit(tx, env, {
       action: 'department_create',
       entity: 'department',
       entityId: input.code,
-      changes: diffFields({}, created),
+      changes: diffFields({}, created, ['code', 'label', 'sort_order']),
     })
     return created
   })
@@ -52,23 +53,29 @@ export function createDepartment(
 export function updateDepartment(
   env: Writer,
   code: string,
-  patch: { label?: string; sort_order?: number },
+  patch: { label?: string; sort_order?: number; version: number },
 ) {
   return env.sql.begin(async (tx) => {
-    const [before] =
-      await tx`select code, label, sort_order from departments where code = ${code} for update`
-    if (!before) throw notFound('Подразделение не найдено')
+    const [row] = await tx`
+      select code, label, sort_order, version, updated_at, updated_by
+      from departments where code = ${code} for update`
+    if (!row) throw notFound('Подразделение не найдено')
+    const { updated_at: _at, updated_by: _by, ...before } = row
+    await checkVersion(tx, patch.version, row as typeof row & { version: number }, before)
     const [after] = await tx`
       update departments set
         label = ${patch.label ?? before.label},
-        sort_order = ${patch.sort_order ?? before.sort_order}
+        sort_order = ${patch.sort_order ?? before.sort_order},
+        version = version + 1,
+        updated_at = now(),
+        updated_by = ${env.user.id}
       where code = ${code}
-      returning code, label, sort_order`
+      returning code, label, sort_order, version`
     await recordAudit(tx, env, {
       action: 'department_update',
       entity: 'department',
       entityId: code,
-      changes: diffFields(before, after),
+      changes: diffFields(before, after, ['label', 'sort_order']),
     })
     return after
   })

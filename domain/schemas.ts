@@ -86,12 +86,14 @@ export const UserView = SessionUserView.extend({
   active: z.boolean(),
   failed_logins: z.number().int(),
   locked_until: Timestamp.nullable(),
+  version: z.number().int(),
 })
 
 export const DepartmentView = z.object({
   code: z.string(),
   label: z.string(),
   sort_order: z.number().int(),
+  version: z.number().int(),
 })
 
 /** A row of a table whose columns the client reads by name: the id is typed, the rest pass. */

@@ -1,6 +1,6 @@
 import { SignJWT } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { harness, PASSWORD, type Harness } from '../test/app.ts'
+import { harness, PASSWORD, type Harness, putSettings } from '../test/app.ts'
 import { signToken } from '../runtime/auth.ts'
 
 let h: Harness
@@ -142,7 +142,10 @@ describe('login / me / logout / password', () => {
     const id = await h.makeUser({ username: 'leaver', role: 'laborant', department: 'ltr' })
     const token = await h.login('leaver')
     const admin = await h.login('metrolog')
-    const res = await h.call('PATCH', `/api/users/${id}`, { token: admin, body: { active: false } })
+    const res = await h.call('PATCH', `/api/users/${id}`, {
+      token: admin,
+      body: { active: false, version: 1 },
+    })
     expect(res.status).toBe(200)
     expect((await h.call('GET', '/api/auth/me', { token })).status).toBe(401)
     expect((await login('leaver', PASSWORD)).status).toBe(401)
@@ -188,11 +191,11 @@ describe('lockout', () => {
 
   it('the lockout policy comes from settings', async () => {
     const admin = await h.login('metrolog')
-    await h.call('PUT', '/api/settings', { token: admin, body: { lockout_attempts: 2 } })
+    await putSettings(h, admin, { lockout_attempts: 2 })
     await h.makeUser({ username: 'strict', role: 'laborant', department: 'es' })
     expect((await at('strict', 'bad')).status).toBe(401)
     expect((await at('strict', 'bad')).status).toBe(423)
-    await h.call('PUT', '/api/settings', { token: admin, body: { lockout_attempts: 5 } })
+    await putSettings(h, admin, { lockout_attempts: 5 })
   })
 })
 
@@ -252,12 +255,12 @@ describe('the sign-in limiter', () => {
     expect((await login('boss', PASSWORD, '198.18.0.10')).status).toBe(200)
 
     const admin = await h.login('metrolog')
-    await h.call('PUT', '/api/settings', { token: admin, body: { lockout_account_attempts: 8 } })
+    await putSettings(h, admin, { lockout_account_attempts: 8 })
     await h.makeUser({ username: 'spread', role: 'laborant', department: 'es' })
     // eight guesses from eight machines, none of them locked by itself
     for (let i = 0; i < 8; i++) await login('spread', `guess-${i}`, `198.18.1.${i}`)
     expect((await login('spread', PASSWORD, '198.18.1.200')).status).toBe(423)
-    await h.call('PUT', '/api/settings', { token: admin, body: { lockout_account_attempts: 50 } })
+    await putSettings(h, admin, { lockout_account_attempts: 50 })
   })
 
   it('password change: wrong current passwords are limited like logins (400 ×4, then 423)', async () => {
@@ -284,7 +287,7 @@ describe('the sign-in limiter', () => {
 describe('rate limit', () => {
   it('too many logins from one address → 429 with Retry-After', async () => {
     const admin = await h.login('metrolog')
-    await h.call('PUT', '/api/settings', { token: admin, body: { login_rate_per_minute: 3 } })
+    await putSettings(h, admin, { login_rate_per_minute: 3 })
     const statuses = []
     for (let i = 0; i < 4; i++) statuses.push((await login('nobody', 'x', '192.0.2.7')).status)
     expect(statuses).toEqual([401, 401, 401, 429])
@@ -292,7 +295,7 @@ describe('rate limit', () => {
     expect(res.status).toBe(429)
     expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0)
     expect((await login('metrolog', PASSWORD, '192.0.2.8')).status).toBe(200)
-    await h.call('PUT', '/api/settings', { token: admin, body: { login_rate_per_minute: 30 } })
+    await putSettings(h, admin, { login_rate_per_minute: 30 })
   })
 })
 
@@ -316,7 +319,7 @@ describe('behind a reverse proxy (TRUSTED_PROXIES)', () => {
     expect((await via('198.51.100.61', PASSWORD)).status).toBe(423)
     expect((await via('198.51.100.62', PASSWORD)).status).toBe(200)
     const admin = await p.login('proxied')
-    await p.call('PUT', '/api/settings', { token: admin, body: { login_rate_per_minute: 3 } })
+    await putSettings(p, admin, { login_rate_per_minute: 3 })
     const statuses = []
     for (let i = 0; i < 4; i++) statuses.push((await via('198.51.100.63', `guess-${i}`)).status)
     expect(statuses).toEqual([401, 401, 401, 429])

@@ -1,7 +1,7 @@
 // Departments: the reference table behind every department label (domain/departments.ts).
-//   GET    /api/departments         user   [{code, label, sort_order}]
+//   GET    /api/departments         user   [{code, label, sort_order, version}]
 //   POST   /api/departments         admin  {code, label, sort_order?}
-//   PATCH  /api/departments/:code   admin  {label?, sort_order?}
+//   PATCH  /api/departments/:code   admin  {label?, sort_order?, version} (stale version → 409)
 //   DELETE /api/departments/:code   admin  only when nothing refers to it (else 409)
 import { z } from 'zod'
 import {
@@ -10,7 +10,7 @@ import {
   listDepartments,
   updateDepartment,
 } from '../domain/departments.ts'
-import { DepartmentView, Items } from '../domain/schemas.ts'
+import { DepartmentView, Items, Version } from '../domain/schemas.ts'
 import { endpoint } from '../runtime/endpoint.ts'
 
 const api = endpoint(import.meta.url)
@@ -59,6 +59,7 @@ api.patch(
       .object({
         label: Label.optional(),
         sort_order: z.number().int().min(0).max(10_000).optional(),
+        version: Version,
       })
       .strict(),
   },

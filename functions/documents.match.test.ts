@@ -4,7 +4,7 @@
 // word (PDF word boxes; DOCX converted by LibreOffice, then the same check); requisites placed
 // when filled, their lines left out cleanly when not.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { harness, type Harness } from '../test/app.ts'
+import { harness, type Harness, putSettings } from '../test/app.ts'
 import {
   docxTables,
   docxText,
@@ -30,7 +30,7 @@ let laborant: string
 let ids: number[]
 
 const setSettings = async (body: Record<string, unknown>) =>
-  expect((await h.call('PUT', '/api/settings', { token: admin, body })).status).toBe(200)
+  expect((await putSettings(h, admin, body)).status).toBe(200)
 
 async function post(path: string, body: Record<string, unknown>, token = admin) {
   return h.call('POST', `/api/documents/${path}`, { token, body })

@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApp } from '../runtime/app.ts'
 import { createLogger } from '../runtime/log.ts'
-import { harness, type Harness } from '../test/app.ts'
+import { harness, type Harness, putSettings } from '../test/app.ts'
 import {
   decodeQr,
   docxTables,
@@ -51,7 +51,7 @@ beforeAll(async () => {
   await h.makeUser({ username: 'lab', role: 'laborant', department: 'gtl' })
   admin = await h.login('boss')
   laborant = await h.login('lab')
-  const put = await h.call('PUT', '/api/settings', { token: admin, body: { organization: ORG } })
+  const put = await putSettings(h, admin, { organization: ORG })
   expect(put.status).toBe(200)
   gtl = await insertEquipment(h.sql, [
     equipmentFixture(1),
@@ -355,13 +355,12 @@ describe('access and input', () => {
   })
 
   it('settings changed by the admin show up in the next document', async () => {
-    await h.call('PUT', '/api/settings', {
-      token: admin,
-      body: { organization: { ...ORG, customer_name: 'АО «Новый заказчик»' } },
+    await putSettings(h, admin, {
+      organization: { ...ORG, customer_name: 'АО «Новый заказчик»' },
     })
     const { bytes } = await file('bid-verification', { equipment_ids: [gtl[0]], format: 'docx' })
     expect(docxText(bytes)).toContain('АО «Новый заказчик»')
-    await h.call('PUT', '/api/settings', { token: admin, body: { organization: ORG } })
+    await putSettings(h, admin, { organization: ORG })
   })
 })
 

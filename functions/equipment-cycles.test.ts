@@ -2,7 +2,7 @@
 // refused (a setting allows N days ahead), and an admin undoes the last recorded cycle — the
 // previous one returns from the history, audited.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { harness, type Harness } from '../test/app.ts'
+import { harness, type Harness, putSettings } from '../test/app.ts'
 import { inDays, instrument } from '../test/equipment.ts'
 
 let h: Harness
@@ -62,10 +62,7 @@ describe('verification dates in the future', () => {
   })
 
   it('the setting allows N days ahead', async () => {
-    const put = await h.call('PUT', '/api/settings', {
-      token: admin,
-      body: { verification_future_days: 10 },
-    })
+    const put = await putSettings(h, admin, { verification_future_days: 10 })
     expect(put.status, await put.clone().text()).toBe(200)
     try {
       const r = await create({ verification_date: inDays(5) })
@@ -77,7 +74,7 @@ describe('verification dates in the future', () => {
       expect(res.status).toBe(400)
       expect((await res.json()).error).toMatch(/не более 10 дн\. вперёд/)
     } finally {
-      await h.call('PUT', '/api/settings', { token: admin, body: { verification_future_days: 0 } })
+      await putSettings(h, admin, { verification_future_days: 0 })
     }
   })
 })

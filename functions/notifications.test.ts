@@ -5,7 +5,7 @@
 import type { AddressInfo } from 'node:net'
 import { SMTPServer } from 'smtp-server'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { harness, type Harness } from '../test/app.ts'
+import { harness, type Harness, putSettings } from '../test/app.ts'
 import { insertEquipment } from '../test/samples.ts'
 import { dailyJobs, jobScheduler } from '../domain/jobs/daily.ts'
 import { createLogger } from '../runtime/log.ts'
@@ -318,15 +318,12 @@ describe('test e-mail and settings', () => {
   })
 
   it('the SMTP password is admin-only and never read back in clear', async () => {
-    const put = await h.call('PUT', '/api/settings', {
-      token: admin,
-      body: { smtp_password: 's3cret-pass' },
-    })
+    const put = await putSettings(h, admin, { smtp_password: 's3cret-pass' })
     expect(put.status).toBe(200)
     expect((await put.json()).values.smtp_password).toBe('********')
     const [row] = await h.sql`select value from secrets where key = 'smtp_password'`
     expect(row.value).toBe('s3cret-pass')
-    await h.call('PUT', '/api/settings', { token: admin, body: { smtp_password: '********' } })
+    await putSettings(h, admin, { smtp_password: '********' })
     const [kept] = await h.sql`select value from secrets where key = 'smtp_password'`
     expect(kept.value).toBe('s3cret-pass')
     const audit = await h.sql`select changes from audit_log where action = 'settings_update'`
@@ -340,13 +337,19 @@ describe('test e-mail and settings', () => {
     const [{ id }] = await h.sql`select id from users where username = 'quiet'`
     const ok = await h.call('PATCH', `/api/users/${id}`, {
       token: admin,
-      body: { email: 'quiet@lab.local' },
+      body: { email: 'quiet@lab.local', version: 1 },
     })
     expect(ok.status).toBe(200)
     expect((await ok.json()).email).toBe('quiet@lab.local')
-    const bad = await h.call('PATCH', `/api/users/${id}`, { token: admin, body: { email: 'nope' } })
+    const bad = await h.call('PATCH', `/api/users/${id}`, {
+      token: admin,
+      body: { email: 'nope', version: 2 },
+    })
     expect(bad.status).toBe(400)
-    const cleared = await h.call('PATCH', `/api/users/${id}`, { token: admin, body: { email: '' } })
+    const cleared = await h.call('PATCH', `/api/users/${id}`, {
+      token: admin,
+      body: { email: '', version: 2 },
+    })
     expect((await cleared.json()).email).toBeNull()
   })
 })

@@ -131,3 +131,13 @@ export async function harness(
     },
   }
 }
+
+/** PUT /api/settings with the settings' current version (read first), as the settings form does. */
+export async function putSettings(
+  h: Pick<Harness, 'call'>,
+  token: string,
+  body: Record<string, unknown>,
+): Promise<Response> {
+  const { version } = await (await h.call('GET', '/api/settings', { token })).json()
+  return h.call('PUT', '/api/settings', { token, body: { ...body, version } })
+}

@@ -201,6 +201,53 @@ describe('admin screens', () => {
     await shot('settings')
   })
 
+  it('a stale save (another admin saved first) says who; settings keep the typed values, users reload', async () => {
+    await stack.makeUser({ username: 'chief', role: 'admin', full_name: 'Сидорова Е. В.' })
+    const chief = await stack.token('chief')
+    const settingsNow = async () => (await stack.api('GET', '/api/settings', adminToken)).body
+
+    await go('/settings', 'settings-screen')
+    await page.locator('input[name=expiring_days]').fill('45')
+    const other = await stack.api('PUT', '/api/settings', chief, {
+      lockout_minutes: 25,
+      version: (await settingsNow()).version,
+    })
+    expect(other.status).toBe(200)
+    await page.click('[data-testid=save-settings]')
+    const notice = page.locator('[data-testid=settings-screen] [data-testid=stale-notice]')
+    await notice.waitFor()
+    expect(await notice.textContent()).toContain('изменил(а) Сидорова Е. В.')
+    expect(await page.locator('input[name=expiring_days]').inputValue()).toBe('45')
+    expect(await page.locator('input[name=lockout_minutes]').inputValue()).toBe('25')
+    expect((await settingsNow()).values.expiring_days).toBe(30)
+    await page.click('[data-testid=save-settings]')
+    await expect.poll(async () => (await settingsNow()).values.expiring_days).toBe(45)
+    expect((await settingsNow()).values.lockout_minutes).toBe(25)
+    await notice.waitFor({ state: 'detached' })
+
+    await go('/users', 'users-screen')
+    const row = page.locator('[data-testid=users-table] tr[data-username="lab.gtl"]')
+    await row.waitFor()
+    const users = (await stack.api('GET', '/api/users', adminToken)).body.items
+    const lab = users.find((u: any) => u.username === 'lab.gtl')
+    const renamed = await stack.api('PATCH', `/api/users/${lab.id}`, chief, {
+      full_name: 'Петрова Анна Сергеевна',
+      version: lab.version,
+    })
+    expect(renamed.status).toBe(200)
+    await row.locator('select[aria-label="Подразделение"]').selectOption('ltr')
+    const stale = page.locator('[data-testid=users-screen] [data-testid=stale-notice]')
+    await stale.waitFor()
+    expect(await stale.textContent()).toContain(
+      'Пользователя lab.gtl уже изменил(а) Сидорова Е. В.',
+    )
+    await expect
+      .poll(() => row.locator('input[name=full_name]').inputValue())
+      .toBe('Петрова Анна Сергеевна')
+    const after = (await stack.api('GET', '/api/users', adminToken)).body.items
+    expect(after.find((u: any) => u.username === 'lab.gtl').department).toBe('gtl')
+  })
+
   it('makes a backup now and lists it', async () => {
     await go('/backup', 'backup-screen')
     await page.click('[data-testid=backup-now]')

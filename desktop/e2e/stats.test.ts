@@ -297,6 +297,7 @@ describe('admin screens', () => {
 
   it('settings: «Отправить тестовое письмо» and «Разослать сейчас» through a real SMTP server', async () => {
     const r = await stack.api('PUT', '/api/settings', adminToken, {
+      version: (await stack.api('GET', '/api/settings', adminToken)).body.version,
       smtp: {
         host: '127.0.0.1',
         port: smtpPort,
@@ -327,7 +328,10 @@ describe('admin screens', () => {
     await expect
       .poll(() => panel.locator('[data-testid=mail-result]').textContent())
       .toContain('Рассылка выключена')
-    await stack.api('PUT', '/api/settings', adminToken, { notify_enabled: true })
+    await stack.api('PUT', '/api/settings', adminToken, {
+      notify_enabled: true,
+      version: (await stack.api('GET', '/api/settings', adminToken)).body.version,
+    })
     await panel.locator('[data-testid=run-digest]').click()
     await expect
       .poll(() => panel.locator('[data-testid=mail-result]').textContent())

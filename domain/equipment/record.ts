@@ -7,7 +7,6 @@ import { notFound } from '../../runtime/errors.ts'
 import { checkVersion } from '../stale.ts'
 import { departmentScope } from '../scope.ts'
 import { ITEM_COLUMNS, visibleRecord } from './fields.ts'
-import { listEquipmentFiles } from './files.ts'
 
 type Db = Sql | TransactionSql
 export type EquipmentRow = Record<string, any> & { id: number; version: number }
@@ -65,16 +64,49 @@ export async function verificationHistory(sql: Db, id: number) {
     order by h.verification_date desc, h.id desc`
 }
 
-/** GET /:id — the full record as the user may see it, with history and files. */
+/**
+ * GET /:id — the full record as the user may see it, with history and files, in ONE statement:
+ * the row, and its history and files as json_agg subqueries. Inside JSON a value is written as
+ * the answer writes it — a timestamp as a Date would be (UTC, milliseconds truncated as a Date
+ * keeps them, 'Z'), a date as 'YYYY-MM-DD', numeric and bigint as numbers — so the answer is the
+ * same as from the three reads (`findEquipment`, `verificationHistory`, `listEquipmentFiles`);
+ * record.test.ts compares them.
+ */
 export async function fullRecord(sql: Db, user: User, id: number) {
-  const row = await findEquipment(sql, user, id)
+  const [row] = await sql<
+    (EquipmentRow & { history: Record<string, unknown>[]; files: unknown[] })[]
+  >`
+    select ${sql(ITEM_COLUMNS as unknown as string[])},
+      (select coalesce(json_agg(h order by h.verification_date desc, h.id desc), '[]')
+       from (
+         select h.id, h.verification_type, h.registry_number, h.verification_interval,
+                h.verification_date, h.verification_due, h.verification_plan, h.verification_result,
+                h.certificate_number, h.verifier_org, h.verification_cost,
+                to_char(h.recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as recorded_at,
+                u.username as recorded_by
+         from verification_history h
+         left join users u on u.id = h.recorded_by
+         where h.equipment_id = e.id
+       ) h) as history,
+      (select coalesce(json_agg(f order by f.position, f.id), '[]')
+       from (
+         select f.id, f.equipment_id, f.category, f.original_name, f.size, f.sha256, f.mime,
+                f.pinned, f.position,
+                to_char(f.uploaded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as uploaded_at,
+                f.uploaded_by, coalesce(nullif(u.full_name, ''), u.username) as uploaded_by_name
+         from equipment_file f
+         left join users u on u.id = f.uploaded_by
+         where f.equipment_id = e.id
+       ) f) as files
+    from equipment_active e
+    where e.id = ${id}
+      and ${departmentScope(sql as Sql, user, 'e')}`
   if (!row) throw notFound('Оборудование не найдено')
-  const history = await verificationHistory(sql, id)
-  const { updated_at: _a, updated_by: _b, ...item } = row
+  const { history, files, ...item } = row
   return {
     ...visibleRecord(item, user),
     history: history.map((h) => visibleRecord(h, user)),
-    files: await listEquipmentFiles(sql, id),
+    files,
   }
 }
 

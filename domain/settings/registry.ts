@@ -193,6 +193,7 @@ export async function ensureSettings(sql: Sql | TransactionSql): Promise<void> {
     select key, value
     from jsonb_to_recordset(${sql.json(rows as any)}) as t(key text, value jsonb)
     on conflict (key) do nothing`
+  await sql`insert into settings_meta (id) values (true) on conflict (id) do nothing`
 }
 
 export async function loadSettings(sql: Sql | TransactionSql): Promise<Settings> {

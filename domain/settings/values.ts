@@ -1,9 +1,11 @@
 // The settings as users read and admins write them: admin-only keys hidden from laborants, a
 // secret shown as its mask (and the mask written back keeps the stored value), every change
-// audited with old → new (secrets as ***).
-import type { Sql } from '../../runtime/db.ts'
+// audited with old → new (secrets as ***). The settings are one form, so the set has one
+// `version` (the row of settings_meta): a write sends the version it read, a stale one → 409.
+import type { Sql, TransactionSql } from '../../runtime/db.ts'
 import type { AuthedEnv } from '../../runtime/endpoint.ts'
 import { recordAudit, type Changes } from '../audit/record.ts'
+import { checkVersion } from '../stale.ts'
 import {
   isSecret,
   loadSettings,
@@ -17,11 +19,24 @@ function visible(isAdmin: boolean) {
   return settingKeys.filter((k) => isAdmin || !(SETTINGS[k] as { adminOnly?: boolean }).adminOnly)
 }
 
-/** {values, labels} of the settings this user may read. */
-export async function settingsView(sql: Sql, isAdmin: boolean) {
-  const values = await loadSettings(sql)
+interface SettingsMeta {
+  version: number
+  updated_at: Date
+  updated_by: number | null
+}
+
+async function settingsMeta(sql: Sql | TransactionSql, lock = false): Promise<SettingsMeta> {
+  const [meta] = await sql<SettingsMeta[]>`
+    select version, updated_at, updated_by from settings_meta ${lock ? sql`for update` : sql``}`
+  return meta ?? { version: 1, updated_at: new Date(0), updated_by: null }
+}
+
+/** {values, labels, version} of the settings this user may read. */
+export async function settingsView(sql: Sql | TransactionSql, isAdmin: boolean) {
+  const [values, meta] = await Promise.all([loadSettings(sql), settingsMeta(sql)])
   const keys = visible(isAdmin)
   return {
+    version: meta.version,
     values: Object.fromEntries(
       keys.map((k) => [k, isSecret(k) ? (values[k] ? SECRET_MASK : '') : values[k]]),
     ),
@@ -29,12 +44,16 @@ export async function settingsView(sql: Sql, isAdmin: boolean) {
   }
 }
 
-/** Writes the given settings (already validated) in one audited transaction. */
+/** Writes the given settings (already validated) in one audited transaction, checking `version`. */
 export async function updateSettings(
   env: Pick<AuthedEnv, 'sql' | 'user' | 'ip'>,
   patch: Partial<Record<SettingKey, unknown>>,
+  version: number,
 ): Promise<void> {
   await env.sql.begin(async (tx) => {
+    await tx`insert into settings_meta (id) values (true) on conflict (id) do nothing`
+    const meta = await settingsMeta(tx, true)
+    await checkVersion(tx, version, meta, await settingsView(tx, true))
     const before = await loadSettings(tx)
     const changes: Changes = {}
     for (const [key, value] of Object.entries(patch) as [SettingKey, unknown][]) {
@@ -55,6 +74,8 @@ export async function updateSettings(
       if (JSON.stringify(before[key]) !== JSON.stringify(value))
         changes[key] = isSecret(key) ? { old: '***', new: '***' } : { old: before[key], new: value }
     }
+    await tx`
+      update settings_meta set version = version + 1, updated_at = now(), updated_by = ${env.user.id}`
     await recordAudit(tx, env, { action: 'settings_update', entity: 'settings', changes })
   })
 }

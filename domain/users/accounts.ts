@@ -7,7 +7,8 @@ import { badRequest, conflict, notFound } from '../../runtime/errors.ts'
 import { passwordProblem } from '../../runtime/password-policy.ts'
 import { diffFields, recordAudit, type Changes } from '../audit/record.ts'
 import { assertDepartment } from '../departments.ts'
-import { Password, Role, Username } from '../schemas.ts'
+import { Password, Role, Username, Version } from '../schemas.ts'
+import { checkVersion } from '../stale.ts'
 import { clearGuesses } from './limiter.ts'
 
 /** An optional e-mail for recall notifications; '' clears it. */
@@ -42,8 +43,12 @@ export const UserUpdate = z
     active: z.boolean().optional(),
     password: Password.optional(),
     unlock: z.literal(true).optional(),
+    version: Version.optional(),
   })
   .strict()
+
+/** The fields of a user an edit changes; a password reset and an unlock are actions. */
+const EDITED_USER_FIELDS = ['full_name', 'email', 'department', 'role', 'active'] as const
 
 export interface UserRow {
   id: number
@@ -56,7 +61,26 @@ export interface UserRow {
   locked_until: Date | null
   token_version: number
   email: string | null
+  version: number
+  updated_at: Date
+  updated_by: number | null
 }
+
+const USER_COLUMNS = [
+  'id',
+  'username',
+  'full_name',
+  'department',
+  'role',
+  'active',
+  'failed_logins',
+  'locked_until',
+  'token_version',
+  'email',
+  'version',
+  'updated_at',
+  'updated_by',
+]
 
 type Db = Sql | TransactionSql
 
@@ -76,7 +100,7 @@ export function assertPassword(password: string, username: string, field = 'pass
 
 export async function findUserByName(sql: Db, username: string): Promise<UserRow | undefined> {
   const [row] = await sql<UserRow[]>`
-    select id, username, full_name, department, role, active, failed_logins, locked_until, token_version, email
+    select ${sql(USER_COLUMNS)}
     from users
     where lower(username) = lower(${username})`
   return row
@@ -95,25 +119,29 @@ export async function createUser(sql: Db, input: z.output<typeof UserCreate>): P
       ${input.username}, ${input.full_name}, ${input.department ?? null}, ${input.role},
       ${input.active}, ${await hashPassword(input.password)}, ${input.email ?? null}
     )
-    returning id, username, full_name, department, role, active, failed_logins, locked_until, token_version, email`
+    returning ${sql(USER_COLUMNS)}`
   return row
 }
 
 /**
  * Applies an update; role/active/password changes bump the token version (revoking sessions).
  * Returns the row before and after. Refuses to leave the system without an active admin.
+ * `version` (an admin's edit) is checked against the locked row: stale → the one 409. A change
+ * of an edited field bumps the record's version; a password reset or an unlock alone does not.
  */
 export async function updateUser(
   sql: TransactionSql,
   id: number,
   patch: z.output<typeof UserUpdate>,
+  by: { id: number | null; version?: number } = { id: null },
 ): Promise<{ before: UserRow; after: UserRow } | null> {
   const [before] = await sql<UserRow[]>`
-    select id, username, full_name, department, role, active, failed_logins, locked_until, token_version, email
+    select ${sql(USER_COLUMNS)}
     from users
     where id = ${id}
     for update`
   if (!before) return null
+  if (by.version !== undefined) await checkVersion(sql, by.version, before, userView(before))
   const role = patch.role ?? before.role
   const department = patch.department === undefined ? before.department : patch.department
   const active = patch.active ?? before.active
@@ -128,10 +156,18 @@ export async function updateUser(
   if (patch.unlock) await clearGuesses(sql, before.username)
   const revoke = role !== before.role || active !== before.active || patch.password !== undefined
   const passwordHash = patch.password ? await hashPassword(patch.password) : null
+  const next = {
+    full_name: patch.full_name ?? before.full_name,
+    email: patch.email === undefined ? before.email : patch.email,
+    department,
+    role,
+    active,
+  }
+  const edited = EDITED_USER_FIELDS.some((f) => next[f] !== before[f])
   const [after] = await sql<UserRow[]>`
     update users set
-      full_name = ${patch.full_name ?? before.full_name},
-      email = ${patch.email === undefined ? before.email : patch.email},
+      full_name = ${next.full_name},
+      email = ${next.email},
       department = ${department},
       role = ${role},
       active = ${active},
@@ -139,9 +175,11 @@ export async function updateUser(
       failed_logins = case when ${patch.unlock ?? false} then 0 else failed_logins end,
       locked_until = case when ${patch.unlock ?? false} then null else locked_until end,
       token_version = token_version + ${revoke ? 1 : 0},
-      updated_at = now()
+      version = version + ${edited ? 1 : 0},
+      updated_at = case when ${edited} then now() else updated_at end,
+      updated_by = case when ${edited} then ${by.id}::bigint else updated_by end
     where id = ${id}
-    returning id, username, full_name, department, role, active, failed_logins, locked_until, token_version, email`
+    returning ${sql(USER_COLUMNS)}`
   return { before, after }
 }
 
@@ -157,6 +195,7 @@ function userView(u: UserRow) {
     active: u.active,
     failed_logins: u.failed_logins,
     locked_until: u.locked_until,
+    version: u.version,
   }
 }
 
@@ -185,7 +224,7 @@ export const createdChanges = (user: UserRow): Changes =>
 
 export async function listUsers(sql: Sql) {
   const rows = await sql<UserRow[]>`
-    select id, username, full_name, department, role, active, failed_logins, locked_until, token_version, email
+    select ${sql(USER_COLUMNS)}
     from users
     order by lower(username)`
   return rows.map(userView)
@@ -208,10 +247,19 @@ export async function addUser(env: Admin, input: z.output<typeof UserCreate>) {
   return userView(user)
 }
 
-/** An admin changes, resets the password of or unlocks a user (audited). */
+/**
+ * An admin changes, resets the password of or unlocks a user (audited). An edit of a field
+ * must send `version`; a password reset or an unlock alone is an action and need not.
+ */
 export async function changeUser(env: Admin, id: number, patch: z.output<typeof UserUpdate>) {
+  const { version, ...fields } = patch
+  if (version === undefined && EDITED_USER_FIELDS.some((f) => fields[f] !== undefined)) {
+    throw badRequest('Проверьте поля запроса', {
+      fields: [{ field: 'version', message: 'Укажите версию записи (version)' }],
+    })
+  }
   const user = await env.sql.begin(async (tx) => {
-    const changed = await updateUser(tx, id, patch)
+    const changed = await updateUser(tx, id, fields, { id: env.user.id, version })
     if (!changed) throw notFound('Пользователь не найден')
     await recordAudit(tx, env, {
       action: patch.unlock ? 'user_unlock' : 'user_update',

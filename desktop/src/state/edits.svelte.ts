@@ -7,6 +7,7 @@
 // the wire must send the version the first one produced, not the one before it.
 import { ApiError, isUnreachable, type Api } from '../lib/api.ts'
 import { fieldErrors } from '../lib/field-errors.ts'
+import { whoAndWhen } from '../lib/stale.ts'
 import type { Register } from './register.svelte.ts'
 
 export interface CellChange {
@@ -25,31 +26,6 @@ interface Undoable {
 export type Notice = { kind: 'ok' | 'warning' | 'error' | 'conflict'; text: string } | null
 
 export const UNDO_DEPTH = 10
-
-function whoAndWhen(body: Record<string, unknown>): string {
-  const by = body.changed_by
-  const name =
-    typeof by === 'string'
-      ? by
-      : by && typeof by === 'object'
-        ? String(
-            (by as Record<string, unknown>).full_name ??
-              (by as Record<string, unknown>).username ??
-              '',
-          )
-        : ''
-  const at = typeof body.changed_at === 'string' ? new Date(body.changed_at) : null
-  const when =
-    at && !Number.isNaN(at.getTime())
-      ? at.toLocaleString('ru-RU', {
-          day: '2-digit',
-          month: '2-digit',
-          hour: '2-digit',
-          minute: '2-digit',
-        })
-      : ''
-  return [name && `изменил(а) ${name}`, when && `в ${when}`].filter(Boolean).join(' ')
-}
 
 export class Edits {
   undoStack = $state.raw<Undoable[][]>([])
