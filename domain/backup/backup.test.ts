@@ -155,7 +155,14 @@ describe('backup and restore', () => {
       insert into users (username, role, password_hash) values ('smtp-admin', 'admin', 'x')
       returning id::int, username`
     const env = { sql: db.sql, user: admin as any, ip: '127.0.0.1' }
-    await updateSettings(env, { smtp_password: 'old-smtp-secret-7f3a', expiring_days: 21 })
+    // the settings' version as a form would have read it (one row, created with the first save)
+    const version = async () =>
+      (await db.sql<{ version: number }[]>`select version from settings_meta`)[0]?.version ?? 1
+    await updateSettings(
+      env,
+      { smtp_password: 'old-smtp-secret-7f3a', expiring_days: 21 },
+      await version(),
+    )
     const { file } = await createBackup(target, { kind: 'manual' })
     expect(statSync(file).mode & 0o777).toBe(0o600)
     expect(statSync(backupsDir(config.dataDir)).mode & 0o777).toBe(0o700)
@@ -177,7 +184,11 @@ describe('backup and restore', () => {
     expect(dump).not.toContain('old-smtp-secret-7f3a')
     expect(readFileSync(file).includes('old-smtp-secret-7f3a')).toBe(false)
 
-    await updateSettings(env, { smtp_password: 'new-smtp-secret-9c1b', expiring_days: 30 })
+    await updateSettings(
+      env,
+      { smtp_password: 'new-smtp-secret-9c1b', expiring_days: 30 },
+      await version(),
+    )
     const result = await restoreBackup(target, await verifyArchive(file, config.dataDir))
     expect(result.mismatches).toEqual([])
     const settings = await loadSettings(db.sql)
