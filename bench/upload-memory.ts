@@ -75,11 +75,16 @@ async function main() {
     })
     const { token } = (await login.json()) as { token: string }
     const auth = { authorization: `Bearer ${token}` }
-    await fetch(`${base}/api/settings`, {
+    // the settings are saved with the version read, as the settings form does
+    const { version } = (await (await fetch(`${base}/api/settings`, { headers: auth })).json()) as {
+      version: number
+    }
+    const put = await fetch(`${base}/api/settings`, {
       method: 'PUT',
       headers: { ...auth, 'content-type': 'application/json' },
-      body: JSON.stringify({ upload_max_mb: SIZE_MB + 10 }),
+      body: JSON.stringify({ version, upload_max_mb: SIZE_MB + 10 }),
     })
+    if (!put.ok) throw new Error(`settings refused: ${put.status} ${await put.text()}`)
     const sql = connectUrl(dbUrl, 1)
     const equipmentId = await insertEquipment(sql, { department: 'gtl' })
     await sql.end()
