@@ -370,6 +370,18 @@ describe('import', () => {
     // the same file again: rows with those IDs now exist → updates, none new
     const again = await upload(wb, '?create_with_id=1')
     expect(again.body).toMatchObject({ created: 0, updated: 0, unchanged: 2 })
+
+    // an ID held by an archived instrument is not reused, even with the flag
+    const archived = await h.call('POST', '/api/archive', {
+      token: admin,
+      body: { equipment_id: ids[1], reason: 'списан' },
+    })
+    expect(archived.status, await archived.clone().text()).toBeLessThan(300)
+    const held = await upload(wb, '?dry_run=1&create_with_id=1')
+    expect(held.status).toBe(400)
+    expect(held.body.errors).toEqual([
+      expect.objectContaining({ row: 3, column: 'ID', message: expect.stringMatching(/в архиве/) }),
+    ])
   })
 
   it('duplicate numbers are warnings; a re-import of new rows creates nothing new', async () => {

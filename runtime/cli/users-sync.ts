@@ -8,7 +8,9 @@ const unknown = args.filter((a) => a.startsWith('--') && a !== '--reset-password
 const file = args.find((a) => !a.startsWith('--'))
 if (!file || unknown.length) {
   console.error('Использование: npm run users:sync -- <файл.yaml> [--reset-passwords]')
-  console.error('  --reset-passwords  пароль из файла заменяет пароль уже существующего пользователя')
+  console.error(
+    '  --reset-passwords  пароль из файла заменяет пароль уже существующего пользователя',
+  )
   process.exit(2)
 }
 try {
