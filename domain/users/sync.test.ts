@@ -124,7 +124,7 @@ users:
     expect(report.created).toEqual(['kuznetsova', 'orlov'])
     expect(report.unchanged).toEqual(['admin'])
     expect(report.details.admin).toEqual([
-      'подразделение «Администрация» не найдено — администратор без подразделения',
+      'подразделение «Администрация» не найдено — оставлено прежним',
       'пароль из файла не применён: пользователь уже есть (см. --reset-passwords)',
     ])
     expect(report.details.kuznetsova).toEqual([

@@ -135,17 +135,23 @@ export async function syncUsers(
         const password = entry.password == null ? '' : String(entry.password)
         const windows = entry.windows_username || null
         const active = entry.active ?? entry.is_active
+        const existing = await findUserByName(tx, entry.username)
         let department: string | null | undefined = entry.department
         const raw = (entry.department ?? '').trim()
         if (raw) {
           department = byName.get(norm(raw)) ?? null
           if (!department && entry.role === 'admin') {
-            notes.push(`подразделение «${raw}» не найдено — администратор без подразделения`)
+            // an existing admin keeps the department it has
+            if (existing) department = undefined
+            notes.push(
+              existing
+                ? `подразделение «${raw}» не найдено — оставлено прежним`
+                : `подразделение «${raw}» не найдено — администратор без подразделения`,
+            )
           } else if (!department) {
             throw new Error(`department: подразделение «${raw}» не найдено`)
           }
         } else if (entry.department !== undefined) department = null
-        const existing = await findUserByName(tx, entry.username)
         const applyPassword = !!password && (!existing || !!options.resetPasswords)
         if (applyPassword) {
           const problem = passwordProblem(password, entry.username)
