@@ -457,3 +457,17 @@ describe('export file name', () => {
     expect(exportFileName('America/New_York', now)).toBe('Реестр_оборудования_01.03.2026.xlsx')
   })
 })
+
+describe('the headers shown to people', () => {
+  it('the import dialog and USER_GUIDE.md list every column the import reads', async () => {
+    const { readFileSync } = await import('node:fs')
+    const { LAYOUT } = await import('../domain/equipment/xlsx/layout.ts')
+    const dialog = readFileSync('desktop/src/components/ExcelMenu.svelte', 'utf8')
+    const guide = readFileSync('docs/USER_GUIDE.md', 'utf8').replace(/\s+/g, ' ')
+    for (const c of LAYOUT) {
+      expect(dialog, c.header).toContain(`'${c.header}'`)
+      expect(guide, c.header).toContain(c.header)
+      for (const alias of c.aliases ?? []) expect(guide, alias).toContain(alias)
+    }
+  })
+})
