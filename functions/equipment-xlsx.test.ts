@@ -245,6 +245,194 @@ describe('import', () => {
     expect(denied.status).toBe(403)
   })
 
+  it('an unknown header is a dry-run error naming it and the known headers; nothing written', async () => {
+    const before = await snapshot()
+    const wb = await exportBook('?limit=3')
+    const ws = wb.worksheets[0]
+    const extra = ws.getRow(1).cellCount + 1
+    ws.getRow(1).getCell(extra).value = 'Номер в Госреестре СИ'
+    ws.getRow(2).getCell(extra).value = '12345-67'
+    for (const query of ['?dry_run=1', '']) {
+      const res = await upload(wb, query)
+      expect(res.status, JSON.stringify(res.body)).toBe(400)
+      expect(res.body.errors).toHaveLength(1)
+      expect(res.body.errors[0]).toMatchObject({ row: 1, column: 'Номер в Госреестре СИ' })
+      expect(res.body.errors[0].message).toContain('Неизвестный столбец «Номер в Госреестре СИ»')
+      expect(res.body.errors[0].message).toContain('№ в Госреестре; Межповерочный интервал, мес.')
+    }
+    expect(await snapshot()).toEqual(before)
+  })
+
+  it('a 1.x export (its headers, codes, IDs unknown here) imports only with create_with_id, under its IDs', async () => {
+    const [{ max }] = await h.sql`select max(id)::int as max from equipment`
+    const ids = [max + 100, max + 101]
+    const wb = new ExcelJS.Workbook()
+    const ws = wb.addWorksheet('Оборудование')
+    // the 27 headers of the 1.x export, in its order
+    ws.addRow([
+      'ID',
+      'Наименование',
+      'Модель/Тип',
+      'Тип оборудования',
+      'Заводской номер',
+      'Инвентарный номер',
+      'Год выпуска',
+      'Тип верификации',
+      'Номер в реестре',
+      'Межповерочный интервал',
+      'Дата верификации',
+      'Дата окончания',
+      'Плановая дата',
+      'Состояние',
+      'Статус',
+      'Подразделение',
+      'Ответственный',
+      'Организация-поверитель',
+      'Статья бюджета',
+      'Тариф',
+      'Стоимость по тарифу',
+      'Количество',
+      'Коэффициент',
+      'Итоговая стоимость',
+      'Номер счета',
+      'Факт оплаты',
+      'Дата оплаты',
+    ])
+    const line = (id: number, name: string, n: string) => [
+      id,
+      name,
+      'М-1',
+      'SI',
+      `З-${n}`,
+      `И-${n}`,
+      2019,
+      'verification',
+      '1234-05',
+      12,
+      new Date('2025-03-01'),
+      new Date('2026-02-28'),
+      new Date('2026-02-01'),
+      'state_work',
+      'status_fit',
+      'gtl',
+      'Петров П. П.',
+      'ЦСМ',
+      '1.2.3',
+      'Т-7',
+      1500,
+      2,
+      1.5,
+      4500,
+      'С-9',
+      1000,
+      new Date('2025-04-01'),
+    ]
+    ws.addRow(line(ids[0], 'Манометр 1.x', '901'))
+    ws.addRow(line(ids[1], 'Термометр 1.x', '902'))
+
+    const refused = await upload(wb, '?dry_run=1')
+    expect(refused.status, JSON.stringify(refused.body)).toBe(400)
+    expect(refused.body.errors.map((e: any) => [e.row, e.column])).toEqual([
+      [2, 'ID'],
+      [3, 'ID'],
+    ])
+    expect(refused.body.errors[0].message).toContain('Создать приборы с ID из файла')
+
+    const dry = await upload(wb, '?dry_run=1&create_with_id=1')
+    expect(dry.status, JSON.stringify(dry.body)).toBe(200)
+    expect(dry.body).toMatchObject({ created: 2, updated: 0 })
+    const done = await upload(wb, '?create_with_id=1')
+    expect(done.status, JSON.stringify(done.body)).toBe(200)
+    expect(done.body).toMatchObject({ created: 2, updated: 0 })
+    const [row] = await h.sql`select * from equipment_full where id = ${ids[0]}`
+    expect(row).toMatchObject({
+      equipment_name: 'Манометр 1.x',
+      equipment_model: 'М-1',
+      factory_number: 'З-901',
+      inventory_number: 'И-901',
+      registry_number: '1234-05',
+      verification_interval: 12,
+      verification_date: '2025-03-01',
+      verification_plan: '2026-02-01',
+      verification_state: 'state_work',
+      department: 'gtl',
+      responsible_person: 'Петров П. П.',
+      code_rate: 'Т-7',
+      quantity: 2,
+      invoice_number: 'С-9',
+      payment_date: '2025-04-01',
+    })
+    expect(Number(row.coefficient)).toBe(1.5)
+    // the sequence moved past the IDs taken
+    const made = await h.call('POST', '/api/equipment', { token: admin, body: instrument() })
+    expect(made.status).toBe(201)
+    expect((await made.json()).id).toBeGreaterThan(ids[1])
+    // the same file again: rows with those IDs now exist → updates, none new
+    const again = await upload(wb, '?create_with_id=1')
+    expect(again.body).toMatchObject({ created: 0, updated: 0, unchanged: 2 })
+
+    // an ID held by an archived instrument is not reused, even with the flag
+    const archived = await h.call('POST', '/api/archive', {
+      token: admin,
+      body: { equipment_id: ids[1], reason: 'списан' },
+    })
+    expect(archived.status, await archived.clone().text()).toBeLessThan(300)
+    const held = await upload(wb, '?dry_run=1&create_with_id=1')
+    expect(held.status).toBe(400)
+    expect(held.body.errors).toEqual([
+      expect.objectContaining({ row: 3, column: 'ID', message: expect.stringMatching(/в архиве/) }),
+    ])
+  })
+
+  it('duplicate numbers are warnings; a re-import of new rows creates nothing new', async () => {
+    const wb = await exportBook('?limit=2')
+    const ws = wb.worksheets[0]
+    const hs = headers(ws)
+    const col = (header: string) => hs.indexOf(header) + 1
+    const registered = String(ws.getRow(2).getCell(col('Инвентарный №')).value)
+    const fresh = ws.addRow((ws.getRow(3).values as unknown[]).slice(1))
+    fresh.getCell(1).value = null
+    fresh.getCell(col('Наименование')).value = 'Повторяемый прибор'
+    fresh.getCell(col('Инвентарный №')).value = 'ИНВ-ДУБЛЬ-1'
+    fresh.getCell(col('Заводской №')).value = 'ЗАВ-ДУБЛЬ-1'
+    const twin = ws.addRow((ws.getRow(3).values as unknown[]).slice(1))
+    twin.getCell(1).value = null
+    twin.getCell(col('Инвентарный №')).value = 'ИНВ-ДУБЛЬ-1'
+    twin.getCell(col('Наименование')).value = 'Другой прибор'
+    twin.getCell(col('Заводской №')).value = 'ЗАВ-ДУБЛЬ-2'
+    const clash = ws.addRow((ws.getRow(3).values as unknown[]).slice(1))
+    clash.getCell(1).value = null
+    clash.getCell(col('Наименование')).value = 'Третий прибор'
+    clash.getCell(col('Инвентарный №')).value = registered
+    clash.getCell(col('Заводской №')).value = 'ЗАВ-ДУБЛЬ-3'
+
+    const first = await upload(wb)
+    expect(first.status, JSON.stringify(first.body)).toBe(200)
+    expect(first.body).toMatchObject({ created: 3, already_present: 0 })
+    const about = (row: number) =>
+      first.body.warnings.filter((w: any) => w.row === row).map((w: any) => w.message)
+    expect(about(twin.number)).toEqual([
+      `Инвентарный № ИНВ-ДУБЛЬ-1 уже встречается в строке ${fresh.number} этого файла`,
+    ])
+    expect(about(clash.number).join('\n')).toContain(
+      `Инвентарный № ${registered} уже есть в реестре`,
+    )
+    expect(about(clash.number).join('\n')).toContain(
+      `Инвентарный № ${registered} уже встречается в строке 2 этого файла`,
+    )
+
+    const count = async () =>
+      (await h.sql`select count(*)::int as n from equipment_active`)[0].n as number
+    const before = await count()
+    const again = await upload(wb)
+    expect(again.status, JSON.stringify(again.body)).toBe(200)
+    expect(again.body).toMatchObject({ created: 0, updated: 0, already_present: 3 })
+    expect(
+      again.body.warnings.filter((w: any) => /уже есть в реестре \(ID \d+: то же/.test(w.message)),
+    ).toHaveLength(3)
+    expect(await count()).toBe(before)
+  })
+
   it('accepts the file as multipart/form-data too', async () => {
     const wb = await exportBook('?limit=1')
     const form = new FormData()
@@ -267,5 +455,19 @@ describe('export file name', () => {
     const now = new Date('2026-03-01T22:30:00Z')
     expect(exportFileName('Europe/Moscow', now)).toBe('Реестр_оборудования_02.03.2026.xlsx')
     expect(exportFileName('America/New_York', now)).toBe('Реестр_оборудования_01.03.2026.xlsx')
+  })
+})
+
+describe('the headers shown to people', () => {
+  it('the import dialog and USER_GUIDE.md list every column the import reads', async () => {
+    const { readFileSync } = await import('node:fs')
+    const { LAYOUT } = await import('../domain/equipment/xlsx/layout.ts')
+    const dialog = readFileSync('desktop/src/components/ExcelMenu.svelte', 'utf8')
+    const guide = readFileSync('docs/USER_GUIDE.md', 'utf8').replace(/\s+/g, ' ')
+    for (const c of LAYOUT) {
+      expect(dialog, c.header).toContain(`'${c.header}'`)
+      expect(guide, c.header).toContain(c.header)
+      for (const alias of c.aliases ?? []) expect(guide, alias).toContain(alias)
+    }
   })
 })

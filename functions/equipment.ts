@@ -1,7 +1,7 @@
 // The equipment register: the main table, one instrument, its writes, Excel in and out.
 //   GET    /api/equipment                   user   {items, total}: q, filters, sort, order, limit, offset
 //   GET    /api/equipment/export.xlsx       user   the same rows (no paging) as an Excel file
-//   POST   /api/equipment/import            admin  XLSX in the export's layout; ?dry_run=1
+//   POST   /api/equipment/import            admin  XLSX in the export's layout; ?dry_run=1, ?create_with_id=1
 //   GET    /api/equipment/:id               user   full record + history + files
 //   POST   /api/equipment                   admin  create all sections → 201 full record
 //   PATCH  /api/equipment/:id               admin  any subset + version → full record; 409 stale
@@ -44,6 +44,10 @@ const RowIssue = z.object({ row: z.number().int(), column: z.string(), message: 
 const ImportReport = z.looseObject({
   dry_run: z.boolean(),
   rows: z.number().int(),
+  created: z.number().int(),
+  updated: z.number().int(),
+  unchanged: z.number().int(),
+  already_present: z.number().int(),
   errors: z.array(RowIssue),
   warnings: z.array(RowIssue),
 })
@@ -125,11 +129,18 @@ api.post(
         .enum(['0', '1', 'true', 'false'], { message: 'dry_run: 0 или 1' })
         .optional()
         .transform((v) => v === '1' || v === 'true'),
+      create_with_id: z
+        .enum(['0', '1', 'true', 'false'], { message: 'create_with_id: 0 или 1' })
+        .optional()
+        .transform((v) => v === '1' || v === 'true'),
     }),
     body: 'raw',
   },
   async (request, env, { query }) =>
-    importWorkbook(await workbookBytes(request), env, query.dry_run),
+    importWorkbook(await workbookBytes(request), env, {
+      dryRun: query.dry_run,
+      createWithId: query.create_with_id,
+    }),
 )
 
 api.get(

@@ -372,6 +372,66 @@ describe('register tools', () => {
     await page.click('[data-testid=quick-tags] .tag.status_storage')
   })
 
+  it('import dialog: an ID the register lacks is created only after the admin ticks the box; the headers listed', async () => {
+    const ExcelJS = (await import('exceljs')).default
+    const wb = new ExcelJS.Workbook()
+    const ws = wb.addWorksheet('Оборудование')
+    // Deltica 1.x export's headers and codes
+    ws.addRow([
+      'ID',
+      'Наименование',
+      'Модель/Тип',
+      'Тип оборудования',
+      'Заводской номер',
+      'Инвентарный номер',
+      'Тип верификации',
+      'Межповерочный интервал',
+      'Дата верификации',
+      'Состояние',
+      'Подразделение',
+      'Статья бюджета',
+    ])
+    ws.addRow([
+      777001,
+      'Весы из Deltica 1.x',
+      'ВЛ-1',
+      'SI',
+      'З-777',
+      'И-777',
+      'verification',
+      12,
+      '01.03.2025',
+      'state_work',
+      'gtl',
+      '1.2.3',
+    ])
+    const path = join(stack.dataDir, 'deltica1.xlsx')
+    await wb.xlsx.writeFile(path)
+    await go('/', 'grid')
+    await page.click('[data-testid=excel-menu]')
+    await page.setInputFiles('[data-testid=import-file]', path)
+    const report = page.locator('[data-testid=import-report]')
+    await expect.poll(() => report.locator('.alert').textContent()).toContain('ничего не изменено')
+    expect(await report.locator('tbody').textContent()).toContain(
+      'Оборудование с ID 777001 не найдено',
+    )
+    expect(await report.locator('[data-testid=import-load]').count()).toBe(0)
+    await report.locator('[data-testid=import-headers] summary').click()
+    expect(await report.locator('[data-testid=import-headers]').textContent()).toContain(
+      'Межповерочный интервал, мес.',
+    )
+    await report.locator('[data-testid=import-create-with-id]').check()
+    await expect
+      .poll(() => report.locator('.alert').textContent())
+      .toContain('Проверка пройдена. Будет добавлено 1')
+    expect((await stack.api('GET', '/api/equipment/777001', adminToken)).status).toBe(404)
+    await page.click('[data-testid=import-load]')
+    await expect.poll(() => report.count()).toBe(0)
+    const made = await stack.api('GET', '/api/equipment/777001', adminToken)
+    expect(made.status).toBe(200)
+    expect(made.body.equipment_name).toBe('Весы из Deltica 1.x')
+  })
+
   it('documents menu: reasons when nothing is selected; labels for the selection download', async () => {
     await go('/', 'grid')
     await page.click('[data-testid=documents-menu]')

@@ -33,16 +33,17 @@ export async function insertEquipment(
   tx: TransactionSql,
   env: Pick<Env, 'user' | 'ip'>,
   input: EquipmentInput,
-  opts: { audit?: string; skipDepartmentCheck?: boolean } = {},
+  opts: { audit?: string; skipDepartmentCheck?: boolean; id?: number } = {},
 ): Promise<number> {
   if (!opts.skipDepartmentCheck) await assertDepartment(tx, input.department)
   const userId = env.user?.id ?? null
   const [{ id }] = await tx`
     insert into equipment (
-      equipment_name, equipment_model, equipment_type, equipment_specs, factory_number,
+      id, equipment_name, equipment_model, equipment_type, equipment_specs, factory_number,
       inventory_number, equipment_year, created_by, updated_by
     )
     values (
+      coalesce(${opts.id ?? null}::integer, nextval(pg_get_serial_sequence('equipment', 'id'))),
       ${input.equipment_name}, ${input.equipment_model}, ${input.equipment_type},
       ${input.equipment_specs ?? null}, ${input.factory_number}, ${input.inventory_number},
       ${input.equipment_year ?? null}, ${userId}, ${userId}

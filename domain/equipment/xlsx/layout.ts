@@ -22,6 +22,8 @@ export interface Column {
   labels?: Record<string, string>
   /** computed by the database: exported, ignored by the import */
   computed?: boolean
+  /** other headers the import accepts for this column (Deltica 1.x export's) */
+  aliases?: string[]
 }
 
 const col = (
@@ -36,34 +38,43 @@ const col = (
 export const LAYOUT: Column[] = [
   col('id', 'ID', 'id', 8),
   col('equipment_name', 'Наименование', 'text', 32),
-  col('equipment_model', 'Модель / тип', 'text', 20),
+  col('equipment_model', 'Модель / тип', 'text', 20, { aliases: ['Модель/Тип'] }),
   col('equipment_type', 'Тип оборудования', 'enum', 10, { labels: EQUIPMENT_TYPES }),
   col('equipment_specs', 'Метрологические характеристики', 'text', 18),
-  col('factory_number', 'Заводской №', 'text'),
-  col('inventory_number', 'Инвентарный №', 'text'),
+  col('factory_number', 'Заводской №', 'text', 16, { aliases: ['Заводской номер'] }),
+  col('inventory_number', 'Инвентарный №', 'text', 16, { aliases: ['Инвентарный номер'] }),
   col('equipment_year', 'Год выпуска', 'int', 10),
   col('verification_type', 'Тип верификации', 'enum', 14, { labels: VERIFICATION_TYPES }),
-  col('registry_number', '№ в Госреестре', 'text'),
-  col('verification_interval', 'Межповерочный интервал, мес.', 'int', 12),
-  col('verification_date', 'Дата последней верификации', 'date', 14),
-  col('verification_due', 'Действует до', 'date', 14, { computed: true }),
-  col('verification_plan', 'План', 'plan', 16),
+  col('registry_number', '№ в Госреестре', 'text', 16, { aliases: ['Номер в реестре'] }),
+  col('verification_interval', 'Межповерочный интервал, мес.', 'int', 12, {
+    aliases: ['Межповерочный интервал'],
+  }),
+  col('verification_date', 'Дата последней верификации', 'date', 14, {
+    aliases: ['Дата верификации'],
+  }),
+  col('verification_due', 'Действует до', 'date', 14, {
+    computed: true,
+    aliases: ['Дата окончания'],
+  }),
+  col('verification_plan', 'План', 'plan', 16, { aliases: ['Плановая дата'] }),
   col('verification_state', 'Состояние', 'enum', 16, { labels: STATES }),
   col('status', 'Статус', 'enum', 16, { labels: STATUSES, computed: true }),
   col('verification_result', 'Результат', 'enum', 12, { labels: VERIFICATION_RESULTS }),
   col('certificate_number', '№ свидетельства', 'text'),
   col('verification_cost', 'Стоимость верификации', 'money', 14),
   col('department', 'Подразделение', 'department', 14),
-  col('responsible_person', 'Ответственное лицо', 'text', 22),
+  col('responsible_person', 'Ответственное лицо', 'text', 22, { aliases: ['Ответственный'] }),
   col('verifier_org', 'Организация-поверитель', 'text', 18),
   col('budget_item', 'Статья бюджета', 'text', 14),
   col('code_rate', 'Тариф', 'text', 12),
-  col('cost_rate', 'Стоимость по тарифу без НДС', 'money', 14),
-  col('quantity', 'Кол-во', 'int', 8),
-  col('coefficient', 'Доп. коэффициент', 'number', 10),
+  col('cost_rate', 'Стоимость по тарифу без НДС', 'money', 14, {
+    aliases: ['Стоимость по тарифу'],
+  }),
+  col('quantity', 'Кол-во', 'int', 8, { aliases: ['Количество'] }),
+  col('coefficient', 'Доп. коэффициент', 'number', 10, { aliases: ['Коэффициент'] }),
   col('total_cost', 'Итоговая стоимость', 'money', 14, { computed: true }),
   col('legacy_total_cost', 'Итоговая стоимость в Deltica 1.x', 'money', 14, { computed: true }),
-  col('invoice_number', 'Номер счёта', 'text', 14),
+  col('invoice_number', 'Номер счёта', 'text', 14, { aliases: ['Номер счета'] }),
   col('paid_amount', 'Факт оплаты', 'money', 14),
   col('payment_date', 'Дата оплаты', 'date', 14),
 ]

@@ -52,7 +52,7 @@ export async function parseSheet(
   for await (const row of sheetRows(bytes)) {
     if (!mapped) {
       if (row.number !== 1) break
-      mapped = mapColumns(row)
+      mapped = mapColumns(row, issues)
       continue
     }
     const r = row.number
@@ -121,20 +121,48 @@ async function* sheetRows(bytes: Buffer): AsyncGenerator<ExcelJS.Row> {
   if (!sheets) throw badRequest('В книге нет листов')
 }
 
-/** Sheet column number → the layout's column, found by header or key (computed ones skipped). */
-function mapColumns(header: ExcelJS.Row): Map<number, Column> {
+/** The headers the import knows: the export's own, in order (1.x aliases listed separately). */
+const KNOWN_HEADERS = LAYOUT.map((c) => c.header)
+
+/**
+ * Sheet column number → the layout's column, found by header, 1.x alias or key (computed ones
+ * read and skipped). A header the import does not know, or a column named twice, is a problem of
+ * row 1: its data would otherwise be dropped without a word.
+ */
+function mapColumns(header: ExcelJS.Row, issues: RowIssue[]): Map<number, Column> {
   const byHeader = new Map<string, Column>()
   for (const c of LAYOUT) {
-    byHeader.set(norm(c.header), c)
-    byHeader.set(norm(c.key), c)
+    for (const name of [c.header, c.key, ...(c.aliases ?? [])]) byHeader.set(norm(name), c)
   }
   const mapped = new Map<number, Column>()
+  const taken = new Set<string>()
+  const unknown: string[] = []
   header.eachCell((cell, colNumber) => {
-    const c = byHeader.get(norm(cellText(cell.value) ?? ''))
-    if (c && !c.computed) mapped.set(colNumber, c)
+    const text = cellText(cell.value)
+    if (!text) return
+    const c = byHeader.get(norm(text))
+    if (!c) {
+      unknown.push(text)
+      return
+    }
+    if (taken.has(c.key)) {
+      issues.push({ row: 1, column: text, message: `Столбец «${c.header}» встречается дважды` })
+      return
+    }
+    taken.add(c.key)
+    if (!c.computed) mapped.set(colNumber, c)
   })
   if (![...mapped.values()].some((c) => c.key !== 'id')) {
     throw badRequest('В первой строке листа не найдены заголовки столбцов реестра')
+  }
+  for (const text of unknown) {
+    issues.push({
+      row: 1,
+      column: text,
+      message:
+        `Неизвестный столбец «${text}»: его данные не были бы загружены. ` +
+        `Переименуйте его или удалите. Известные столбцы: ${KNOWN_HEADERS.join('; ')}`,
+    })
   }
   return mapped
 }
