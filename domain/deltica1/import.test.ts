@@ -501,9 +501,12 @@ describe('import:deltica1 — pg_dump files and the older file-type enum', () =>
         await source.end({ timeout: 5 })
         await restored.drop()
       }
-      const [{ gone }] =
-        await h.sql`select count(*)::int as gone from pg_database where datname like 'deltica1_source_%'`
-      expect(gone).toBe(0)
+      // this test's own temporary database (another suite may be restoring its own in parallel)
+      const name = new URL(restored.url).pathname.slice(1)
+      expect(name).toMatch(/^deltica1_source_/)
+      const [{ left }] =
+        await h.sql`select count(*)::int as left from pg_database where datname = ${name}`
+      expect(left).toBe(0)
     })
   }
 
