@@ -5,11 +5,8 @@ import type { TransactionSql } from '../../runtime/db.ts'
 import type { Env } from '../../runtime/endpoint.ts'
 import { badRequest, conflict } from '../../runtime/errors.ts'
 import { formatDate } from '../shared/labels.ts'
-import { diffFields, recordAudit } from '../audit/record.ts'
-import { ITEM_COLUMNS, WRITABLE_FIELDS } from './fields.ts'
 import type { EquipmentRow } from './record.ts'
-
-const AUDITED = [...WRITABLE_FIELDS, 'verification_due', 'total_cost'] as const
+import { finishCycleChange } from './write.ts'
 
 /** 'YYYY-MM-DD' + n days */
 function addDays(iso: string, n: number): string {
@@ -76,19 +73,5 @@ export async function undoLastCycle(
     where equipment_id = ${id}`
   await tx`update responsibility set verifier_org = ${last.verifier_org} where equipment_id = ${id}`
   await tx`delete from verification_history where id = ${last.id}`
-  await tx`
-    update equipment
-    set version = version + 1, updated_at = now(), updated_by = ${env.user?.id ?? null}
-    where id = ${id}`
-  const [after] = await tx<EquipmentRow[]>`
-    select ${tx(ITEM_COLUMNS as unknown as string[])}, updated_at, updated_by
-    from equipment_full
-    where id = ${id}`
-  await recordAudit(tx, env, {
-    action: 'verification_undo',
-    entity: 'equipment',
-    entityId: id,
-    changes: diffFields(before, after, AUDITED),
-  })
-  return after
+  return finishCycleChange(tx, env, before, 'verification_undo')
 }

@@ -206,6 +206,20 @@ export async function recordCycle(
   if (cycle.verifier_org !== undefined) {
     await tx`update responsibility set verifier_org = ${cycle.verifier_org} where equipment_id = ${id}`
   }
+  return finishCycleChange(tx, env, before, 'verification_record')
+}
+
+/**
+ * The end of every change to an instrument's current cycle (a new one, an undo): the version
+ * bumped, the row read back and the change audited, old → new.
+ */
+export async function finishCycleChange(
+  tx: TransactionSql,
+  env: Pick<Env, 'user' | 'ip'>,
+  before: EquipmentRow,
+  action: 'verification_record' | 'verification_undo',
+): Promise<EquipmentRow> {
+  const id = before.id
   await tx`
     update equipment
     set version = version + 1, updated_at = now(), updated_by = ${env.user?.id ?? null}
@@ -215,7 +229,7 @@ export async function recordCycle(
     from equipment_full
     where id = ${id}`
   await recordAudit(tx, env, {
-    action: 'verification_record',
+    action,
     entity: 'equipment',
     entityId: id,
     changes: diffFields(before, after, AUDITED),
