@@ -4,7 +4,7 @@
 // and content that matches it, is handed back — still under its temporary name until the caller
 // commits it inside its transaction. Any failure removes the temporary file.
 import { createHash, randomUUID } from 'node:crypto'
-import { createWriteStream } from 'node:fs'
+import { createWriteStream, type WriteStream } from 'node:fs'
 import { mkdir, rename, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Readable, Transform } from 'node:stream'
@@ -101,6 +101,7 @@ class Intake {
   private head = Buffer.alloc(0)
   private hash = createHash('sha256')
   private writing: Promise<void> | null = null
+  private sink: WriteStream | null = null
 
   private readonly tempPath: string
   private readonly limits: Limits
@@ -171,7 +172,8 @@ class Intake {
         done(null, chunk)
       },
     })
-    this.writing = pipeline(stream, tap, createWriteStream(this.tempPath, { flags: 'wx' }))
+    this.sink = createWriteStream(this.tempPath, { flags: 'wx' })
+    this.writing = pipeline(stream, tap, this.sink)
     this.writing.catch(() => {}) // awaited in read(); its failure is reported through the parse
   }
 
@@ -193,6 +195,10 @@ class Intake {
 
   async abandon(): Promise<void> {
     if (this.writing) await this.writing.catch(() => {})
+    // a pipeline that failed early settles before the file is even opened: the open still
+    // creates it, so the removal waits for the stream to have closed
+    const sink = this.sink
+    if (sink && !sink.closed) await new Promise<void>((resolve) => sink.once('close', () => resolve()))
     await rm(this.tempPath, { force: true })
   }
 
