@@ -6,6 +6,7 @@ import { readdirSync } from 'node:fs'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { clientAddressResolver } from './client-address.ts'
 import type { Config } from './config.ts'
+import { inProcessBus, type ChangeBus } from './bus.ts'
 import type { Sql } from './db.ts'
 import type { Endpoint, Env, RouteInfo } from './endpoint.ts'
 import {
@@ -53,6 +54,8 @@ export interface AppOptions {
   config: Config
   log: Logger
   services?: Record<string, unknown>
+  /** the change bus between processes (in-process when not given) */
+  bus?: ChangeBus
   /** where the function files are (tests point it elsewhere) */
   functionsDir?: string
   /** requests outside /api (the web client, /docs), tried before the 404 */
@@ -75,6 +78,7 @@ export interface App {
   endpoints: Map<string, Endpoint>
   routes: RouteInfo[]
   services: Record<string, unknown>
+  bus: ChangeBus
 }
 
 const SECURITY_HEADERS: Record<string, string> = {
@@ -93,6 +97,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const services = opts.services ?? {}
   const files = fileStore(opts.config.dataDir)
   const system = systemInfo(opts.sql, opts.config.dataDir)
+  const bus = opts.bus ?? inProcessBus()
 
   const corsHeaders = (origin: string | null): Record<string, string> =>
     origin && allowedOrigins.has(origin)
@@ -175,6 +180,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
       cache: new Map(),
       files,
       system,
+      bus,
       services,
     }
 
@@ -308,5 +314,5 @@ export async function createApp(opts: AppOptions): Promise<App> {
     })
   }
 
-  return { fetch, malformed, endpoints, routes, services }
+  return { fetch, malformed, endpoints, routes, services, bus }
 }

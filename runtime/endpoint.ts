@@ -20,6 +20,7 @@ import {
   tooLarge,
   unauthorized,
 } from './errors.ts'
+import type { ChangeBus } from './bus.ts'
 import type { Logger } from './log.ts'
 import type { SystemInfo } from './system.ts'
 
@@ -49,6 +50,8 @@ export interface Env {
   files: FileStore
   /** The system monitor's readings (database, disk, memory, log). */
   system: SystemInfo
+  /** Tells the other server processes (and this one) that something changed (runtime/bus.ts). */
+  bus: ChangeBus
   /** Long-lived services the runtime hands over (services.database: kind and url). */
   services: Record<string, unknown>
 }

@@ -7,6 +7,7 @@ import { backupBeforeMigrate } from '../domain/backup/backup.ts'
 import { ensureFirstAdmin, prepareDatabase } from '../domain/bootstrap.ts'
 import { dailyJobs, jobScheduler } from '../domain/jobs/daily.ts'
 import { createApp } from './app.ts'
+import { openBus } from './bus.ts'
 import { backupTarget } from './backup/target.ts'
 import { ConfigError, loadConfig } from './config.ts'
 import { openDatabase } from './db.ts'
@@ -53,8 +54,10 @@ async function main() {
   const scheduler = jobScheduler({ sql: db.sql, config, log, services })
   for (const job of dailyJobs) scheduler.register(job)
 
+  const bus = openBus(db)
   const app = await createApp({
     sql: db.sql,
+    bus,
     config,
     log,
     services,

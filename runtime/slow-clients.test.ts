@@ -4,6 +4,7 @@
 import { connect, type Socket } from 'node:net'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { App } from './app.ts'
+import { inProcessBus } from './bus.ts'
 import { json } from './errors.ts'
 import { listen, type Listening } from './server.ts'
 
@@ -20,6 +21,7 @@ const app: App = {
   endpoints: new Map(),
   routes: [],
   services: {},
+  bus: inProcessBus(),
 }
 
 let server: Listening
