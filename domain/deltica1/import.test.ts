@@ -552,7 +552,7 @@ describe('import:deltica1 — pg_dump files and the older file-type enum', () =>
       rmSync(embedded, { recursive: true, force: true })
     }
     expect(cli(['--dry-run'], {}).code).toBe(64)
-  })
+  }, 120_000) // three CLI processes, each starting tsx: slow on a loaded 2-core machine
 
   it('maps both categories of the older enum', async () => {
     const source = connectReadOnly(old.url)
