@@ -1,8 +1,8 @@
 // The one live connection of a signed-in session: GET /api/events read with fetch() and a stream
 // reader (the token in the Authorization header), reconnected with growing pauses and
 // Last-Event-ID so nothing is missed. Listeners get every `change` and `reset`; `status` drives
-// the small indicator in the header. A 401 ends the session through the Api as on every request.
-import { ApiError, type Api } from '../api.ts'
+// the small indicator in the header. A 401 ends the session through the Api's onUnauthorized.
+import type { Api } from '../api.ts'
 import { SseParser } from './sse.ts'
 
 export interface LiveEvent {
@@ -71,11 +71,26 @@ export class LiveStream {
       silence = setTimeout(() => controller.abort(), SILENCE_MS)
     }
     try {
-      const headers: Record<string, string> = { accept: 'text/event-stream' }
+      const headers: Record<string, string> = {
+        accept: 'text/event-stream',
+        authorization: `Bearer ${api.token}`,
+      }
       if (this.lastId) headers['last-event-id'] = this.lastId
       alive()
-      const response = await api.raw('GET', '/api/events', { headers, signal: controller.signal })
-      const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader()
+      // not through Api.raw: a stream that fails is retried here, it does not make the client
+      // offline (the requests of the screens and the probe say whether the server is there)
+      const response = await fetch(`${api.baseUrl}/api/events`, {
+        headers,
+        signal: controller.signal,
+      })
+      if (response.status === 401) {
+        // the session is over: the Api signs out as on any request
+        this.stop()
+        api.onUnauthorized?.()
+        return
+      }
+      if (!response.ok || !response.body) throw new Error(`events: ${response.status}`)
+      const reader = response.body.pipeThrough(new TextDecoderStream()).getReader()
       const parser = new SseParser()
       for (;;) {
         const { done, value } = await reader.read()
@@ -91,9 +106,8 @@ export class LiveStream {
             this.emit({ type: 'change', event: JSON.parse(frame.data) as LiveEvent })
         }
       }
-    } catch (error) {
-      // the session is over (the Api has signed out): no retry
-      if (error instanceof ApiError && error.status === 401) return this.stop()
+    } catch {
+      // cut, refused or timed out: retried below
     } finally {
       clearTimeout(silence)
     }
