@@ -29,7 +29,7 @@ export interface LiveEvent {
 }
 
 /** Kept this long; a client resuming from before it gets a reset. */
-export const RETENTION_HOURS = 24
+const RETENTION_HOURS = 24
 
 /** The largest batch read at once; a resume further behind than this is a reset. */
 export const BATCH = 1000

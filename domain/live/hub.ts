@@ -8,8 +8,8 @@ import type { Sql } from '../../runtime/db.ts'
 import type { User } from '../../runtime/endpoint.ts'
 import { BATCH, eventBounds, eventFor, readEvents, type ChangeEventRow } from './events.ts'
 
-export const CHANGES_CHANNEL = 'deltica_changes'
-export const TOKENS_CHANNEL = 'deltica_tokens'
+const CHANGES_CHANNEL = 'deltica_changes'
+const TOKENS_CHANNEL = 'deltica_tokens'
 
 export interface LiveTimings {
   /** the embedded engine's poll */
@@ -30,7 +30,7 @@ export interface Subscriber {
 
 type Frame = { event: string; id?: number; data: unknown }
 
-export const frame = (f: Frame): string =>
+const frame = (f: Frame): string =>
   `${f.id !== undefined ? `id: ${f.id}\n` : ''}event: ${f.event}\ndata: ${JSON.stringify(f.data)}\n\n`
 
 export class LiveHub {
