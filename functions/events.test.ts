@@ -6,6 +6,7 @@ import { createApp, type App } from '../runtime/app.ts'
 import { postgresBus } from '../runtime/bus.ts'
 import { connectUrl } from '../runtime/db.ts'
 import { createLogger } from '../runtime/log.ts'
+import { listen } from '../runtime/server.ts'
 import { purgeEvents } from '../domain/live/events.ts'
 import { liveTimings } from '../domain/live/hub.ts'
 import { harness, type Harness } from '../test/app.ts'
@@ -222,6 +223,40 @@ describe('GET /api/events', () => {
     expect(
       h.logs.some((l) => l.includes('event stream closed') && l.includes('session revoked')),
     ).toBe(true)
+  })
+})
+
+describe('through the real HTTP server', () => {
+  it("outlives the server's idle timeout (heartbeats, a reader that keeps up) and still delivers", async () => {
+    const server = await listen(h.app, {
+      host: '127.0.0.1',
+      port: 0,
+      tls: null,
+      http: {
+        headersTimeoutMs: 2000,
+        idleTimeoutMs: 300,
+        keepAliveTimeoutMs: 1000,
+        maxConnections: 100,
+        maxConnectionsPerIp: 100,
+      },
+    })
+    try {
+      const res = await fetch(`${server.url}/api/events`, {
+        headers: { authorization: `Bearer ${admin}` },
+      })
+      expect(res.status).toBe(200)
+      expect(res.headers.get('x-accel-buffering')).toBe('no')
+      const s = sseReader(res.body!)
+      await s.until((f) => f.some((x) => x.event === 'ready'))
+      // five idle timeouts pass with no event at all
+      await new Promise((r) => setTimeout(r, 1500))
+      expect(s.ended).toBe(false)
+      const item = await create('gtl', 30)
+      await s.until((f) => changes(f).some((e) => e.equipment_id === item.id))
+      await s.cancel()
+    } finally {
+      await server.close(1000)
+    }
   })
 })
 
