@@ -1,6 +1,7 @@
 // The live register's stream (issue 30): scope and no finance field, a move as removed/added,
 // writes outside the API caught by the triggers, resume without loss, reset after the retention,
 // a revoked session closing its stream, and two replicas on one PostgreSQL delivering across.
+import { SignJWT } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApp, type App } from '../runtime/app.ts'
 import { postgresBus } from '../runtime/bus.ts'
@@ -223,6 +224,21 @@ describe('GET /api/events', () => {
     expect(
       h.logs.some((l) => l.includes('event stream closed') && l.includes('session revoked')),
     ).toBe(true)
+  })
+
+  it('ends with the session: a token that expires closes its stream', async () => {
+    const id = await h.makeUser({ username: 'lab_short', role: 'laborant', department: 'gtl' })
+    const [{ token_version }] = await h.sql`select token_version from users where id = ${id}`
+    const token = await new SignJWT({ tv: token_version })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setSubject(String(id))
+      .setIssuedAt()
+      .setIssuer('deltica')
+      .setExpirationTime(Math.floor(Date.now() / 1000) + 2)
+      .sign(new TextEncoder().encode(h.config.secretKey))
+    const s = await open(token)
+    await s.closed(6000)
+    expect(h.logs.some((l) => l.includes('session expired'))).toBe(true)
   })
 })
 

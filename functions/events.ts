@@ -7,6 +7,7 @@
 // ends when the session is revoked (logout, password change, deactivation) or the client lags.
 import { z } from 'zod'
 import { hubFor, type Subscriber } from '../domain/live/hub.ts'
+import { bearerToken, tokenExpiresAt } from '../runtime/auth.ts'
 import { endpoint } from '../runtime/endpoint.ts'
 
 const api = endpoint(import.meta.url)
@@ -54,8 +55,10 @@ api.get(
     let frames = 0
     let closed = false
     let controller!: ReadableStreamDefaultController<Uint8Array>
+    const token = bearerToken(request)
     const subscriber: Subscriber = {
       user: { ...env.user },
+      expiresAt: token ? tokenExpiresAt(token) : null,
       write(text) {
         if (closed) return false
         controller.enqueue(encoder.encode(text))

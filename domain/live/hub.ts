@@ -23,6 +23,8 @@ export const liveTimings: LiveTimings = { pollMs: 500, heartbeatMs: 20_000 }
 /** The hub's side of one open stream. */
 export interface Subscriber {
   user: User
+  /** the session's token expires then (ms since the epoch): the stream ends with it */
+  expiresAt: number | null
   /** writes SSE text; false when the client does not keep up (the stream is then closed) */
   write(text: string): boolean
   close(reason: string): void
@@ -141,7 +143,9 @@ export class LiveHub {
     const byId = new Map(rows.map((r) => [r.id, r]))
     for (const s of [...this.subscribers]) {
       const now = byId.get(s.user.id)
-      if (!now || !now.active || now.token_version !== s.user.token_version) {
+      if (s.expiresAt !== null && Date.now() >= s.expiresAt) {
+        this.drop(s, 'session expired')
+      } else if (!now || !now.active || now.token_version !== s.user.token_version) {
         this.drop(s, 'session revoked')
       } else {
         s.user.role = now.role
