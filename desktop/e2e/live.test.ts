@@ -66,6 +66,27 @@ describe('live register, two browsers', () => {
         .first()
         .waitFor({ timeout: 1000 })
 
+      // the other window has that cell's editor open: its typing is not overwritten, it is told
+      // who changed the row, and Esc brings the new values
+      const living = two.page.locator('revo-grid .rgCell', { hasText: 'Живой Ж. Ж.' }).first()
+      await living.dblclick()
+      await two.page
+        .locator('revo-grid revogr-edit input, revo-grid revogr-edit textarea')
+        .waitFor()
+      await two.page.keyboard.type('Моё')
+      const again = await send(one.page, 'PATCH', `/api/equipment/${id}`, {
+        version: await version(one.page, id),
+        responsible_person: 'Третий Т. Т.',
+      })
+      expect(again.status).toBe(200)
+      const toast = two.page.locator('[data-testid=toast]')
+      await expect
+        .poll(() => toast.textContent(), { timeout: 1000, interval: 50 })
+        .toMatch(/Изменено пользователем Иванов И\. И\. \(\d\d:\d\d\)/)
+      expect(await two.page.locator('revo-grid revogr-edit').count()).toBe(1)
+      await two.page.keyboard.press('Escape')
+      await two.page.locator('revo-grid .rgCell', { hasText: 'Третий Т. Т.' }).first().waitFor()
+
       // a new cycle while the other window has the card open: the card says so
       await two.page.evaluate((id) => (location.hash = `#/equipment/${id}`), id)
       await two.page.waitForSelector('form.dialog-body')

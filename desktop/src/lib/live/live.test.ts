@@ -85,4 +85,25 @@ describe('followRegister', () => {
     expect(register.reload).toHaveBeenCalledTimes(1)
     expect(counters).toHaveBeenCalledTimes(1)
   })
+
+  it('leaves a row with an open cell editor alone, says who changed it, applies after the editor', async () => {
+    const row = { id: 7, version: 2, __i: 0 }
+    const register = { byId: () => row, applyRow: vi.fn(), reload: vi.fn() } as unknown as Register
+    const api = { get: vi.fn(async () => ({ id: 7, version: 3 })) } as unknown as Api
+    let open: number | undefined = 7
+    const told = vi.fn()
+    vi.useFakeTimers()
+    const follow = followRegister(api, register, () => {}, {
+      editingId: () => open,
+      onEditedElsewhere: told,
+    })
+    follow({ type: 'change', event: JSON.parse(change(3).split('data: ')[1]) })
+    await vi.advanceTimersByTimeAsync(1000)
+    expect(told).toHaveBeenCalledWith(expect.objectContaining({ user_name: 'Иванов' }))
+    expect(api.get).not.toHaveBeenCalled()
+    open = undefined
+    await vi.advanceTimersByTimeAsync(300)
+    vi.useRealTimers()
+    expect(register.applyRow).toHaveBeenCalledWith({ id: 7, version: 3 })
+  })
 })
