@@ -10,3 +10,9 @@ export function departmentScope(sql: Sql, user: User, alias?: string): PendingQu
   // a laborant always has a department (users_laborant_has_department); null would match nothing
   return sql`${column} = ${user.department}`
 }
+
+/** The same rule for one department in memory (the live register's events). */
+export const seesDepartment = (
+  user: Pick<User, 'role' | 'department'>,
+  department: string | null,
+) => user.role === 'admin' || (department !== null && department === user.department)

@@ -191,7 +191,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
         headers: allowedOrigins.has(origin)
           ? {
               'access-control-allow-methods': 'GET, POST, PUT, PATCH, DELETE, OPTIONS',
-              'access-control-allow-headers': 'authorization, content-type, range',
+              'access-control-allow-headers': 'authorization, content-type, range, last-event-id',
               'access-control-max-age': '600',
             }
           : {},

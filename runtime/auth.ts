@@ -2,7 +2,7 @@
 // 12 h, carrying the user's token version so logout/password change/deactivation revoke them).
 import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto'
 import bcrypt from 'bcryptjs'
-import { SignJWT, jwtVerify } from 'jose'
+import { decodeJwt, SignJWT, jwtVerify } from 'jose'
 
 const SCRYPT = { N: 2 ** 15, r: 8, p: 1, keylen: 32, maxmem: 64 * 1024 * 1024 }
 const TOKEN_TTL_SECONDS = 12 * 60 * 60
@@ -85,6 +85,16 @@ export async function verifyToken(token: string, secret: string): Promise<TokenC
     const tokenVersion = Number(payload.tv)
     if (!Number.isInteger(userId) || !Number.isInteger(tokenVersion)) return null
     return { userId, tokenVersion }
+  } catch {
+    return null
+  }
+}
+
+/** When a token (already verified) expires, in ms since the epoch; null when it does not say. */
+export function tokenExpiresAt(token: string): number | null {
+  try {
+    const { exp } = decodeJwt(token)
+    return typeof exp === 'number' ? exp * 1000 : null
   } catch {
     return null
   }

@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { backupBeforeMigrate } from '../domain/backup/backup.ts'
 import { ensureFirstAdmin, prepareDatabase } from '../domain/bootstrap.ts'
 import { dailyJobs, jobScheduler } from '../domain/jobs/daily.ts'
+import { hubFor } from '../domain/live/hub.ts'
 import { createApp } from './app.ts'
 import { openBus } from './bus.ts'
 import { backupTarget } from './backup/target.ts'
@@ -76,6 +77,8 @@ async function main() {
     if (stopping) return
     stopping = true
     log.info('shutting down', { signal })
+    // the live streams never end by themselves: end them so in-flight requests can drain
+    hubFor(db.sql, bus).closeAll()
     await server.close(10_000)
     await scheduler.stop()
     await db.close()

@@ -49,8 +49,9 @@ const columnTexts = (page: Page, prop: string) =>
     [prop, MAIN],
   )
 
-async function openAs(username: string) {
+async function openAs(username: string, prepare?: (page: Page) => Promise<unknown>) {
   const b = await browser()
+  await prepare?.(b.page)
   await b.page.goto(stack.url)
   await b.page.waitForSelector('[data-testid=login]')
   await login(b.page, username)
@@ -387,7 +388,8 @@ describe('admin editing', () => {
 
   it('reports a version conflict between two sessions and reloads the row', async () => {
     const first = await openAs('admin')
-    const second = await openAs('admin')
+    // the second window must not learn of the first edit live (e2e/live.test.ts): no stream
+    const second = await openAs('admin', (page) => page.route('**/api/events', (r) => r.abort()))
     try {
       await editCell(first.page, 6, 'responsible_person', 'Первый П. П.')
       await expect.poll(async () => (await rowOf(7)).responsible_person).toBe('Первый П. П.')

@@ -12,6 +12,7 @@ import { staleRecord } from '../stale.ts'
 import { visibleRecord } from './fields.ts'
 import { listEquipmentFiles, removeEquipmentFiles } from './files.ts'
 import { lockInstrument, verificationHistory } from './record.ts'
+import { deletedBy } from '../live/events.ts'
 
 type Db = Sql | TransactionSql
 type Row = Record<string, unknown>
@@ -184,6 +185,7 @@ export async function purgeArchived(env: Writer & Pick<AuthedEnv, 'files'>, id: 
              (select count(*)::int from verification_history h where h.equipment_id = e.id) as history
       from equipment_full e
       where e.id = ${id}`
+    await deletedBy(tx, env.user.id)
     await tx`delete from equipment where id = ${id}`
     await recordAudit(tx, env, {
       action: 'purge',

@@ -7,6 +7,7 @@ import type { Env } from '../../runtime/endpoint.ts'
 import type { FieldIssue } from '../../runtime/errors.ts'
 import { diffFields, recordAudit } from '../audit/record.ts'
 import { assertDepartment } from '../departments.ts'
+import { deletedBy } from '../live/events.ts'
 import {
   EQUIPMENT_FIELDS,
   FINANCE_FIELDS,
@@ -294,6 +295,7 @@ export async function deleteEquipmentRows(
   env: Pick<Env, 'user' | 'ip'>,
   before: EquipmentRow,
 ): Promise<void> {
+  await deletedBy(tx, env.user?.id)
   await tx`delete from equipment where id = ${before.id}`
   const { updated_at: _a, updated_by: _b, ...old } = before
   await recordAudit(tx, env, {

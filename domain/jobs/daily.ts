@@ -4,6 +4,7 @@
 import type { Sql } from '../../runtime/db.ts'
 import { Scheduler, type DailyJob, type SchedulerOptions } from '../../runtime/scheduler.ts'
 import { scheduledBackup } from '../backup/backup.ts'
+import { purgeEvents } from '../live/events.ts'
 import { runRecallDigest } from '../notifications/digest.ts'
 import { loadSettings, type SettingKey } from '../settings/registry.ts'
 import { auditJournal } from './journal.ts'
@@ -17,6 +18,8 @@ export const settingHour =
 export const dailyJobs: DailyJob[] = [
   { name: 'backup', hour: settingHour('backup_hour'), run: (ctx) => scheduledBackup(ctx) },
   { name: 'recall-digest', hour: settingHour('notify_hour'), run: (ctx) => runRecallDigest(ctx) },
+  // the live register's events older than 24 h (domain/live/events.ts)
+  { name: 'change-events', hour: 4, run: (ctx) => purgeEvents(ctx.sql) },
 ]
 
 /** A scheduler whose runs are audit_log entries (domain/jobs/journal.ts); no jobs registered. */
