@@ -244,7 +244,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
  * KERBEROS_SPN (HTTP/<DNS name>) with KRB5_KTNAME, or neither. Kerberos needs the server's DNS
  * name: an SPN with an IP address never matches the ticket a Windows client asks for.
  */
-export function kerberosConfig(
+function kerberosConfig(
   spn: string | undefined,
   keytab: string | undefined,
 ): KerberosConfig | null {

@@ -46,7 +46,7 @@ async function unavailableReason(env: Env): Promise<string | null> {
 /** `alice@CORP.LOCAL` → `alice`; null for a service principal (`HTTP/host@REALM`). */
 export function accountNameOf(principal: string): string | null {
   const at = principal.lastIndexOf('@')
-  const name = at > 0 ? principal.slice(0, at) : principal
+  const name = at >= 0 ? principal.slice(0, at) : principal
   if (!name || name.includes('/') || name.includes('\\')) return null
   return name
 }
