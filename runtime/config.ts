@@ -71,7 +71,7 @@ export interface Config {
   kerberos?: KerberosConfig | null
 }
 
-export interface KerberosConfig {
+interface KerberosConfig {
   /** the service principal, HTTP/<the server's DNS name> */
   spn: string
   /** the keytab libkrb5 reads (KRB5_KTNAME) */

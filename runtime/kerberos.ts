@@ -32,7 +32,7 @@ export class GssRefused extends Error {
 /** The keytab holds no usable key for the configured service: the server is misconfigured. */
 export class GssConfigError extends Error {}
 
-export interface Accepted {
+interface Accepted {
   /** the client's principal as GSS displays it: user@REALM */
   principal: string
   /** the acceptor's answer token (mutual authentication), base64, if any */
