@@ -9,7 +9,7 @@ describe('the optional kerberos module', () => {
     const notThere = Object.assign(new Error("Cannot find package 'kerberos'"), {
       code: 'ERR_MODULE_NOT_FOUND',
     })
-    const sso = await loadKerberos(() => Promise.reject(notThere))
+    const sso = await loadKerberos(() => Promise.reject(notThere), 'linux')
     expect(sso).toEqual({
       ok: false,
       reason: expect.stringMatching(/^модуль kerberos не установлен .*libkrb5-dev/),
@@ -17,18 +17,25 @@ describe('the optional kerberos module', () => {
   })
 
   it('reports a module that cannot load its library', async () => {
-    const sso = await loadKerberos(() =>
-      Promise.reject(new Error('libgssapi_krb5.so.2: cannot open shared object file')),
+    const sso = await loadKerberos(
+      () => Promise.reject(new Error('libgssapi_krb5.so.2: cannot open shared object file')),
+      'linux',
     )
     expect(sso.ok).toBe(false)
     expect(!sso.ok && sso.reason).toMatch(/^модуль kerberos не загрузился .*libgssapi_krb5/)
   })
 
+  it('is unavailable on a Windows server (the module accepts tickets with libkrb5 only)', async () => {
+    const fake = { initializeServer: async () => ({}) }
+    const sso = await loadKerberos(async () => fake, 'win32')
+    expect(!sso.ok && sso.reason).toMatch(/под Windows не принимает билеты Kerberos/)
+  })
+
   it('accepts a module with initializeServer (ESM default export too)', async () => {
     const fake = { initializeServer: async () => ({}) }
-    expect((await loadKerberos(async () => fake)).ok).toBe(true)
-    expect((await loadKerberos(async () => ({ default: fake }))).ok).toBe(true)
-    expect((await loadKerberos(async () => ({}))).ok).toBe(false)
+    expect((await loadKerberos(async () => fake, 'linux')).ok).toBe(true)
+    expect((await loadKerberos(async () => ({ default: fake }), 'linux')).ok).toBe(true)
+    expect((await loadKerberos(async () => ({}), 'linux')).ok).toBe(false)
   })
 })
 

@@ -86,7 +86,15 @@ const MODULE = 'kerberos'
 /** Loads the native module (or the given loader's, in tests); the reason in Russian when absent. */
 export async function loadKerberos(
   load: () => Promise<unknown> = () => import(MODULE),
+  platform: NodeJS.Platform = process.platform,
 ): Promise<Sso> {
+  // the module's server side exists for libkrb5 only (its Windows build throws "not implemented")
+  if (platform === 'win32')
+    return {
+      ok: false,
+      reason:
+        'сервер Deltica под Windows не принимает билеты Kerberos (нужен сервер Linux или Docker)',
+    }
   try {
     const mod = (await load()) as KerberosModule & { default?: KerberosModule }
     const k = typeof mod.initializeServer === 'function' ? mod : mod.default
