@@ -211,6 +211,20 @@ describe.skipIf(missing)('POST /api/auth/negotiate with a real KDC', () => {
     expect(preflight.headers.get('access-control-allow-credentials')).toBe('true')
   })
 
+  it('answers 503 when the keytab holds no key of the configured service', async () => {
+    const configured = h.config.kerberos
+    h.config.kerberos = { spn: 'HTTP/nothere.test', keytab: configured!.keytab }
+    try {
+      const res = await negotiate(await tokenOf('alice'))
+      expect(res.status).toBe(503)
+      expect((await res.json()).error).toBe(
+        'Вход через Windows недоступен: в файле ключей нет ключа службы HTTP/nothere.test',
+      )
+    } finally {
+      h.config.kerberos = configured
+    }
+  })
+
   it('reports SSO off when the administrator switches it off', async () => {
     await putSettings(h, admin, { windows_sso_enabled: false })
     try {
@@ -220,7 +234,7 @@ describe.skipIf(missing)('POST /api/auth/negotiate with a real KDC', () => {
         message: 'Вход через Windows недоступен: отключён администратором в настройках',
       })
       const res = await negotiate(await tokenOf('alice'))
-      expect(res.status).toBe(503)
+      expect(res.status).toBe(404)
     } finally {
       await putSettings(h, admin, { windows_sso_enabled: true })
     }

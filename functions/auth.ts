@@ -5,7 +5,8 @@
 //   POST /api/auth/password  user    {current_password, new_password} → {token, user}
 //   GET  /api/auth/negotiate anyone  whether Windows sign-in (Kerberos) is available, and why not
 //   POST /api/auth/negotiate anyone  Authorization: Negotiate <token> → {token, user}; without it
-//                                    401 + WWW-Authenticate: Negotiate (domain/users/kerberos.ts)
+//                                    401 + WWW-Authenticate: Negotiate; 404 when this server has
+//                                    no Windows sign-in (domain/users/kerberos.ts)
 import { z } from 'zod'
 import { Ok, Password, SessionUserView } from '../domain/schemas.ts'
 import { signInWithKerberos, ssoStatus } from '../domain/users/kerberos.ts'

@@ -86,11 +86,10 @@ describe.skipIf(missing)('Windows sign-in in the client (real KDC, real Chromium
         select changes from audit_log where action = 'login_success' and username = 'ivanova'`
       expect(row.changes.method).toBe('kerberos')
 
-      await page.evaluate(() => {
-        localStorage.setItem('deltica.sso.skip', '1') // what a logout leaves
-        localStorage.removeItem('deltica.session')
-      })
-      await page.reload()
+      // a logout: the sign-in screen stays, offering «Войти через Windows»
+      await page.click('[data-testid=profile]')
+      await page.locator('.menu [role=menuitem]', { hasText: 'Выйти' }).click()
+      await page.waitForSelector('[data-testid=login]')
       const button = page.locator('[data-testid=login-windows]')
       await expect.poll(() => button.textContent()).toContain('Войти через Windows')
       await button.click()

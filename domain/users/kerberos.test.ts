@@ -19,7 +19,7 @@ describe('SSO unavailable', () => {
   const harnesses: Harness[] = []
   afterAll(() => Promise.all(harnesses.map((h) => h.close())))
 
-  it('not configured: GET says why, POST answers 503 without the Negotiate challenge', async () => {
+  it('not configured: GET says why, POST answers 404 without the Negotiate challenge', async () => {
     const h = await harness()
     harnesses.push(h)
     expect(await (await h.call('GET', '/api/auth/negotiate')).json()).toEqual({
@@ -30,7 +30,7 @@ describe('SSO unavailable', () => {
     const res = await h.call('POST', '/api/auth/negotiate', {
       headers: { authorization: 'Negotiate YWJj' },
     })
-    expect(res.status).toBe(503)
+    expect(res.status).toBe(404)
     expect(res.headers.get('www-authenticate')).toBeNull()
     expect((await res.json()).error).toMatch(/^Вход через Windows недоступен: сервер не настроен/)
   })

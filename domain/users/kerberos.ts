@@ -96,14 +96,16 @@ async function refuse(
 
 /** POST /api/auth/negotiate: {token, user} for a valid Kerberos token of a Deltica account. */
 export async function signInWithKerberos(env: Env, authorization: string | null) {
+  // not configured, switched off, no module or keytab: this server has no Windows sign-in (404);
+  // a keytab without the service's key found while accepting is a fault of the server (503)
   const reason = await unavailableReason(env)
-  if (reason) throw new HttpError(503, `${UNAVAILABLE}: ${reason}`)
+  if (reason) throw new HttpError(404, `${UNAVAILABLE}: ${reason}`)
   const token = negotiateToken(authorization)
   const settings = await settingsOf(env)
   env.rateLimit(`login:${env.ip}`, settings.login_rate_per_minute, 60_000)
 
   const sso = await kerberos()
-  if (!sso.ok) throw new HttpError(503, `${UNAVAILABLE}: ${sso.reason}`)
+  if (!sso.ok) throw new HttpError(404, `${UNAVAILABLE}: ${sso.reason}`)
   const spn = env.config.kerberos!.spn
   let accepted
   try {

@@ -11,8 +11,6 @@ export interface SessionUser {
 }
 
 const KEY = 'deltica.session'
-/** set by a logout: the next sign-in screen does not sign in through Windows by itself */
-const NO_AUTO_SSO = 'deltica.sso.skip'
 
 export interface WindowsSignIn {
   available: boolean
@@ -21,6 +19,9 @@ export interface WindowsSignIn {
 
 export class Session {
   user = $state.raw<SessionUser | null>(null)
+  /** after a logout the sign-in screen does not sign in through Windows by itself (until the
+   * program is started again) */
+  private loggedOut = false
 
   constructor(
     private api: Api,
@@ -76,7 +77,7 @@ export class Session {
 
   /** sign in automatically through Windows now (not right after a logout) */
   get autoWindows() {
-    return this.storage.getItem(NO_AUTO_SSO) === null
+    return !this.loggedOut
   }
 
   /** Windows sign-in: Chromium answers the server's Negotiate challenge with the user's ticket
@@ -99,7 +100,7 @@ export class Session {
     this.api.token = token
     this.user = user
     this.storage.setItem(KEY, JSON.stringify({ token, user, server: this.api.baseUrl }))
-    this.storage.removeItem(NO_AUTO_SSO)
+    this.loggedOut = false
   }
 
   /** the kept session is still valid (token not revoked, user active) */
@@ -123,7 +124,7 @@ export class Session {
       /* leaving anyway */
     }
     this.clear()
-    this.storage.setItem(NO_AUTO_SSO, '1')
+    this.loggedOut = true
   }
 
   /** after a password change the server issues a new token (older ones are revoked) */
