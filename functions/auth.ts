@@ -3,8 +3,13 @@
 //   GET  /api/auth/me        user    the current user
 //   POST /api/auth/logout    user    revokes every token of the user
 //   POST /api/auth/password  user    {current_password, new_password} → {token, user}
+//   GET  /api/auth/negotiate anyone  whether Windows sign-in (Kerberos) is available, and why not
+//   POST /api/auth/negotiate anyone  Authorization: Negotiate <token> → {token, user}; without it
+//                                    401 + WWW-Authenticate: Negotiate; 404 when this server has
+//                                    no Windows sign-in (domain/users/kerberos.ts)
 import { z } from 'zod'
 import { Ok, Password, SessionUserView } from '../domain/schemas.ts'
+import { signInWithKerberos, ssoStatus } from '../domain/users/kerberos.ts'
 import { changePassword, sessionUser, signIn, signOut } from '../domain/users/session.ts'
 import { endpoint } from '../runtime/endpoint.ts'
 
@@ -47,6 +52,27 @@ api.post(
   '/password',
   { auth: 'user', summary: 'Смена своего пароля', body: PasswordChange, response: Session },
   (_req, env, { body }) => changePassword(env, body),
+)
+
+api.get(
+  '/negotiate',
+  {
+    auth: 'public',
+    summary: 'Доступен ли вход через Windows (Kerberos)',
+    response: z.object({ available: z.boolean(), message: z.string().nullable() }),
+  },
+  (_req, env) => ssoStatus(env),
+)
+
+api.post(
+  '/negotiate',
+  {
+    auth: 'public',
+    summary: 'Вход через Windows (Kerberos, SPNEGO)',
+    response: Session,
+    credentials: true,
+  },
+  (req, env) => signInWithKerberos(env, req.headers.get('authorization')),
 )
 
 export default api

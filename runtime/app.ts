@@ -99,11 +99,13 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const system = systemInfo(opts.sql, opts.config.dataDir)
   const bus = opts.bus ?? inProcessBus()
 
-  const corsHeaders = (origin: string | null): Record<string, string> =>
+  // routes whose cross-origin callers may send credentials (the route flag `credentials`)
+  const credentialPaths = new Set(routes.filter((r) => r.credentials).map((r) => r.path))
+  const corsHeaders = (origin: string | null, path: string): Record<string, string> =>
     origin && allowedOrigins.has(origin)
       ? {
           'access-control-allow-origin': origin,
-          'access-control-allow-credentials': 'false',
+          'access-control-allow-credentials': String(credentialPaths.has(path.replace(/\/$/, ''))),
           'access-control-expose-headers':
             'content-disposition, content-length, x-request-id, retry-after',
           vary: 'Origin',
@@ -193,6 +195,9 @@ export async function createApp(opts: AppOptions): Promise<App> {
               'access-control-allow-methods': 'GET, POST, PUT, PATCH, DELETE, OPTIONS',
               'access-control-allow-headers': 'authorization, content-type, range, last-event-id',
               'access-control-max-age': '600',
+              ...(credentialPaths.has(url.pathname.replace(/\/$/, ''))
+                ? { 'access-control-allow-credentials': 'true' }
+                : {}),
             }
           : {},
       })
@@ -260,7 +265,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   ): Response {
     const extra: Record<string, string> = {
       ...SECURITY_HEADERS,
-      ...corsHeaders(r.origin),
+      ...corsHeaders(r.origin, r.path),
       'x-request-id': r.requestId,
     }
     if (opts.config.tls) extra['strict-transport-security'] = 'max-age=31536000'

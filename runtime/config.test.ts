@@ -145,3 +145,27 @@ describe('loadConfig', () => {
     }
   })
 })
+
+describe('Windows sign-in (KERBEROS_SPN, KRB5_KTNAME)', () => {
+  it('is off without KERBEROS_SPN, on with it and the keytab', () => {
+    expect(loadConfig({ DATA_DIR: tmp() }).kerberos).toBeNull()
+    const c = loadConfig({
+      DATA_DIR: tmp(),
+      KERBEROS_SPN: 'HTTP/deltica.corp.local',
+      KRB5_KTNAME: 'FILE:/etc/deltica/deltica.keytab',
+    })
+    expect(c.kerberos).toEqual({
+      spn: 'HTTP/deltica.corp.local',
+      keytab: 'FILE:/etc/deltica/deltica.keytab',
+    })
+  })
+
+  it('refuses an IP address in the SPN, another form, and a missing keytab, in Russian', () => {
+    const at = (spn: string, keytab?: string) => () =>
+      loadConfig({ DATA_DIR: tmp(), KERBEROS_SPN: spn, KRB5_KTNAME: keytab })
+    expect(at('HTTP/192.168.1.100', '/k')).toThrow(/DNS-именем сервера, а не с IP-адресом/)
+    expect(at('deltica.corp.local', '/k')).toThrow(/HTTP\/<DNS-имя сервера>/)
+    expect(at('HTTP/deltica.corp.local')).toThrow(ConfigError)
+    expect(at('HTTP/deltica.corp.local')).toThrow(/не задан KRB5_KTNAME/)
+  })
+})

@@ -33,6 +33,8 @@ const EnvSchema = z.object({
   TLS_KEY_FILE: optionalText,
   CORS_ORIGINS: optionalText,
   TRUSTED_PROXIES: optionalText,
+  KERBEROS_SPN: optionalText,
+  KRB5_KTNAME: optionalText,
   APP_TIMEZONE: z.string().default(DEFAULT_TIME_ZONE),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   STATEMENT_TIMEOUT_S: z.coerce.number().int().min(0).max(86_400).default(30),
@@ -65,6 +67,15 @@ export interface Config {
   statementTimeoutMs?: number
   /** HTTP timeouts and connection caps (runtime/server.ts has the defaults) */
   http?: HttpLimits
+  /** Windows single sign-on (KERBEROS_SPN + KRB5_KTNAME); absent = not configured */
+  kerberos?: KerberosConfig | null
+}
+
+interface KerberosConfig {
+  /** the service principal, HTTP/<the server's DNS name> */
+  spn: string
+  /** the keytab libkrb5 reads (KRB5_KTNAME) */
+  keytab: string
 }
 
 /** Timeouts and connection caps against slow and greedy clients (config: HTTP_*). */
@@ -199,6 +210,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   }
 
   return {
+    kerberos: kerberosConfig(env.KERBEROS_SPN, env.KRB5_KTNAME),
     env: env.NODE_ENV,
     port: env.PORT,
     host: env.HOST,
@@ -226,4 +238,29 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       maxConnectionsPerIp: env.HTTP_MAX_CONNECTIONS_PER_IP,
     },
   }
+}
+
+/**
+ * KERBEROS_SPN (HTTP/<DNS name>) with KRB5_KTNAME, or neither. Kerberos needs the server's DNS
+ * name: an SPN with an IP address never matches the ticket a Windows client asks for.
+ */
+function kerberosConfig(
+  spn: string | undefined,
+  keytab: string | undefined,
+): KerberosConfig | null {
+  if (!spn) return null
+  const m = /^HTTP\/([^/@\s]+)$/i.exec(spn)
+  if (!m)
+    throw new ConfigError(
+      `KERBEROS_SPN: нужно HTTP/<DNS-имя сервера>, например HTTP/deltica.corp.local, а не ${spn}`,
+    )
+  if (/^[\d.]+$/.test(m[1]) || m[1].includes(':'))
+    throw new ConfigError(
+      `KERBEROS_SPN: Kerberos работает только с DNS-именем сервера, а не с IP-адресом (${m[1]})`,
+    )
+  if (!keytab)
+    throw new ConfigError(
+      'KERBEROS_SPN задан, но не задан KRB5_KTNAME (путь к файлу ключей keytab)',
+    )
+  return { spn: `HTTP/${m[1]}`, keytab }
 }

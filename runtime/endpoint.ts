@@ -82,6 +82,8 @@ export interface RouteSpec<P, Q, B> {
   response?: Schema
   /** a stable name for the OpenAPI operationId (default: derived from method and path) */
   operationId?: string
+  /** CORS lets the configured client origins send credentials (Windows sign-in's Negotiate) */
+  credentials?: boolean
 }
 
 export type SuccessStatus = 200 | 201 | 202 | 204
@@ -98,6 +100,7 @@ export interface RouteInfo {
   status: SuccessStatus
   response?: Schema
   operationId: string
+  credentials?: boolean
 }
 
 /** A route's answer that does not match what it declared (status or response schema). */
@@ -286,6 +289,7 @@ export function endpoint(moduleUrl: string): Endpoint {
         status: spec.status ?? 200,
         response: spec.response,
         operationId: spec.operationId ?? operationIdOf(method, fullPath),
+        ...(spec.credentials ? { credentials: true } : {}),
       }
       routes.push(info)
       ;(router as any)[method](path, async (request: any, env: Env) => {

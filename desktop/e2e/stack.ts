@@ -52,7 +52,9 @@ export interface Stack {
   stop: () => Promise<void>
 }
 
-export async function startStack(opts: { corsOrigins?: string[] } = {}): Promise<Stack> {
+export async function startStack(
+  opts: { corsOrigins?: string[]; env?: Record<string, string> } = {},
+): Promise<Stack> {
   if (!existsSync(join(DIST, 'index.html')))
     throw new Error('desktop/dist is not built: npm run build')
   const base = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL
@@ -84,6 +86,7 @@ export async function startStack(opts: { corsOrigins?: string[] } = {}): Promise
     NODE_ENV: 'development',
     WEB_CLIENT_DIR: DIST,
     CORS_ORIGINS: ['app://deltica', ...(opts.corsOrigins ?? [])].join(','),
+    ...opts.env,
   }
   delete env.TEST_DATABASE_URL
   env.DATABASE_URL = databaseUrl
@@ -225,7 +228,14 @@ const CHROMIUM_FLAGS = [
  * `bypassCSP` lets a test inject a script into the page (the accessibility check's axe-core);
  * `locale` runs the browser in another language (en-US: what a misconfigured workstation shows).
  */
-export async function browser(opts: { bypassCSP?: boolean; locale?: string } = {}): Promise<{
+export async function browser(
+  opts: {
+    bypassCSP?: boolean
+    locale?: string
+    args?: string[]
+    env?: Record<string, string>
+  } = {},
+): Promise<{
   context: BrowserContext
   page: Page
   close: () => Promise<void>
@@ -234,9 +244,13 @@ export async function browser(opts: { bypassCSP?: boolean; locale?: string } = {
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
-    args: opts.locale
-      ? CHROMIUM_FLAGS.map((f) => (f.startsWith('--lang=') ? `--lang=${opts.locale}` : f))
-      : CHROMIUM_FLAGS,
+    args: [
+      ...(opts.locale
+        ? CHROMIUM_FLAGS.map((f) => (f.startsWith('--lang=') ? `--lang=${opts.locale}` : f))
+        : CHROMIUM_FLAGS),
+      ...(opts.args ?? []),
+    ],
+    ...(opts.env ? { env: { ...process.env, ...opts.env } } : {}),
     viewport: { width: 1440, height: 880 },
     locale: opts.locale ?? 'ru-RU',
     timezoneId: 'Europe/Moscow',

@@ -19,6 +19,7 @@ import {
 } from 'electron'
 import { CHANNELS, type SetServerResult } from './bridge.ts'
 import { ConfigStore, restoreBounds } from './config-store.ts'
+import { integratedAuthSwitches } from './integrated-auth.ts'
 import { menuTemplate } from './menu.ts'
 import { aboutDetail, fetchServerVersion } from './server-info.ts'
 import { startUpdates } from './updater.ts'
@@ -47,6 +48,11 @@ const devTools = devToolsAllowed({ isPackaged: app.isPackaged, env: process.env 
 const store = new ConfigStore(join(app.getPath('userData'), 'deltica.json'))
 let window: BrowserWindow | null = null
 let docsDir: string | null = null
+
+// Windows sign-in: Chromium's integrated authentication for the saved server only (a changed
+// server takes effect at the next start)
+for (const [name, value] of integratedAuthSwitches(store.read().serverUrl))
+  app.commandLine.appendSwitch(name, value)
 
 protocol.registerSchemesAsPrivileged([
   {

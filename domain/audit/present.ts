@@ -62,6 +62,26 @@ const OTHER_FIELDS: Record<
   metrologist_title: { label: 'Должность метролога' },
   metrologist_name: { label: 'ФИО метролога' },
   commission: { label: 'Члены комиссии' },
+  // sign-ins (domain/users/session.ts, kerberos.ts)
+  method: {
+    label: 'Способ входа',
+    kind: 'enum',
+    labels: { password: 'пароль', kerberos: 'Windows (Kerberos)' },
+  },
+  principal: { label: 'Учётная запись Windows' },
+  refusal: {
+    label: 'Отказ',
+    kind: 'enum',
+    labels: {
+      replay: 'билет предъявлен повторно',
+      wrong_service: 'билет для другой службы',
+      invalid: 'билет не прошёл проверку',
+      not_a_user: 'не учётная запись пользователя',
+      no_account: 'нет пользователя Deltica',
+      ambiguous: 'несколько пользователей Deltica',
+      inactive: 'учётная запись отключена',
+    },
+  },
   skipped: {
     label: 'Пропущено',
     kind: 'enum',

@@ -62,6 +62,12 @@ export const SETTINGS = {
     default: 30,
     adminOnly: true,
   }),
+  windows_sso_enabled: def({
+    label: 'Вход через Windows (Kerberos) включён, если сервер настроен',
+    schema: z.boolean(),
+    default: true,
+    adminOnly: true,
+  }),
   upload_max_mb: def({
     label: 'Максимальный размер файла, МиБ',
     schema: z.number().int().min(1).max(2048),

@@ -35,7 +35,7 @@ export const sessionUser = (u: SessionUser) => ({
   role: u.role,
 })
 
-const lockedError = (until: Date, timeZone: string) =>
+export const lockedError = (until: Date, timeZone: string) =>
   locked(
     `Учётная запись заблокирована после неудачных попыток входа до ${until.toLocaleTimeString('ru-RU', { hour: '2-digit', minute: '2-digit', timeZone })}`,
     { locked_until: until.toISOString() },
@@ -86,10 +86,27 @@ export async function signIn(env: Env, body: { username: string; password: strin
       entityId: user.id,
     })
   }
+  return issueSession(env, user, 'password')
+}
+
+/** How the account proved who it is (recorded with the sign-in in the audit log). */
+export type SignInMethod = 'password' | 'kerberos'
+
+/** The token of an account that has proved who it is (current token_version), the sign-in audited. */
+export async function issueSession(
+  env: Env,
+  user: SessionUser & { role: 'admin' | 'laborant' },
+  method: SignInMethod,
+) {
   const [fresh] = await env.sql<{ token_version: number }[]>`
   select token_version from users where id = ${user.id}`
   env.user = { ...sessionUser(user), role: user.role, token_version: fresh.token_version }
-  await recordAudit(env.sql, env, { action: 'login_success', entity: 'user', entityId: user.id })
+  await recordAudit(env.sql, env, {
+    action: 'login_success',
+    entity: 'user',
+    entityId: user.id,
+    changes: { method },
+  })
   const token = await signToken(
     { userId: user.id, tokenVersion: fresh.token_version },
     env.config.secretKey,

@@ -86,7 +86,13 @@ export class Api {
   async raw(
     method: string,
     path: string,
-    init: { body?: BodyInit; headers?: Record<string, string>; signal?: AbortSignal } = {},
+    init: {
+      body?: BodyInit
+      headers?: Record<string, string>
+      signal?: AbortSignal
+      /** 'include' for Windows sign-in: Chromium answers the Negotiate challenge itself */
+      credentials?: RequestCredentials
+    } = {},
   ) {
     let response: Response
     try {
@@ -95,6 +101,7 @@ export class Api {
         body: init.body,
         headers: this.headers(init.headers),
         ...(init.signal ? { signal: init.signal } : {}),
+        ...(init.credentials ? { credentials: init.credentials } : {}),
       })
     } catch {
       if (init.signal?.aborted) throw new ApiError(-1, 'Запрос отменён')

@@ -12,8 +12,16 @@ export interface SessionUser {
 
 const KEY = 'deltica.session'
 
+export interface WindowsSignIn {
+  available: boolean
+  message: string | null
+}
+
 export class Session {
   user = $state.raw<SessionUser | null>(null)
+  /** after a logout the sign-in screen does not sign in through Windows by itself (until the
+   * program is started again) */
+  private loggedOut = false
 
   constructor(
     private api: Api,
@@ -48,9 +56,7 @@ export class Session {
         '/api/auth/login',
         { username: username.trim(), password },
       )
-      this.api.token = token
-      this.user = user
-      this.storage.setItem(KEY, JSON.stringify({ token, user, server: this.api.baseUrl }))
+      this.start(token, user)
       return null
     } catch (error) {
       if (!(error instanceof ApiError)) return 'Не удалось войти'
@@ -58,6 +64,43 @@ export class Session {
       if (error.status === 429) return 'Слишком много попыток входа. Подождите минуту и повторите'
       return error.message
     }
+  }
+
+  /** whether the server offers Windows sign-in (Kerberos), and why not */
+  async windowsSignIn(): Promise<WindowsSignIn> {
+    try {
+      return await this.api.get<WindowsSignIn>('/api/auth/negotiate')
+    } catch {
+      return { available: false, message: null }
+    }
+  }
+
+  /** sign in automatically through Windows now (not right after a logout) */
+  get autoWindows() {
+    return !this.loggedOut
+  }
+
+  /** Windows sign-in: Chromium answers the server's Negotiate challenge with the user's ticket
+   * (main process: auth-server-whitelist); null on success, else the Russian message */
+  async loginWindows(): Promise<string | null> {
+    try {
+      const response = await this.api.raw('POST', '/api/auth/negotiate', { credentials: 'include' })
+      const { token, user } = (await response.json()) as { token: string; user: SessionUser }
+      this.start(token, user)
+      return null
+    } catch (error) {
+      if (!(error instanceof ApiError)) return 'Не удалось войти через Windows'
+      if (error.status === 401)
+        return 'Windows не подтвердил вход (компьютер не в домене или нет билета Kerberos). Войдите по логину и паролю'
+      return error.message
+    }
+  }
+
+  private start(token: string, user: SessionUser) {
+    this.api.token = token
+    this.user = user
+    this.storage.setItem(KEY, JSON.stringify({ token, user, server: this.api.baseUrl }))
+    this.loggedOut = false
   }
 
   /** the kept session is still valid (token not revoked, user active) */
@@ -81,6 +124,7 @@ export class Session {
       /* leaving anyway */
     }
     this.clear()
+    this.loggedOut = true
   }
 
   /** after a password change the server issues a new token (older ones are revoked) */

@@ -255,6 +255,41 @@ describe('Session', () => {
     expect(storage.map.size).toBe(0)
   })
 
+  it('signs in through Windows with credentials; not by itself after a logout', async () => {
+    const { Api } = await import('../lib/api.ts')
+    let credentials: RequestCredentials | undefined
+    let refuse = false
+    const answer = (body: unknown, status = 200) =>
+      new Response(JSON.stringify(body), {
+        status,
+        headers: { 'content-type': 'application/json' },
+      })
+    const api = new Api('http://server.test:8000', (async (
+      input: RequestInfo | URL,
+      init?: RequestInit,
+    ) => {
+      const path = new URL(String(input)).pathname
+      if (path === '/api/auth/negotiate' && init?.method === 'POST') {
+        credentials = init.credentials
+        return refuse
+          ? answer({ error: 'Требуется вход через Windows (Kerberos)' }, 401)
+          : answer({ token: 'k1', user })
+      }
+      if (path === '/api/auth/negotiate') return answer({ available: true, message: null })
+      return answer({ ok: true })
+    }) as typeof fetch)
+    const s = new Session(api, memoryStorage())
+    expect(await s.windowsSignIn()).toEqual({ available: true, message: null })
+    expect(s.autoWindows).toBe(true)
+    expect(await s.loginWindows()).toBe(null)
+    expect(credentials).toBe('include')
+    expect(api.token).toBe('k1')
+    await s.logout()
+    expect(s.autoWindows).toBe(false)
+    refuse = true
+    expect(await s.loginWindows()).toMatch(/^Windows не подтвердил вход/)
+  })
+
   it('answers in Russian for wrong password, lockout, rate limit and no server', async () => {
     expect(await new Session(server(401, 'x').api, memoryStorage()).login('a', 'b')).toBe(
       'Неверный логин или пароль',
