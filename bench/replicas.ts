@@ -12,7 +12,8 @@
 // unacknowledged (it may or may not have been applied — the client would retry it); every
 // request after the kill must succeed. Ends with every acknowledged write present (versions,
 // cycles, uploaded files read back with their hash) and none applied twice. Prints per kind:
-// count, p50/p99, errors; throughput; each replica's peak RSS. Exit code 1 on any failure.
+// count, p50/p99, errors; throughput; each replica's peak RSS; the CPU the replicas and the
+// database used per request. Exit code 1 on any failure.
 import type { ChildProcess } from 'node:child_process'
 import { spawn } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
@@ -145,6 +146,38 @@ const rssTimer = setInterval(() => {
   })
 }, 500)
 
+/** CPU seconds (user + system) a process has used; NaN once it is gone. */
+function cpuOf(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    // after "pid (name) ": state is field 3, utime and stime fields 14 and 15, in 1/100 s
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return (Number(fields[11]) + Number(fields[12])) / 100
+  } catch {
+    return NaN
+  }
+}
+/** CPU seconds of the replicas and of this database's PostgreSQL backends, by pid. */
+async function cpuNow(): Promise<Map<number, number>> {
+  const backends = await db.sql<{ pid: number }[]>`
+    select pid from pg_stat_activity where datname = current_database()`
+  const pids = [...replicas.map((r) => r.child.pid!), ...backends.map((b) => b.pid)]
+  return new Map(pids.map((pid) => [pid, cpuOf(pid)]))
+}
+/** CPU seconds used between two readings: [replicas, database]; a replica killed counts as 0. */
+function cpuUsed(before: Map<number, number>, after: Map<number, number>): [number, number] {
+  const replicaPids = new Set(replicas.map((r) => r.child.pid))
+  let app = 0
+  let database = 0
+  for (const [pid, end] of after) {
+    const used = end - (before.get(pid) ?? 0)
+    if (!Number.isFinite(used)) continue
+    if (replicaPids.has(pid)) app += used
+    else database += used
+  }
+  return [app, database]
+}
+
 const failures: string[] = []
 
 // ---- sessions, lockouts and rate limits across replicas ---------------------------------------
@@ -237,12 +270,12 @@ const LABORANT_MIX: [Kind, number][] = [
   ['document', 5],
 ]
 const ADMIN_MIX: [Kind, number][] = [
-  ['list', 20],
+  ['list', 15],
   ['search', 15],
   ['open', 20],
   ['edit', 25],
   ['cycle', 10],
-  ['upload', 5],
+  ['upload', 10],
   ['document', 5],
 ]
 const latencies = new Map<Kind, number[]>()
@@ -413,6 +446,7 @@ console.log(
   `${REPLICAS} replicas behind nginx, ${USERS} users (${ADMINS} admins), think ${THINK_MS} ms, ` +
     `${DURATION_MS / 1000} s on ${args.size} instruments${KILL_AT_MS ? `, replica A killed at ${KILL_AT_MS / 1000} s` : ''}…`,
 )
+const cpuBefore = await cpuNow()
 const started = Date.now()
 const killer = KILL_AT_MS
   ? setTimeout(() => {
@@ -424,6 +458,7 @@ await Promise.all(tokens.map((token, i) => simulate(i, token, started + DURATION
 const seconds = (Date.now() - started) / 1000
 if (killer) clearTimeout(killer)
 clearInterval(rssTimer)
+const [appCpu, dbCpu] = cpuUsed(cpuBefore, await cpuNow())
 
 // ---- every acknowledged write present, none applied twice --------------------------------------
 
@@ -478,6 +513,11 @@ const unsure = [...writes.values()].reduce((s, w) => s + w.u, 0)
 console.log(
   `${total} requests in ${seconds.toFixed(0)} s = ${(total / seconds).toFixed(1)} req/s; ` +
     `peak RSS ${peakRss.map((m, i) => `replica ${'ABCDEFG'[i]} ${m.toFixed(0)} MB`).join(', ')}`,
+)
+console.log(
+  `CPU during the run: replicas ${appCpu.toFixed(1)} s (${((appCpu * 1000) / total).toFixed(1)} ms a request), ` +
+    `PostgreSQL ${dbCpu.toFixed(1)} s (${((dbCpu * 1000) / total).toFixed(1)} ms a request)` +
+    (KILL_AT_MS ? ' — without the killed replica' : ''),
 )
 console.log(
   `writes: ${acked} edits/cycles acknowledged (${cyclesDone.a} cycles), ${uploads.length} uploads, ` +
