@@ -65,6 +65,9 @@ const userIds = await db.sql<{ id: number }[]>`
   order by i
   returning id`
 
+// as a database in service is: statistics gathered, the seeded rows' hint bits set
+await db.sql`vacuum analyze`
+
 const replicaEnv = {
   DATABASE_URL: db.url,
   HOST: '127.0.0.1',
@@ -427,7 +430,8 @@ async function simulate(i: number, token: string, deadline: number) {
         if (r.status === 201) uploads.push({ fileId: r.data.id, sha256: PDF_SHA })
       }
     }
-    if (THINK_MS) await sleep(Math.random() * 2 * THINK_MS)
+    // the pause, but not past the end: the run lasts `duration`, whatever the think time
+    if (THINK_MS) await sleep(Math.min(Math.random() * 2 * THINK_MS, deadline - Date.now()))
   }
 }
 
