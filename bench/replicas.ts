@@ -529,7 +529,7 @@ console.log(
     `${unsure} edits/cycles, ${uploadsUnsure} uploads`,
 )
 if (KILL_AT_MS) {
-  console.log(`after the kill: ${afterKill} requests, all through replica B`)
+  console.log(`after the kill: ${afterKill} requests, all served by the replicas left`)
   if (afterKill === 0) failures.push('no request after the kill')
 }
 console.log(
