@@ -74,7 +74,7 @@ const CheckView = z.object({
 })
 
 async function generate(kind: DocumentKind, env: AuthedEnv, input: Input) {
-  env.rateLimit(`documents:${env.user.id}`, DOCUMENTS_PER_MINUTE, 60_000)
+  await env.rateLimit(`documents:${env.user.id}`, DOCUMENTS_PER_MINUTE, 60_000)
   const { rows, included, message, ctx, options } = await prepare(kind, env, input)
   if (rows.length && !included.length)
     throw badRequest(`Нечего печатать: ${message}`, { excluded: rows.length })

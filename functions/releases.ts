@@ -93,7 +93,7 @@ api.put(
   },
   async (_req, env, { body }) => {
     const before = await readState(env.config.dataDir)
-    const state = await activateRelease(env.config.dataDir, body.version)
+    const state = await activateRelease(env.config.dataDir, body.version, env.sql)
     await recordAudit(env.sql, env, {
       action: state.rollback ? 'release_rollback' : 'release_activate',
       entity: 'release',
@@ -115,12 +115,16 @@ api.put(
   },
   async (request, env, { params }) => {
     if (!request.body) throw badRequest('Нет содержимого установщика')
-    const { release, state } = await publishRelease(env.config.dataDir, {
-      version: params.version,
-      file: params.file,
-      body: request.body,
-      declaredSize: Number(request.headers.get('content-length') ?? 0),
-    })
+    const { release, state } = await publishRelease(
+      env.config.dataDir,
+      {
+        version: params.version,
+        file: params.file,
+        body: request.body,
+        declaredSize: Number(request.headers.get('content-length') ?? 0),
+      },
+      env.sql,
+    )
     await recordAudit(env.sql, env, {
       action: 'release_publish',
       entity: 'release',

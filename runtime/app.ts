@@ -21,7 +21,7 @@ import {
 import { fileStore } from './files/store.ts'
 import type { Logger } from './log.ts'
 import { docsPage, openApiDocument } from './openapi.ts'
-import { SlidingWindowLimiter } from './rate-limit.ts'
+import { sharedRateLimiter } from './rate-limit.ts'
 import { systemInfo } from './system.ts'
 
 const FUNCTIONS_DIR = fileURLToPath(new URL('../functions/', import.meta.url))
@@ -91,7 +91,7 @@ const SECURITY_HEADERS: Record<string, string> = {
 export async function createApp(opts: AppOptions): Promise<App> {
   const endpoints = await loadFunctions(opts.functionsDir)
   const routes = [...endpoints.values()].flatMap((e) => e.routes)
-  const limiter = new SlidingWindowLimiter()
+  const limiter = sharedRateLimiter(opts.sql)
   const clientAddress = clientAddressResolver(opts.config.trustedProxies)
   const allowedOrigins = new Set(opts.config.corsOrigins)
   const services = opts.services ?? {}

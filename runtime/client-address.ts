@@ -25,8 +25,8 @@ export function proxyList(value: string | undefined): string[] {
   return items
 }
 
-/** A function giving the client address of a request from its socket address and headers. */
-export function clientAddressResolver(trustedProxies: string[]) {
+/** Whether a socket address is one of TRUSTED_PROXIES (addresses and subnets). */
+export function proxyMatcher(trustedProxies: string[]): (address: string | undefined) => boolean {
   const trusted = new BlockList()
   for (const item of trustedProxies) {
     const [address, prefix] = item.split('/')
@@ -34,10 +34,16 @@ export function clientAddressResolver(trustedProxies: string[]) {
     if (prefix === undefined) trusted.addAddress(address, family)
     else trusted.addSubnet(address, Number(prefix), family)
   }
-  const isTrusted = (address: string) => {
+  return (socketAddress) => {
+    const address = plain(socketAddress ?? '')
     const family = isIP(address)
     return family !== 0 && trusted.check(address, family === 4 ? 'ipv4' : 'ipv6')
   }
+}
+
+/** A function giving the client address of a request from its socket address and headers. */
+export function clientAddressResolver(trustedProxies: string[]) {
+  const isTrusted = proxyMatcher(trustedProxies)
 
   return (socketAddress: string | undefined, headers: Headers): string => {
     let client = plain(socketAddress ?? 'unknown')

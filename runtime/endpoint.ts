@@ -42,8 +42,11 @@ export interface Env {
   requestId: string
   ip: string
   user: User | null
-  /** Per-process sliding-window limiter; throws 429 when `key` exceeded `limit` in `windowMs`. */
-  rateLimit(key: string, limit: number, windowMs: number): void
+  /**
+   * Sliding-window limiter shared by every replica (runtime/rate-limit.ts); rejects with 429 when
+   * `key` exceeded `limit` in `windowMs`.
+   */
+  rateLimit(key: string, limit: number, windowMs: number): Promise<void>
   /** Per-request cache shared by helpers (settings, …). */
   cache: Map<string, unknown>
   /** User files and backup archives on disk: the only way a handler reaches them. */

@@ -33,6 +33,10 @@ export const LOCKS = {
   backup: pair(7_415_101, 0),
   /** one account's sign-in attempts (lower-case name, existing or not): one reservation at a time */
   signIn: (account: string) => named(7_415_300, account),
+  /** one rate-limit key (runtime/rate-limit.ts): checked and counted one request at a time */
+  rateLimit: (key: string) => named(7_415_301, key),
+  /** publishing or activating a desktop release (runtime/releases.ts) */
+  releases: single(7_415_400),
   /** the recall e-mail digest is being sent (scheduled or "send now") */
   recallDigest: single(7_415_200),
 } as const

@@ -55,7 +55,13 @@ export class DailyFile {
     const oldest = new Date(Date.parse(day) - this.keepDays * 86_400_000).toISOString().slice(0, 10)
     for (const f of readdirSync(this.dir)) {
       const m = LOG_FILE_PATTERN.exec(f)
-      if (m && m[1] < oldest) unlinkSync(join(this.dir, f))
+      if (!m || m[1] >= oldest) continue
+      try {
+        unlinkSync(join(this.dir, f))
+      } catch (error) {
+        // another replica sharing DATA_DIR pruned it first
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+      }
     }
   }
 

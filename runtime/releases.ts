@@ -16,6 +16,8 @@ import { Response } from '@whatwg-node/server'
 import { Scalar, stringify } from 'yaml'
 import { badRequest, conflict, notFound, tooLarge } from './errors.ts'
 import { contentDisposition } from './content-disposition.ts'
+import type { Sql } from './db.ts'
+import { LOCKS, lockTransaction } from './locks.ts'
 import semver from 'semver'
 
 export const KEEP_RELEASES = 3
@@ -104,10 +106,18 @@ export function latestYml(release: Release, state: ReleaseState): string {
   })
 }
 
-// State changes (publish, activate, prune) run one at a time within the process.
+// State changes (publish, activate, prune) run one at a time: queued within the process and,
+// given the database, under its advisory lock, so replicas sharing DATA_DIR take turns too.
 let queue: Promise<unknown> = Promise.resolve()
-function serialized<T>(fn: () => Promise<T>): Promise<T> {
-  const run = queue.then(fn, fn)
+function serialized<T>(sql: Sql | undefined, fn: () => Promise<T>): Promise<T> {
+  const locked = sql
+    ? () =>
+        sql.begin(async (tx) => {
+          await lockTransaction(tx, LOCKS.releases)
+          return fn()
+        }) as Promise<T>
+    : fn
+  const run = queue.then(locked, locked)
   queue = run.catch(() => {})
   return run
 }
@@ -150,6 +160,8 @@ export async function publishRelease(
     body: ReadableStream<Uint8Array> | Readable
     declaredSize?: number
   },
+  /** the database whose lock the replicas sharing DATA_DIR take turns under */
+  sql?: Sql,
 ): Promise<{ release: Release; state: ReleaseState }> {
   if (!isVersion(input.version)) throw badRequest('Версия в формате 1.2.3 (или 1.2.3-beta.1)')
   if (!INSTALLER.test(input.file)) {
@@ -193,7 +205,7 @@ export async function publishRelease(
       releaseDate: new Date().toISOString(),
     }
     await writeFile(join(temp, 'release.json'), JSON.stringify(release, null, 2))
-    return await serialized(async () => {
+    return await serialized(sql, async () => {
       const state = await readState(dataDir)
       if (await readRelease(dataDir, input.version))
         throw conflict(`Версия ${input.version} уже опубликована`)
@@ -218,8 +230,12 @@ export async function publishRelease(
 }
 
 /** Makes a kept release the active one; one older than the newest kept release is a rollback. */
-export async function activateRelease(dataDir: string, version: string): Promise<ReleaseState> {
-  return serialized(async () => {
+export async function activateRelease(
+  dataDir: string,
+  version: string,
+  sql?: Sql,
+): Promise<ReleaseState> {
+  return serialized(sql, async () => {
     const release = await readRelease(dataDir, version)
     if (!release) throw notFound(`Версия ${version} не найдена среди сохранённых`)
     const state = await readState(dataDir)

@@ -12,6 +12,7 @@ import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo, Socket } from 'node:net'
 import { createServerAdapter } from '@whatwg-node/server'
 import type { App } from './app.ts'
+import { proxyMatcher } from './client-address.ts'
 import type { Config, HttpLimits } from './config.ts'
 
 export interface Listening {
@@ -31,9 +32,15 @@ const DEFAULT_HTTP_LIMITS: HttpLimits = {
 
 export async function listen(
   app: App,
-  config: Pick<Config, 'host' | 'port' | 'tls'> & { http?: HttpLimits },
+  config: Pick<Config, 'host' | 'port' | 'tls'> & {
+    http?: HttpLimits
+    trustedProxies?: string[]
+  },
 ): Promise<Listening> {
   const limits = config.http ?? DEFAULT_HTTP_LIMITS
+  // a reverse proxy of TRUSTED_PROXIES carries every client: the per-address cap is not for it
+  // (it caps per client itself, nginx's limit_conn); the cap in all still applies
+  const fromProxy = proxyMatcher(config.trustedProxies ?? [])
   const adapter = createServerAdapter((request, ctx: any) => app.fetch(request, ctx))
   // a Host or target that makes no URL would fail inside the adapter (a 500 with a stack):
   // answer it through the app's error mapping instead
@@ -108,6 +115,7 @@ export async function listen(
   const perAddress = new Map<string, number>()
   server.on('connection', (socket: Socket) => {
     const address = socket.remoteAddress ?? '-'
+    if (fromProxy(address)) return
     const open = (perAddress.get(address) ?? 0) + 1
     if (open > limits.maxConnectionsPerIp) {
       socket.destroy()

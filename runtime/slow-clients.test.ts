@@ -38,6 +38,7 @@ beforeAll(async () => {
       maxConnections: 100,
       maxConnectionsPerIp: 5,
     },
+    trustedProxies: ['127.0.0.3'],
   })
   port = Number(new URL(server.url).port)
 })
@@ -85,6 +86,14 @@ it('connections beyond the per-address cap are closed at once; others are served
   expect(sockets.filter((s) => s.destroyed || s.readableEnded).length).toBe(3)
   const res = await fetch(`${server.url}/ok`)
   expect(res.status).toBe(200)
+  for (const s of sockets) s.destroy()
+})
+
+it('a trusted reverse proxy (one address for every client) is not held to the per-address cap', async () => {
+  const sockets = await Promise.all(Array.from({ length: 8 }, () => open('127.0.0.3')))
+  for (const s of sockets) s.on('error', () => {})
+  await new Promise((r) => setTimeout(r, 200))
+  expect(sockets.filter((s) => s.destroyed || s.readableEnded).length).toBe(0)
   for (const s of sockets) s.destroy()
 })
 

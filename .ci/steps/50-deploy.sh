@@ -5,7 +5,7 @@
 # back identical tables and byte-identical files.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-for pair in jq:jq shellcheck:shellcheck docker-compose:docker-compose; do
+for pair in jq:jq shellcheck:shellcheck docker-compose:docker-compose nginx:nginx; do
   command -v "${pair%%:*}" >/dev/null || { apt-get update -qq; apt-get install -y -qq --no-install-recommends "${pair#*:}" >/dev/null; }
 done
 
@@ -15,6 +15,24 @@ DELTICA_ENV_FILE=.env.production.example docker-compose --env-file .env.producti
 DELTICA_ENV_FILE=.env.production.example docker-compose --env-file .env.production.example -f compose.yaml config |
   awk '/^  postgres:/ {p=1; next} /^  [a-z]/ {p=0} p && /ports:/ {found=1} END {exit found}' ||
   { echo "postgres publishes a port"; exit 1; }
+
+echo "--- deploy/compose.replicas.yaml and its nginx configuration"
+replicas_config() {
+  DELTICA_ENV_FILE="$PWD/.env.production.example" docker-compose --env-file .env.production.example \
+    -f deploy/compose.replicas.yaml config "$@"
+}
+replicas_config -q
+# only nginx is published: the database and the replicas stay inside the compose networks
+replicas_config | awk '/^  [a-z]/ {s=$1} /^    ports:/ {print s}' | grep -vx 'nginx:' &&
+  { echo "a service other than nginx publishes a port"; exit 1; }
+# nginx -t on the same files, the backends' names replaced by a local address
+nginx_dir=$(mktemp -d)
+mkdir "$nginx_dir/deltica"
+cp deploy/nginx/proxy.conf "$nginx_dir/deltica/"
+sed -e "s#/etc/nginx/deltica#$nginx_dir/deltica#; s#backend-[0-9]*:8000#127.0.0.1:8000#; s#listen 80;#listen 127.0.0.1:18999;#" \
+  deploy/nginx/nginx.conf >"$nginx_dir/nginx.conf"
+nginx -t -q -p "$nginx_dir" -e "$nginx_dir/error.log" -c "$nginx_dir/nginx.conf"
+rm -rf "$nginx_dir"
 
 echo "--- Dockerfile"
 npx dockerfile-utils lint docker/Dockerfile

@@ -33,7 +33,7 @@ const TEST_EMAILS_PER_MINUTE = 5
 export const testEmailTiming = { failureFloorMs: 15_000 }
 
 export async function sendTestEmail(env: AuthedEnv, requested: string | null | undefined) {
-  env.rateLimit(`test-email:${env.user.id}`, TEST_EMAILS_PER_MINUTE, 60_000)
+  await env.rateLimit(`test-email:${env.user.id}`, TEST_EMAILS_PER_MINUTE, 60_000)
   const started = performance.now()
   const settings = await settingsOf(env)
   if (!smtpConfigured(settings.smtp)) {

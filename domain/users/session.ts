@@ -44,7 +44,7 @@ export const lockedError = (until: Date, timeZone: string) =>
 /** {token, user} for the right password of an active, unlocked account; else 401, 423 or 429. */
 export async function signIn(env: Env, body: { username: string; password: string }) {
   const settings = await settingsOf(env)
-  env.rateLimit(`login:${env.ip}`, settings.login_rate_per_minute, 60_000)
+  await env.rateLimit(`login:${env.ip}`, settings.login_rate_per_minute, 60_000)
 
   const user = await findUserByName(env.sql, body.username)
   const who = user ? { entityId: user.id, username: user.username } : { username: body.username }

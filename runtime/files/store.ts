@@ -38,8 +38,12 @@ export interface FileStore {
   removeFolder(folder: Folder): Promise<void>
   /** A backup archive of DATA_DIR/backups as a download; null when it is not on disk. */
   sendBackup(fileName: string): Promise<Response | null>
-  /** Removes the temporary files of uploads a dead process left; returns how many. */
-  sweepPartial(): Promise<number>
+  /**
+   * Removes the temporary files of uploads a dead process left — those untouched for
+   * `olderThanMs` (a day by default; another replica's live upload writes to its file all the
+   * time, a stalled one is cut off by the idle timeout); returns how many.
+   */
+  sweepPartial(olderThanMs?: number): Promise<number>
 }
 
 export const uploadsDir = (dataDir: string) => join(dataDir, 'uploads')
@@ -102,13 +106,21 @@ export function fileStore(dataDir: string): FileStore {
         'content-type': 'application/x-tar',
         'content-disposition': contentDisposition('attachment', fileName),
       }),
-    sweepPartial: () => sweepPartialUploads(dataDir),
+    sweepPartial: (olderThanMs = PARTIAL_STALE_MS) => sweepPartialUploads(dataDir, olderThanMs),
   }
 }
 
+/**
+ * A temporary upload file untouched this long belongs to no live process. Several replicas share
+ * DATA_DIR: one starting must not remove what another is receiving (or, for a Deltica 1.x
+ * import, has staged and not yet committed).
+ */
+const PARTIAL_STALE_MS = 24 * 60 * 60 * 1000
+
 /** Temporary files left by a process that died mid-upload; removed at start-up. */
-async function sweepPartialUploads(dataDir: string): Promise<number> {
+async function sweepPartialUploads(dataDir: string, olderThanMs: number): Promise<number> {
   let removed = 0
+  const before = Date.now() - olderThanMs
   const walk = async (dir: string): Promise<void> => {
     let entries
     try {
@@ -120,6 +132,8 @@ async function sweepPartialUploads(dataDir: string): Promise<number> {
       const path = join(dir, e.name)
       if (e.isDirectory()) await walk(path)
       else if (e.name.endsWith(PART_SUFFIX)) {
+        const info = await stat(path).catch(() => null)
+        if (!info || info.mtimeMs > before) continue
         await rm(path, { force: true })
         removed++
       }
