@@ -102,7 +102,7 @@ export async function signInWithKerberos(env: Env, authorization: string | null)
   if (reason) throw new HttpError(404, `${UNAVAILABLE}: ${reason}`)
   const token = negotiateToken(authorization)
   const settings = await settingsOf(env)
-  env.rateLimit(`login:${env.ip}`, settings.login_rate_per_minute, 60_000)
+  await env.rateLimit(`login:${env.ip}`, settings.login_rate_per_minute, 60_000)
 
   const sso = await kerberos()
   if (!sso.ok) throw new HttpError(404, `${UNAVAILABLE}: ${sso.reason}`)
