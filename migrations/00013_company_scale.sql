@@ -2,7 +2,8 @@
 --
 -- 1. Keys on the driving table. The four one-to-one tables stay the place every write goes to;
 --    `equipment` carries a read copy of their columns (k_<column>), kept by statement-level
---    triggers on the sections. The views equipment_full / equipment_active read every column from
+--    triggers on the sections (a row whose copy is already right is not rewritten, so a bulk
+--    insert that fills the keys itself costs one write per row). The views equipment_full / equipment_active read every column from
 --    `equipment` alone, so any sort, filter or search of the grid is one table's index: a
 --    partial (column, id) index per grid column walks the sort order and stops at the page.
 -- 2. Search: pg_trgm GIN indexes on the searchable text (the same fields as before, through the
@@ -38,7 +39,9 @@ alter table equipment
   add column k_invoice_number text,
   add column k_paid_amount numeric(14, 2),
   add column k_payment_date date,
-  add column k_legacy_total_cost numeric(16, 2);
+  add column k_legacy_total_cost numeric(16, 2),
+  -- the department's label, searched like the codes' labels (kept on a rename, below)
+  add column k_department_label text;
 
 create function equipment_keys_from_verification() returns trigger language plpgsql as $$
 begin
@@ -54,7 +57,9 @@ begin
       k_certificate_number = n.certificate_number,
       k_verification_cost = n.verification_cost
     from new_rows n
-    where e.id = n.equipment_id;
+    where e.id = n.equipment_id
+      and (e.k_verification_type, e.k_registry_number, e.k_verification_interval, e.k_verification_date, e.k_verification_due, e.k_verification_plan, e.k_verification_state, e.k_verification_result, e.k_certificate_number, e.k_verification_cost)
+        is distinct from (n.verification_type, n.registry_number, n.verification_interval, n.verification_date, n.verification_due, n.verification_plan, n.verification_state, n.verification_result, n.certificate_number, n.verification_cost);
   return null;
 end $$;
 create trigger verification_keys_insert after insert on verification
@@ -67,9 +72,13 @@ begin
   update equipment e set
       k_department = n.department,
       k_responsible_person = n.responsible_person,
-      k_verifier_org = n.verifier_org
+      k_verifier_org = n.verifier_org,
+      k_department_label = d.label
     from new_rows n
-    where e.id = n.equipment_id;
+    left join departments d on d.code = n.department
+    where e.id = n.equipment_id
+      and (e.k_department, e.k_responsible_person, e.k_verifier_org, e.k_department_label)
+        is distinct from (n.department, n.responsible_person, n.verifier_org, d.label);
   return null;
 end $$;
 create trigger responsibility_keys_insert after insert on responsibility
@@ -91,7 +100,9 @@ begin
       k_payment_date = n.payment_date,
       k_legacy_total_cost = n.legacy_total_cost
     from new_rows n
-    where e.id = n.equipment_id;
+    where e.id = n.equipment_id
+      and (e.k_budget_item, e.k_code_rate, e.k_cost_rate, e.k_quantity, e.k_coefficient, e.k_total_cost, e.k_invoice_number, e.k_paid_amount, e.k_payment_date, e.k_legacy_total_cost)
+        is distinct from (n.budget_item, n.code_rate, n.cost_rate, n.quantity, n.coefficient, n.total_cost, n.invoice_number, n.paid_amount, n.payment_date, n.legacy_total_cost);
   return null;
 end $$;
 create trigger finance_keys_insert after insert on finance
@@ -100,8 +111,47 @@ create trigger finance_keys_update after update on finance
   referencing new table as new_rows for each statement execute function equipment_keys_from_finance();
 
 update equipment e set k_verification_type = s.verification_type, k_registry_number = s.registry_number, k_verification_interval = s.verification_interval, k_verification_date = s.verification_date, k_verification_due = s.verification_due, k_verification_plan = s.verification_plan, k_verification_state = s.verification_state, k_verification_result = s.verification_result, k_certificate_number = s.certificate_number, k_verification_cost = s.verification_cost from verification s where s.equipment_id = e.id;
-update equipment e set k_department = s.department, k_responsible_person = s.responsible_person, k_verifier_org = s.verifier_org from responsibility s where s.equipment_id = e.id;
+update equipment e set k_department = s.department, k_responsible_person = s.responsible_person, k_verifier_org = s.verifier_org, k_department_label = d.label from responsibility s left join departments d on d.code = s.department where s.equipment_id = e.id;
+
+-- a department's new label reaches the searchable text of its instruments
+create function equipment_keys_from_departments() returns trigger language plpgsql as $$
+begin
+  update equipment e set k_department_label = n.label
+    from new_rows n
+    where e.k_department = n.code and e.k_department_label is distinct from n.label;
+  return null;
+end $$;
+create trigger departments_keys_update after update on departments
+  referencing new table as new_rows for each statement execute function equipment_keys_from_departments();
 update equipment e set k_budget_item = s.budget_item, k_code_rate = s.code_rate, k_cost_rate = s.cost_rate, k_quantity = s.quantity, k_coefficient = s.coefficient, k_total_cost = s.total_cost, k_invoice_number = s.invoice_number, k_paid_amount = s.paid_amount, k_payment_date = s.payment_date, k_legacy_total_cost = s.legacy_total_cost from finance s where s.equipment_id = e.id;
+
+-- The searchable text, lower-cased (what the list query matched with lower(concat_ws) before):
+-- the instrument's own text fields, those of its sections and its department's label, stored
+-- (kept with the row by PostgreSQL); finance text separately (admins).
+create function equipment_search_text(
+  name text, model text, specs text, factory text, inventory text, year integer,
+  registry text, certificate text, person text, verifier text, department text,
+  department_label text
+) returns text language sql immutable parallel safe
+  return lower(concat_ws(' ', name, model, specs, factory, inventory, year::text,
+                          registry, certificate, person, verifier, department, department_label));
+create function equipment_finance_text(budget_item text, code_rate text, invoice text)
+  returns text language sql immutable parallel safe
+  return lower(concat_ws(' ', budget_item, code_rate, invoice));
+
+alter table equipment
+  add column k_search text generated always as (
+    equipment_search_text(equipment_name, equipment_model, equipment_specs, factory_number,
+      inventory_number, equipment_year, k_registry_number, k_certificate_number,
+      k_responsible_person, k_verifier_org, k_department, k_department_label)
+  ) stored,
+  add column k_search_finance text generated always as (
+    equipment_finance_text(k_budget_item, k_code_rate, k_invoice_number)
+  ) stored;
+create index equipment_search_idx on equipment using gin (k_search gin_trgm_ops)
+  where archived_at is null;
+create index equipment_finance_search_idx on equipment using gin (k_search_finance gin_trgm_ops)
+  where archived_at is null;
 
 -- Same columns, same order, same values: now from the driving table alone.
 drop view equipment_active;
@@ -151,7 +201,10 @@ select
   e.archived_at,
   e.archive_reason,
   e.archived_by,
-  e.k_legacy_total_cost as legacy_total_cost
+  e.k_legacy_total_cost as legacy_total_cost,
+  -- (new, last) the lower-cased text the search matches (below)
+  e.k_search as search_text,
+  e.k_search_finance as search_finance
 from equipment e;
 
 create view equipment_active as
@@ -193,27 +246,7 @@ create index equipment_by_legacy_total_cost_idx on equipment (k_legacy_total_cos
 create index equipment_by_state_due_idx on equipment (k_verification_state, k_verification_due) where archived_at is null;
 create index equipment_by_department_due_idx on equipment (k_department, k_verification_due) where archived_at is null;
 create index equipment_by_id_idx on equipment (id) where archived_at is null;
-
--- The searchable text, lower-cased (what the list query matched with lower(concat_ws) before):
--- the instrument's own text fields and those of its sections; finance text separately (admins).
-create function equipment_search_text(
-  name text, model text, specs text, factory text, inventory text, year integer,
-  registry text, certificate text, person text, verifier text, department text
-) returns text language sql immutable parallel safe
-  return lower(concat_ws(' ', name, model, specs, factory, inventory, year::text,
-                          registry, certificate, person, verifier, department));
-create function equipment_finance_text(budget_item text, code_rate text, invoice text)
-  returns text language sql immutable parallel safe
-  return lower(concat_ws(' ', budget_item, code_rate, invoice));
-
-create index equipment_search_idx on equipment using gin (
-  equipment_search_text(equipment_name, equipment_model, equipment_specs, factory_number,
-    inventory_number, equipment_year, k_registry_number, k_certificate_number,
-    k_responsible_person, k_verifier_org, k_department) gin_trgm_ops
-) where archived_at is null;
-create index equipment_finance_search_idx on equipment using gin (
-  equipment_finance_text(k_budget_item, k_code_rate, k_invoice_number) gin_trgm_ops
-) where archived_at is null;
+create index equipment_by_version_idx on equipment (version, id) where archived_at is null;
 
 -- The counts the header summary sums: active instruments by department, state and due date (due
 -- only in work; 'infinity' otherwise), archived ones by department (state 'archived').

@@ -63,26 +63,18 @@ const labelMatches = (labels: Record<string, string>, word: string) =>
 
 /**
  * One search word: it matches the row's own text fields, or the Russian label of its type,
- * verification type, state, status or department. The text test calls the functions the trigram
- * indexes are built on (migrations/00013), so a word of 3+ characters is found through the index;
+ * verification type, state, status or department. The text is stored lower-cased with the row and
+ * trigram-indexed (migrations/00013), so a word of 3+ characters is found through the index;
  * a shorter word is the same LIKE on the same text, checked on the rows the other words found (or
  * by a scan of the one table when every word is short). Labels are matched here against the fixed
  * enums and turned into conditions on the codes (the status through statusCondition), departments'
- * labels into an array of codes; finance text only for admins.
+ * labels are part of the text (kept by triggers on a rename); finance text only for admins.
  */
 function searchWord(sql: Sql, user: User, word: string, expiringDays: number): Fragment {
   const pattern = likePattern(word)
-  const alternatives: Fragment[] = [
-    sql`equipment_search_text(e.equipment_name, e.equipment_model, e.equipment_specs,
-      e.factory_number, e.inventory_number, e.equipment_year, e.registry_number,
-      e.certificate_number, e.responsible_person, e.verifier_org, e.department) like ${pattern}`,
-    sql`e.department = any(array(
-      select d.code from departments d where lower(d.label) like ${pattern}))`,
-  ]
+  const alternatives: Fragment[] = [sql`e.search_text like ${pattern}`]
   if (user.role === 'admin') {
-    alternatives.push(
-      sql`equipment_finance_text(e.budget_item, e.code_rate, e.invoice_number) like ${pattern}`,
-    )
+    alternatives.push(sql`e.search_finance like ${pattern}`)
   }
   const types = labelMatches(EQUIPMENT_TYPES, word)
   if (types.length) alternatives.push(sql`e.equipment_type in ${sql(types)}`)
@@ -173,6 +165,26 @@ export interface Page {
   total: number
 }
 
+/** The page's statement (listEquipment; plans.test.ts explains it). */
+export function pageQuery(sql: Sql, user: User, p: ListParams, expiringDays: number): Fragment {
+  return sql`
+    select r.version::text as register_version, current_date::text as register_today, p.*
+    from register_version r
+    left join lateral (
+      select ${selectColumns(sql, user)}
+      from equipment_active e
+      where e.id in (
+        select e.id
+        from equipment_active e
+        where ${filterCondition(sql, user, p, expiringDays)}
+        order by ${orderBy(sql, user, p)}
+        limit ${p.limit}
+        offset ${p.offset}
+      )
+    ) p on true
+    order by ${orderBy(sql, user, p, 'p')}`
+}
+
 /**
  * One page of the register and the total of the same filter. The page is one statement: the ids
  * of the page walk the sort column's index (every grid column has one on the driving table,
@@ -186,23 +198,7 @@ export async function listEquipment(
   p: ListParams,
   expiringDays: number,
 ): Promise<Page> {
-  const where = filterCondition(sql, user, p, expiringDays)
-  const rows = await sql`
-    select r.version::text as register_version, current_date::text as register_today, p.*
-    from register_version r
-    left join lateral (
-      select ${selectColumns(sql, user)}
-      from equipment_active e
-      where e.id in (
-        select e.id
-        from equipment_active e
-        where ${where}
-        order by ${orderBy(sql, user, p)}
-        limit ${p.limit}
-        offset ${p.offset}
-      )
-    ) p on true
-    order by ${orderBy(sql, user, p, 'p')}`
+  const rows = await pageQuery(sql, user, p, expiringDays)
   const [{ register_version: version, register_today: today }] = rows
   const items = rows
     .filter((r) => r.id != null)

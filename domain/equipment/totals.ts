@@ -12,6 +12,8 @@ type Fragment = PendingQuery<Row[]>
 /** the totals kept per pool: filter key → the version and day it was counted at */
 const kept = new WeakMap<Sql, Map<string, { version: string; today: string; total: number }>>()
 const MAX_KEPT = 500
+/** counts under way per pool: requests for the same filter and version wait for the one count */
+const underWay = new WeakMap<Sql, Map<string, Promise<number>>>()
 
 export interface RegisterMoment {
   version: string
@@ -34,16 +36,26 @@ export async function cachedTotal(
   const moment = now ?? (await registerMoment(sql))
   const hit = totals.get(key)
   if (hit && hit.version === moment.version && hit.today === moment.today) return hit.total
-  const [row] = await sql<{ version: string; today: string; total: number }[]>`
-    select (select version::text from register_version) as version,
-           current_date::text as today,
-           count(*)::int as total
-    from equipment_active e
-    where ${where}`
-  totals.delete(key)
-  if (totals.size >= MAX_KEPT) totals.delete(totals.keys().next().value!)
-  totals.set(key, row)
-  return row.total
+  let counting = underWay.get(sql)
+  if (!counting) underWay.set(sql, (counting = new Map()))
+  const once = `${moment.version}|${moment.today}|${key}`
+  let count = counting.get(once)
+  if (!count) {
+    count = (async () => {
+      const [row] = await sql<{ version: string; today: string; total: number }[]>`
+        select (select version::text from register_version) as version,
+               current_date::text as today,
+               count(*)::int as total
+        from equipment_active e
+        where ${where}`
+      totals.delete(key)
+      if (totals.size >= MAX_KEPT) totals.delete(totals.keys().next().value!)
+      totals.set(key, row)
+      return row.total
+    })().finally(() => counting.delete(once))
+    counting.set(once, count)
+  }
+  return count
 }
 
 async function registerMoment(sql: Sql): Promise<RegisterMoment> {
