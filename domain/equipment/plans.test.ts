@@ -1,4 +1,4 @@
-// The register's main shapes are served by indexes at company scale: on 20,000 instruments after
+// The register's main shapes are served by indexes at company scale: on 20,000 instruments after VACUUM
 // ANALYZE, the page of every shape walks an index of the driving table (migrations/00013) — no
 // sequential scan of equipment, no sort of more than the page — and a search of 3+ character
 // words goes through the trigram index. Runs on whichever engine the suite runs on (PostgreSQL 15

@@ -165,6 +165,13 @@ export interface Page {
   total: number
 }
 
+/**
+ * A validated integer written into the statement: a prepared statement's generic plan (chosen
+ * after five runs) does not know a parameter's LIMIT and plans for a tenth of the register —
+ * a hash join over every row instead of the page (2.8 s against 5 ms at 100,000).
+ */
+const literal = (sql: Sql, n: number) => sql.unsafe(String(Math.trunc(n)))
+
 /** The page's statement (listEquipment; plans.test.ts explains it). */
 export function pageQuery(sql: Sql, user: User, p: ListParams, expiringDays: number): Fragment {
   return sql`
@@ -178,8 +185,8 @@ export function pageQuery(sql: Sql, user: User, p: ListParams, expiringDays: num
         from equipment_active e
         where ${filterCondition(sql, user, p, expiringDays)}
         order by ${orderBy(sql, user, p)}
-        limit ${p.limit}
-        offset ${p.offset}
+        limit ${literal(sql, p.limit)}
+        offset ${literal(sql, p.offset)}
       )
     ) p on true
     order by ${orderBy(sql, user, p, 'p')}`
