@@ -1,7 +1,8 @@
 // The baseline the benchmark compares the app against: a bare node:http server with the same
 // postgres.js pool options, running the SAME SQL builders (domain/) with no framework —
 // no router, no zod, no auth check, no access log, no security headers. The ratio app/bare is
-// what the framework costs.
+// what the framework costs. `/limit/equipment` is the limit row: the first page with the cheapest
+// correct SQL and no count.
 //   DATABASE_URL=… PORT=… node --import tsx bench/bare.ts
 import { createServer } from 'node:http'
 import { connectUrl } from '../runtime/db.ts'
@@ -11,6 +12,7 @@ import { fullRecord } from '../domain/equipment/record.ts'
 import { findUserByName } from '../domain/users/accounts.ts'
 import { recordAudit } from '../domain/audit/record.ts'
 import type { User } from '../runtime/endpoint.ts'
+import { columnsFor } from '../domain/equipment/fields.ts'
 
 const sql = connectUrl(process.env.DATABASE_URL!, Number(process.env.DB_POOL_SIZE ?? 20))
 const secret = process.env.SECRET_KEY ?? 'x'.repeat(32)
@@ -41,6 +43,14 @@ const server = createServer(async (req, res) => {
       const p = ListQuery.parse(query)
       const [{ value }] = await sql`select value from settings where key = 'expiring_days'`
       return send(res, 200, await listEquipment(sql, admin, p, Number(value)))
+    }
+    if (url.pathname === '/limit/equipment') {
+      // the limit row: the first page with the cheapest correct SQL — the admin's columns of the
+      // first 100 active instruments by id, no count, no filter builder, no schema
+      const limit = Number(url.searchParams.get('limit') ?? 100)
+      const items = await sql`
+        select ${sql(columnsFor(admin))} from equipment_active order by id limit ${limit}`
+      return send(res, 200, { items })
     }
     const m = /^\/api\/equipment\/(\d+)$/.exec(url.pathname)
     if (m) return send(res, 200, await fullRecord(sql, admin, Number(m[1])))

@@ -14,6 +14,7 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import autocannon from 'autocannon'
 import { ROOT, start } from './process.ts'
+import { ITEM_COLUMNS } from '../domain/equipment/fields.ts'
 import { BENCH_PASSWORD, benchDatabase, defaultServerUrl, type BenchDatabase } from './database.ts'
 
 const { values: args } = parseArgs({
@@ -23,6 +24,7 @@ const { values: args } = parseArgs({
     duration: { type: 'string' },
     connections: { type: 'string', default: '100' },
     'no-write': { type: 'boolean', default: false },
+    runs: { type: 'string', default: '15' },
   },
 })
 const sizes = (args.sizes ?? (args.quick ? '1000' : '1000,10000,100000')).split(',').map(Number)
@@ -86,6 +88,8 @@ async function benchSize(size: number): Promise<Row[]> {
   const children = running
   try {
     const [{ id }] = await sql`select id from equipment_active order by id desc limit 1`
+    const [{ department }] = await sql`
+      select department from equipment_active group by 1 order by count(*) desc limit 1`
 
     const app = await start(
       ['--import', 'tsx', 'runtime/main.ts'],
@@ -118,16 +122,29 @@ async function benchSize(size: number): Promise<Row[]> {
     const hasStats = (await fetch(`${appBase}/api/stats/summary`, { headers: auth })).status === 200
 
     const q = encodeURIComponent('манометр гтл')
-    const cases: [
+    type Case = [
       string,
       string,
-      { method?: string; body?: string; auth?: boolean; connections?: number },
-    ][] = [
+      { method?: string; body?: string; auth?: boolean; connections?: number; bareOnly?: boolean },
+    ]
+    const shapes: [string, string][] = [
+      ['list: first page', '/api/equipment?limit=100'],
+      ['list: status filter', '/api/equipment?status=status_expired&limit=100'],
+      ['list: department filter', `/api/equipment?department=${department}&limit=100`],
+      ['list: sort by due date', '/api/equipment?sort=verification_due&limit=100'],
+      ['list: 2-word search', `/api/equipment?q=${q}&limit=100`],
+      ['list: deep page', `/api/equipment?offset=${Math.floor(size / 2)}&limit=100`],
+    ]
+    const cases: Case[] = [
       ['trivial: GET /api/health', '/api/health', {}],
-      ['list: first page', '/api/equipment?limit=100', { auth: true }],
-      ['list: status filter', '/api/equipment?status=status_expired&limit=100', { auth: true }],
-      ['list: 2-word search', `/api/equipment?q=${q}&limit=100`, { auth: true }],
-      ['list: sort by due date', '/api/equipment?sort=verification_due&limit=100', { auth: true }],
+      ['LIMIT: first page, bare, no count', '/limit/equipment?limit=100', { bareOnly: true }],
+      ...shapes.map(([label, path]): Case => [label, path, { auth: true }]),
+      ['LIMIT @10 connections', '/limit/equipment?limit=100', { bareOnly: true, connections: 10 }],
+      ...shapes.map(([label, path]): Case => [
+        `${label} @10`,
+        path,
+        { auth: true, connections: 10 },
+      ]),
       ['GET /api/equipment/:id', `/api/equipment/${id}`, { auth: true }],
       [
         // scrypt (N=2^15, ~100 ms of CPU each) bounds login: 100 connections only queue behind it
@@ -142,7 +159,7 @@ async function benchSize(size: number): Promise<Row[]> {
     ]
     if (hasStats) cases.push(['GET /api/stats/summary', '/api/stats/summary', { auth: true }])
 
-    const rows: Row[] = []
+    const rows = all
     for (const [label, path, o] of cases) {
       const opts = {
         method: o.method,
@@ -150,15 +167,27 @@ async function benchSize(size: number): Promise<Row[]> {
         headers: o.auth ? auth : {},
         connections: o.connections,
       }
+      if (o.bareOnly) {
+        rows.push({
+          size,
+          label,
+          app: await load(bareBase + path, opts, bare.child.pid!),
+          bare: null,
+        })
+        printRow(rows[rows.length - 1])
+        continue
+      }
       const appM = await load(appBase + path, opts, app.child.pid!)
-      const bareM = path.startsWith('/api/stats')
-        ? null
-        : await load(bareBase + path, opts, bare.child.pid!)
+      const bareM =
+        path.startsWith('/api/stats') || label.startsWith('list:')
+          ? null
+          : await load(bareBase + path, opts, bare.child.pid!)
       rows.push({ size, label, app: appM, bare: bareM })
       await settle(sql)
       printRow(rows[rows.length - 1])
     }
     console.log(`  (seeded ${size} in ${seedSeconds.toFixed(1)} s)`)
+    single.push(...(await singleClient(size, appBase, auth, shapes, id)))
     return rows
   } finally {
     for (const c of children.splice(0)) c.kill('SIGTERM')
@@ -182,6 +211,58 @@ async function settle(sql: BenchDatabase['sql']) {
   }
 }
 
+interface Single {
+  size: number
+  label: string
+  median: number
+  p95: number
+}
+const single: Single[] = []
+
+/** One client, one request at a time, over HTTP: median and p95 of `--runs` requests. */
+async function singleClient(
+  size: number,
+  base: string,
+  auth: Record<string, string>,
+  shapes: [string, string][],
+  id: number,
+): Promise<Single[]> {
+  const sorts = ITEM_COLUMNS.filter((c) => c !== 'id').map((c): [string, string] => [
+    `sort by ${c}`,
+    `/api/equipment?sort=${c}&order=${c === 'status' ? 'asc' : 'desc'}&limit=100`,
+  ])
+  const paths: [string, string][] = [
+    ...shapes,
+    ...sorts,
+    ['GET /api/stats/summary', '/api/stats/summary'],
+    ['one record', `/api/equipment/${id}`],
+  ]
+  const out: Single[] = []
+  for (const [label, path] of paths) {
+    const times: number[] = []
+    for (let i = 0; i <= Number(args.runs); i++) {
+      const started = performance.now()
+      const res = await fetch(base + path, { headers: auth })
+      await res.arrayBuffer()
+      if (res.status !== 200) throw new Error(`${path}: ${res.status}`)
+      if (i > 0) times.push(performance.now() - started) // the first one warms up
+    }
+    times.sort((a, b) => a - b)
+    const row = {
+      size,
+      label,
+      median: times[Math.floor(times.length / 2)],
+      p95: times[Math.min(times.length - 1, Math.floor(times.length * 0.95))],
+    }
+    console.log(
+      `${String(size).padStart(7)}  single: ${label.padEnd(36)} ${fmt(row.median, 1).padStart(7)} ${fmt(row.p95, 1).padStart(7)}`,
+    )
+    out.push(row)
+  }
+  return out
+}
+
+const all: Row[] = []
 const running: ChildProcess[] = []
 // Ctrl+C: stop the servers this run started (the databases are dropped on the next run's start)
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -192,31 +273,57 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 const fmt = (n: number, d = 0) => n.toFixed(d)
-const ratio = (r: Row) => (r.bare && r.bare.rps > 0 ? r.app.rps / r.bare.rps : NaN)
+/** the main-table shapes are compared with the limit row at the same connections */
+const limitOf = (r: Row) =>
+  r.label.startsWith('list:')
+    ? all.find(
+        (l) =>
+          l.size === r.size &&
+          l.label.startsWith('LIMIT') &&
+          l.label.endsWith('@10') === r.label.endsWith('@10'),
+      )?.app
+    : undefined
+const baseOf = (r: Row) => r.bare ?? limitOf(r) ?? null
+const ratio = (r: Row) => {
+  const b = baseOf(r)
+  return b && b.rps > 0 ? r.app.rps / b.rps : NaN
+}
+const p99Ratio = (r: Row) => {
+  const b = baseOf(r)
+  return b && b.p99 > 0 && !r.bare ? r.app.p99 / b.p99 : NaN
+}
 
 function printRow(r: Row) {
-  const b = r.bare
+  const b = baseOf(r)
   console.log(
-    `${String(r.size).padStart(7)}  ${r.label.padEnd(28)} ${fmt(r.app.rps).padStart(7)} ${fmt(r.app.p50).padStart(5)} ${fmt(r.app.p99).padStart(6)} ${fmt(r.app.rssMb).padStart(5)} ${String(r.app.errors).padStart(4)} | ${b ? `${fmt(b.rps).padStart(7)} ${fmt(b.p50).padStart(5)} ${fmt(b.p99).padStart(6)} ${fmt(b.rssMb).padStart(5)}` : '      —'}  ${Number.isNaN(ratio(r)) ? '' : fmt(ratio(r), 2)}`,
+    `${String(r.size).padStart(7)}  ${r.label.padEnd(28)} ${fmt(r.app.rps).padStart(7)} ${fmt(r.app.p50).padStart(5)} ${fmt(r.app.p99).padStart(6)} ${fmt(r.app.rssMb).padStart(5)} ${String(r.app.errors).padStart(4)} | ${b ? `${fmt(b.rps).padStart(7)} ${fmt(b.p50).padStart(5)} ${fmt(b.p99).padStart(6)} ${fmt(b.rssMb).padStart(5)}` : '      —'}  ${Number.isNaN(ratio(r)) ? '' : fmt(ratio(r), 2)} ${Number.isNaN(p99Ratio(r)) ? '' : `p99×${fmt(p99Ratio(r), 2)}`}`,
   )
 }
 
 function markdown(rows: Row[], command: string): string {
   const lines = [
-    '| instruments | endpoint | req/s | p50 ms | p99 ms | RSS MB | errors | bare req/s | bare p50 | bare p99 | bare RSS | ratio |',
-    '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| instruments | endpoint | req/s | p50 ms | p99 ms | RSS MB | errors | bare req/s | bare p50 | bare p99 | bare RSS | ratio | p99 × |',
+    '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...rows.map((r) => {
       const b = r.bare
-      return `| ${r.size} | ${r.label} | ${fmt(r.app.rps)} | ${fmt(r.app.p50)} | ${fmt(r.app.p99)} | ${fmt(r.app.rssMb)} | ${r.app.errors} | ${b ? fmt(b.rps) : '—'} | ${b ? fmt(b.p50) : '—'} | ${b ? fmt(b.p99) : '—'} | ${b ? fmt(b.rssMb) : '—'} | ${Number.isNaN(ratio(r)) ? '—' : fmt(ratio(r), 2)} |`
+      return `| ${r.size} | ${r.label} | ${fmt(r.app.rps)} | ${fmt(r.app.p50)} | ${fmt(r.app.p99)} | ${fmt(r.app.rssMb)} | ${r.app.errors} | ${b ? fmt(b.rps) : '—'} | ${b ? fmt(b.p50) : '—'} | ${b ? fmt(b.p99) : '—'} | ${b ? fmt(b.rssMb) : '—'} | ${Number.isNaN(ratio(r)) ? '—' : fmt(ratio(r), 2)} | ${Number.isNaN(p99Ratio(r)) ? '—' : fmt(p99Ratio(r), 2)} |`
     }),
   ]
   return [
     '<!-- BENCH:START (written by npm run bench) -->',
+    'The main-table rows (list: …) are compared with the LIMIT row of the same connections: `ratio` = req/s ÷ limit req/s, `p99 ×` = p99 ÷ limit p99; the other rows with their bare baseline.',
+    '',
     `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC with \`${command}\`.`,
     `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${osType()} ${release()}, Node ${process.version}; PostgreSQL at ${new URL(serverUrl).host}.`,
     `Load: autocannon, ${connections} connections, ${duration} s per row, in the bench process; the server and the bare baseline each run in their own Node process, one after the other, on the same cores as autocannon and PostgreSQL.`,
     '',
     ...lines,
+    '',
+    `Single client over HTTP (${args.runs} requests each, after one to warm up), ms:`,
+    '',
+    '| instruments | request | median ms | p95 ms |',
+    '|---:|---|---:|---:|',
+    ...single.map((r) => `| ${r.size} | ${r.label} | ${fmt(r.median, 1)} | ${fmt(r.p95, 1)} |`),
     '<!-- BENCH:END -->',
   ].join('\n')
 }
@@ -224,8 +331,7 @@ function markdown(rows: Row[], command: string): string {
 console.log(
   `instruments  endpoint                       req/s   p50    p99   RSS  err |  bare req/s p50  p99  RSS  ratio`,
 )
-const all: Row[] = []
-for (const size of sizes) all.push(...(await benchSize(size)))
+for (const size of sizes) await benchSize(size)
 
 if (!args['no-write']) {
   const extra = process.argv.slice(2).join(' ')

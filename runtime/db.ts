@@ -176,13 +176,15 @@ export async function openEmbedded(
 ): Promise<Database> {
   const { PGlite } = await import('@electric-sql/pglite')
   const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket')
+  // the register's search index (migrations/00013): a contrib extension of the embedded engine
+  const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm')
   if (dir) mkdirSync(dir, { recursive: true, mode: 0o700 })
   const lock = dir ? lockFolder(dir) : null
   const releaseOnExit = () => lock?.release()
   if (lock) process.once('exit', releaseOnExit)
   let db: Awaited<ReturnType<typeof PGlite.create>>
   try {
-    db = dir ? await PGlite.create(dir) : await PGlite.create()
+    db = await PGlite.create({ ...(dir ? { dataDir: dir } : {}), extensions: { pg_trgm } })
   } catch (error) {
     lock?.release()
     throw error

@@ -8,6 +8,7 @@ import { Response } from '@whatwg-node/server'
 import { Router } from 'itty-router'
 import { z } from 'zod'
 import { bearerToken, verifyToken } from './auth.ts'
+import { cachedUser, type CachedUser } from './user-cache.ts'
 import type { Config } from './config.ts'
 import type { Sql } from './db.ts'
 import type { FileStore } from './files/store.ts'
@@ -255,10 +256,13 @@ async function authenticate(request: Request, env: Env): Promise<User> {
   if (!token) throw unauthorized()
   const claims = await verifyToken(token, env.config.secretKey)
   if (!claims) throw unauthorized('Сеанс недействителен или истёк, войдите снова')
-  const [user] = await env.sql<(User & { active: boolean })[]>`
-    select id, username, full_name, department, role, token_version, active
-    from users
-    where id = ${claims.userId}`
+  const user = await cachedUser(env.bus, claims.userId, async () => {
+    const [row] = await env.sql<CachedUser[]>`
+      select id, username, full_name, department, role, token_version, active
+      from users
+      where id = ${claims.userId}`
+    return row
+  })
   if (!user || !user.active || user.token_version !== claims.tokenVersion) {
     throw unauthorized('Сеанс недействителен или истёк, войдите снова')
   }

@@ -26,6 +26,33 @@ describe('logging', () => {
     expect(existsSync(join(dir, 'deltica-2026-01-01.log'))).toBe(false)
   })
 
+  it('a buffered logger writes gathered lines together: on a warning, when due, on close', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'deltica-log-'))
+    const log = createLogger({ dir, buffered: true })
+    const file = () => {
+      const [name] = readdirSync(dir)
+      return name ? readFileSync(join(dir, name), 'utf8') : ''
+    }
+    const settled = () => new Promise((r) => setImmediate(r))
+    log.info('request', { n: 1 })
+    log.info('request', { n: 2 })
+    await settled()
+    expect(file()).toBe('') // gathered, not yet written
+    log.warn('slow')
+    // the file stream writes on its own turn
+    for (let i = 0; i < 200 && !file().includes('slow'); i++)
+      await new Promise((r) => setTimeout(r, 10))
+    expect(
+      file()
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).msg),
+    ).toEqual(['request', 'request', 'slow'])
+    log.info('last')
+    await log.close()
+    expect(file().trim().split('\n')).toHaveLength(4)
+  })
+
   it('logger lines are JSON with the child fields and respect the level', () => {
     const lines: string[] = []
     const log = createLogger({ level: 'info', sink: (l) => lines.push(l) })

@@ -70,24 +70,54 @@ export class DailyFile {
   }
 }
 
+/** a buffered logger writes at most this late, or when this much has gathered */
+const FLUSH_MS = 50
+const FLUSH_BYTES = 64 * 1024
+
 export function createLogger(opts: {
   level?: Level
   stdout?: boolean
   dir?: string | null
   sink?: (line: string) => void
+  /**
+   * Gather lines and write them together (stdout and the file): one write per FLUSH_MS instead
+   * of two per request. Warnings and errors are written at once, with what gathered before them.
+   */
+  buffered?: boolean
 }): Logger {
   const min = LEVELS[opts.level ?? 'info']
   const file = opts.dir ? new DailyFile(opts.dir) : null
-  const write = (line: string) => {
-    if (opts.stdout) process.stdout.write(line)
-    file?.write(line)
+  const out = (chunk: string) => {
+    if (opts.stdout) process.stdout.write(chunk)
+    file?.write(chunk)
+  }
+  let pending: string[] = []
+  let pendingBytes = 0
+  let timer: NodeJS.Timeout | null = null
+  const flush = () => {
+    if (timer) clearTimeout(timer)
+    timer = null
+    if (pending.length === 0) return
+    const chunk = pending.join('')
+    pending = []
+    pendingBytes = 0
+    out(chunk)
+  }
+  if (opts.buffered) process.once('exit', flush)
+  const write = (line: string, level: Level) => {
     opts.sink?.(line)
+    if (!opts.buffered) return out(line)
+    pending.push(line)
+    pendingBytes += line.length
+    if (LEVELS[level] >= LEVELS.warn || pendingBytes >= FLUSH_BYTES) flush()
+    else timer ??= setTimeout(flush, FLUSH_MS).unref()
   }
   const make = (base: Record<string, unknown>): Logger => {
     const emit = (level: Level, msg: string, fields?: Record<string, unknown>) => {
       if (LEVELS[level] < min) return
       write(
         JSON.stringify({ time: new Date().toISOString(), level, msg, ...base, ...fields }) + '\n',
+        level,
       )
     }
     return {
@@ -96,7 +126,10 @@ export function createLogger(opts: {
       warn: (m, f) => emit('warn', m, f),
       error: (m, f) => emit('error', m, f),
       child: (fields) => make({ ...base, ...fields }),
-      close: async () => file?.close(),
+      close: async () => {
+        flush()
+        await file?.close()
+      },
     }
   }
   return make({})

@@ -34,6 +34,7 @@ async function main() {
     level: config.logLevel,
     stdout: true,
     dir: join(config.dataDir, 'logs'),
+    buffered: true,
   })
   const db = await openDatabase(config)
   await prepareDatabase(db.sql, {

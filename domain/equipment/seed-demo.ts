@@ -270,16 +270,34 @@ export async function seedDemo(sql: Sql, opts: SeedOptions): Promise<number[]> {
       const data = chunk.map((r, i) => ({ id: ids[i].id as number, ...r }))
       allIds.push(...data.map((d) => d.id))
       const json = tx.json(data as any)
+      // the grid keys (migrations/00013) are written with the row, so the sections' triggers
+      // find nothing to copy: one write per instrument
       await tx`
         insert into equipment (
           id, equipment_name, equipment_model, equipment_type, equipment_specs, factory_number,
-          inventory_number, equipment_year
+          inventory_number, equipment_year, k_verification_type, k_registry_number,
+          k_verification_interval, k_verification_date, k_verification_due, k_verification_plan,
+          k_verification_state, k_certificate_number, k_department, k_responsible_person,
+          k_verifier_org, k_department_label, k_budget_item, k_code_rate, k_cost_rate, k_quantity,
+          k_coefficient, k_total_cost, k_paid_amount
         )
         select id, equipment_name, equipment_model, equipment_type, equipment_specs,
-               factory_number, inventory_number, equipment_year
+               factory_number, inventory_number, equipment_year, verification_type,
+               registry_number, verification_interval, verification_date,
+               verification_due(verification_date, verification_interval),
+               date_trunc('month', verification_due(verification_date, verification_interval))::date,
+               verification_state, certificate_number, department, responsible_person,
+               verifier_org, (select d.label from departments d where d.code = t.department),
+               budget_item, code_rate, cost_rate, quantity, coefficient,
+               round(cost_rate * quantity * coefficient, 2), paid_amount
         from jsonb_to_recordset(${json}) as t(
           id bigint, equipment_name text, equipment_model text, equipment_type text,
-          equipment_specs text, factory_number text, inventory_number text, equipment_year integer
+          equipment_specs text, factory_number text, inventory_number text, equipment_year integer,
+          verification_type text, registry_number text, verification_interval integer,
+          verification_date date, verification_state text, certificate_number text,
+          department text, responsible_person text, verifier_org text, budget_item text,
+          code_rate text, cost_rate numeric, quantity integer, coefficient numeric,
+          paid_amount numeric
         )`
       await tx`
         insert into verification (

@@ -9,24 +9,12 @@
 import type { Sql } from '../../runtime/db.ts'
 import type { User } from '../../runtime/endpoint.ts'
 import { badRequest } from '../../runtime/errors.ts'
-import { filterCondition, type Filters } from '../equipment/query.ts'
+import { registerTotal, type Filters } from '../equipment/query.ts'
 import { departmentScope } from '../scope.ts'
 import { events, tally, typeKeys } from './events.ts'
 
 /** How many active instruments the register's grid shows for these filters. */
-export async function gridCount(
-  sql: Sql,
-  user: User,
-  filters: Partial<Filters>,
-  expiringDays: number,
-): Promise<number> {
-  const f = { sort: 'id', order: 'asc', ...filters } as Filters
-  const [row] = await sql<{ n: number }[]>`
-    select count(*)::int as n
-    from equipment_active e
-    where ${filterCondition(sql, user, f, expiringDays)}`
-  return row.n
-}
+export const gridCount = registerTotal
 
 export async function departmentStats(
   sql: Sql,

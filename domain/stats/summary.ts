@@ -1,31 +1,50 @@
-// The header metrics: totals by status and by state, due in 30/60/90 days, archived — one scan of
-// the register in the user's scope, every count a filter of it.
+// The header metrics: totals by status and by state, due in 30/60/90 days, archived — summed from
+// the counts the triggers keep by (department, state, due date) (migrations/00013: the due date
+// only for instruments in work, archived ones by department), so the cost does not grow with the
+// register. The status of an instrument in work is its due date against today and the expiring
+// window, the same rule as equipment_status().
 import type { Sql } from '../../runtime/db.ts'
 import type { User } from '../../runtime/endpoint.ts'
 import { departmentScope } from '../scope.ts'
 import { DUE_WINDOWS, stateKeys, statusKeys } from './events.ts'
 
+const STATUS_OF_STATE: Record<string, string> = {
+  status_storage: 'state_storage',
+  status_verification: 'state_verification',
+  status_repair: 'state_repair',
+}
+
 export async function summary(sql: Sql, user: User) {
+  const work = `c.state = 'state_work'`
+  const statusCount = (k: string) => {
+    const when =
+      k in STATUS_OF_STATE
+        ? `c.state = '${STATUS_OF_STATE[k]}'`
+        : k === 'status_expired'
+          ? `${work} and c.due < current_date`
+          : k === 'status_expiring'
+            ? `${work} and c.due >= current_date and c.due - current_date <= w.days`
+            : `${work} and c.due - current_date > w.days`
+    return `coalesce(sum(c.n) filter (where ${when}), 0)::int as "${k}"`
+  }
   const counts = [
-    ...statusKeys.map(
-      (k) => `count(*) filter (where e.archived_at is null and e.status = '${k}')::int as "${k}"`,
-    ),
-    ...stateKeys.map(
-      (k) =>
-        `count(*) filter (where e.archived_at is null and e.verification_state = '${k}')::int as "${k}"`,
-    ),
+    ...statusKeys.map(statusCount),
+    ...stateKeys.map((k) => `coalesce(sum(c.n) filter (where c.state = '${k}'), 0)::int as "${k}"`),
     ...DUE_WINDOWS.map(
-      (d) => `count(*) filter (where e.archived_at is null and e.verification_state = 'state_work'
-        and e.verification_due between current_date and current_date + ${d})::int as "due_${d}"`,
+      (d) => `coalesce(sum(c.n) filter (where ${work}
+        and c.due between current_date and current_date + ${d}), 0)::int as "due_${d}"`,
     ),
   ].join(',\n')
   const [row] = await sql`
     select
-      count(*) filter (where e.archived_at is null)::int as total,
-      count(*) filter (where e.archived_at is not null)::int as archived,
+      coalesce(sum(c.n) filter (where c.state <> 'archived'), 0)::int as total,
+      coalesce(sum(c.n) filter (where c.state = 'archived'), 0)::int as archived,
       ${sql.unsafe(counts)}
-    from equipment_full e
-    where ${departmentScope(sql, user, 'e')}`
+    from register_counts c
+    left join (
+      select (value #>> '{}')::integer as days from settings where key = 'expiring_days'
+    ) w on true
+    where ${departmentScope(sql, user, 'c')}`
   return {
     total: row.total,
     by_status: Object.fromEntries(statusKeys.map((k) => [k, row[k]])),

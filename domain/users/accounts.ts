@@ -5,6 +5,7 @@ import type { Sql, TransactionSql } from '../../runtime/db.ts'
 import type { AuthedEnv } from '../../runtime/endpoint.ts'
 import { badRequest, conflict, notFound } from '../../runtime/errors.ts'
 import { passwordProblem } from '../../runtime/password-policy.ts'
+import { userChanged } from '../../runtime/user-cache.ts'
 import { diffFields, recordAudit, type Changes } from '../audit/record.ts'
 import { assertDepartment } from '../departments.ts'
 import { Password, Role, Username, Version } from '../schemas.ts'
@@ -230,7 +231,7 @@ export async function listUsers(sql: Sql) {
   return rows.map(userView)
 }
 
-type Admin = Pick<AuthedEnv, 'sql' | 'user' | 'ip'>
+type Admin = Pick<AuthedEnv, 'sql' | 'user' | 'ip' | 'bus'>
 
 /** An admin creates a user (audited). */
 export async function addUser(env: Admin, input: z.output<typeof UserCreate>) {
@@ -269,5 +270,6 @@ export async function changeUser(env: Admin, id: number, patch: z.output<typeof 
     })
     return changed.after
   })
+  await userChanged(env.bus, id)
   return userView(user)
 }

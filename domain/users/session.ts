@@ -13,6 +13,7 @@ import {
 import type { AuthedEnv, Env } from '../../runtime/endpoint.ts'
 import { badRequest, HttpError, locked, unauthorized } from '../../runtime/errors.ts'
 import { recordAudit } from '../audit/record.ts'
+import { userChanged } from '../../runtime/user-cache.ts'
 import { settingsOf } from '../settings/registry.ts'
 import { assertPassword, findUserByName } from './accounts.ts'
 import { guessSucceeded, reserveGuess } from './limiter.ts'
@@ -117,6 +118,7 @@ export async function issueSession(
 /** Revokes every token of the user. */
 export async function signOut(env: AuthedEnv) {
   await env.sql`update users set token_version = token_version + 1 where id = ${env.user.id}`
+  await userChanged(env.bus, env.user.id)
   await recordAudit(env.sql, env, { action: 'logout', entity: 'user', entityId: env.user.id })
 }
 
@@ -158,6 +160,7 @@ export async function changePassword(
       updated_at = now()
     where id = ${env.user.id}
     returning token_version`
+  await userChanged(env.bus, env.user.id)
   await recordAudit(env.sql, env, {
     action: 'password_change',
     entity: 'user',
