@@ -4,6 +4,7 @@
 import { z } from 'zod'
 import type { Sql, TransactionSql } from '../../runtime/db.ts'
 import type { Env } from '../../runtime/endpoint.ts'
+import { DIRECTORY_DEFAULT, DirectoryConfig } from '../users/directory/config.ts'
 
 interface SettingDef<S extends z.ZodType = z.ZodType> {
   label: string
@@ -60,6 +61,18 @@ export const SETTINGS = {
     label: 'Попыток входа с одного адреса в минуту',
     schema: z.number().int().min(1).max(10_000),
     default: 30,
+    adminOnly: true,
+  }),
+  directory: def({
+    label: 'Домен Windows (вход с паролем Windows, LDAP / Active Directory)',
+    schema: DirectoryConfig,
+    default: DIRECTORY_DEFAULT,
+    adminOnly: true,
+  }),
+  directory_max_attempts: def({
+    label: 'Домен Windows: неудачных попыток до блокировки в Deltica (меньше порога блокировки домена)',
+    schema: z.number().int().min(1).max(50),
+    default: 3,
     adminOnly: true,
   }),
   upload_max_mb: def({

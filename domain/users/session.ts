@@ -15,16 +15,16 @@ import { badRequest, HttpError, locked, unauthorized } from '../../runtime/error
 import { recordAudit } from '../audit/record.ts'
 import { settingsOf } from '../settings/registry.ts'
 import { assertPassword, findUserByName } from './accounts.ts'
+import { WRONG_CREDENTIALS } from './directory/refusals.ts'
 import { guessSucceeded, reserveGuess } from './limiter.ts'
 
-const WRONG_CREDENTIALS = 'Неверный логин или пароль'
 
 type SessionUser = {
   id: number
   username: string
   full_name: string
   department: string | null
-  role: string
+  role: 'admin' | 'laborant'
 }
 
 export const sessionUser = (u: SessionUser) => ({
@@ -35,7 +35,7 @@ export const sessionUser = (u: SessionUser) => ({
   role: u.role,
 })
 
-const lockedError = (until: Date, timeZone: string) =>
+export const lockedError = (until: Date, timeZone: string) =>
   locked(
     `Учётная запись заблокирована после неудачных попыток входа до ${until.toLocaleTimeString('ru-RU', { hour: '2-digit', minute: '2-digit', timeZone })}`,
     { locked_until: until.toISOString() },
@@ -86,10 +86,27 @@ export async function signIn(env: Env, body: { username: string; password: strin
       entityId: user.id,
     })
   }
+  return issueSession(env, user, 'password')
+}
+
+/** How a user proved who he is: a Deltica password, the Windows domain password, Kerberos. */
+export type SignInMethod = 'password' | 'windows' | 'kerberos'
+
+/**
+ * The usual {token, user} for an account whose owner has been proven by `method` (a checked
+ * password, a domain bind, a Kerberos ticket), the sign-in audited with its method. The caller
+ * has checked that the account is active.
+ */
+export async function issueSession(env: Env, user: SessionUser, method: SignInMethod) {
   const [fresh] = await env.sql<{ token_version: number }[]>`
   select token_version from users where id = ${user.id}`
   env.user = { ...sessionUser(user), role: user.role, token_version: fresh.token_version }
-  await recordAudit(env.sql, env, { action: 'login_success', entity: 'user', entityId: user.id })
+  await recordAudit(env.sql, env, {
+    action: 'login_success',
+    entity: 'user',
+    entityId: user.id,
+    changes: { method },
+  })
   const token = await signToken(
     { userId: user.id, tokenVersion: fresh.token_version },
     env.config.secretKey,
