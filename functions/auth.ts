@@ -15,7 +15,12 @@ const api = endpoint(import.meta.url)
 const Session = z.object({ token: z.string(), user: SessionUserView })
 
 const Login = z.object({
-  username: z.string().trim().min(1, 'Введите логин').max(256),
+  username: z
+    .string()
+    .trim()
+    .min(1, 'Введите логин')
+    .max(256)
+    .regex(/^[^\u0000-\u001f]*$/, 'Недопустимые символы в логине'),
   password: z.string().min(1, 'Введите пароль').max(200),
 })
 

@@ -15,8 +15,7 @@ export interface LdapTarget {
 }
 
 export type BindAnswer =
-  | { ok: true }
-  | { ok: false; code: number; message: string; ppolicyError: number | null }
+  { ok: true } | { ok: false; code: number; message: string; ppolicyError: number | null }
 
 export interface LdapEntry {
   dn: string
@@ -28,7 +27,12 @@ export interface LdapConnection {
   /** the server that answered */
   url: string
   bind(dn: string, password: string): Promise<BindAnswer>
-  search(base: string, filter: string, attributes: string[], sizeLimit: number): Promise<LdapEntry[]>
+  search(
+    base: string,
+    filter: string,
+    attributes: string[],
+    sizeLimit: number,
+  ): Promise<LdapEntry[]>
 }
 
 /** No server of the list answered (down, refused, timed out, its certificate not trusted). */
@@ -130,17 +134,18 @@ export async function withLdap<T>(
   }
   const causes: string[] = []
   for (const url of target.urls) {
+    const ldaps = url.toLowerCase().startsWith('ldaps:')
+    // ldapts speaks TLS from the start whenever it has tlsOptions: only for ldaps://
     const client = new Client({
       url,
       timeout: target.timeoutMs,
       connectTimeout: target.timeoutMs,
-      tlsOptions,
+      ...(ldaps ? { tlsOptions: { ...tlsOptions } } : {}),
     })
     try {
       try {
-        if (target.starttls && url.toLowerCase().startsWith('ldap:')) {
-          await client.startTLS(tlsOptions)
-        }
+        // startTLS writes the plain socket into the options it is given: a copy
+        if (!ldaps && target.starttls) await client.startTLS({ ...tlsOptions })
       } catch (e) {
         causes.push(`${url}: ${describe(e)}`)
         continue

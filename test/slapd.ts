@@ -81,15 +81,57 @@ function run(cmd: string, args: string[], input?: string) {
 
 function makeCertificates(dir: string) {
   const ca = { key: join(dir, 'ca.key'), cert: join(dir, 'ca.pem') }
-  const srv = { key: join(dir, 'server.key'), csr: join(dir, 'server.csr'), cert: join(dir, 'server.pem') }
+  const srv = {
+    key: join(dir, 'server.key'),
+    csr: join(dir, 'server.csr'),
+    cert: join(dir, 'server.pem'),
+  }
   const ext = join(dir, 'server.ext')
-  run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', ca.key, '-out', ca.cert,
-    '-days', '2', '-subj', '/CN=Deltica Test CA'])
-  run('openssl', ['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', srv.key, '-out', srv.csr,
-    '-subj', '/CN=127.0.0.1'])
+  run('openssl', [
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    ca.key,
+    '-out',
+    ca.cert,
+    '-days',
+    '2',
+    '-subj',
+    '/CN=Deltica Test CA',
+  ])
+  run('openssl', [
+    'req',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    srv.key,
+    '-out',
+    srv.csr,
+    '-subj',
+    '/CN=127.0.0.1',
+  ])
   writeFileSync(ext, 'subjectAltName=IP:127.0.0.1,DNS:localhost\n')
-  run('openssl', ['x509', '-req', '-in', srv.csr, '-CA', ca.cert, '-CAkey', ca.key,
-    '-CAcreateserial', '-out', srv.cert, '-days', '2', '-extfile', ext])
+  run('openssl', [
+    'x509',
+    '-req',
+    '-in',
+    srv.csr,
+    '-CA',
+    ca.cert,
+    '-CAkey',
+    ca.key,
+    '-CAcreateserial',
+    '-out',
+    srv.cert,
+    '-days',
+    '2',
+    '-extfile',
+    ext,
+  ])
   return { caFile: ca.cert, certFile: srv.cert, keyFile: srv.key }
 }
 
@@ -134,8 +176,7 @@ function dataLdif(users: DirectoryUser[], groups: string[]): string {
     // pwdMaxAge 1 s, no grace binds: a password older than that is expired (ppolicy)
     `dn: cn=expiring,ou=policies,${BASE_DN}\nobjectClass: organizationalRole\nobjectClass: pwdPolicy\ncn: expiring\npwdAttribute: userPassword\npwdMaxAge: 1\npwdGraceAuthNLimit: 0`,
     ...groups.map(
-      (g) =>
-        `dn: ${groupDn(g)}\nobjectClass: groupOfNames\ncn: ${g}\nmember: ${SERVICE_DN}`,
+      (g) => `dn: ${groupDn(g)}\nobjectClass: groupOfNames\ncn: ${g}\nmember: ${SERVICE_DN}`,
     ),
     ...users.map(userLdif),
   ]

@@ -70,7 +70,8 @@ export const SETTINGS = {
     adminOnly: true,
   }),
   directory_max_attempts: def({
-    label: 'Домен Windows: неудачных попыток до блокировки в Deltica (меньше порога блокировки домена)',
+    label:
+      'Домен Windows: неудачных попыток до блокировки в Deltica (меньше порога блокировки домена)',
     schema: z.number().int().min(1).max(50),
     default: 3,
     adminOnly: true,

@@ -104,6 +104,21 @@ export async function guessSucceeded(
   })
 }
 
+/** The password could not be checked (the directory is down): the guess is not counted. */
+export async function returnGuess(
+  env: Env,
+  guess: Extract<Reservation, { refused: null }>,
+  cap?: number,
+) {
+  const limits = await limitsOf(env, cap)
+  await env.sql.begin(async (tx) => {
+    await lockTransaction(tx, LOCKS.signIn(guess.account))
+    await tx`update sign_in_attempts set attempts = greatest(attempts - 1, 0)
+             where account = ${guess.account} and address in (${guess.address}, ${ACCOUNT})`
+    await showOnUser(tx, guess.account, limits)
+  })
+}
+
 /** An admin's unlock: every counter of the account, from every address, forgotten. */
 export async function clearGuesses(tx: TransactionSql, username: string) {
   await tx`delete from sign_in_attempts where account = ${accountOf(username)}`

@@ -18,7 +18,6 @@ import { assertPassword, findUserByName } from './accounts.ts'
 import { WRONG_CREDENTIALS } from './directory/refusals.ts'
 import { guessSucceeded, reserveGuess } from './limiter.ts'
 
-
 type SessionUser = {
   id: number
   username: string

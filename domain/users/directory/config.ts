@@ -12,39 +12,41 @@ const LdapUrl = z
   .trim()
   .regex(/^ldaps?:\/\/[^\s/?#]+\/?$/i, 'Адрес сервера: ldaps://сервер:636 или ldap://сервер:389')
 
-export const DirectoryConfig = z.object({
-  enabled: z.boolean(),
-  /** tried in order until one answers */
-  urls: z.array(LdapUrl).max(5),
-  /** ldap:// upgraded with StartTLS before any password is sent */
-  starttls: z.boolean(),
-  /** a PEM file on the server with the CA that signed the domain controllers' certificates */
-  ca_file: text(),
-  base_dn: text(),
-  /** the service account that finds users (DN or user@domain); its password: LDAP_BIND_PASSWORD */
-  bind_dn: text(),
-  /** NetBIOS name of the domain (CORP in CORP\user) */
-  domain: text(64),
-  /** DNS suffix of user principal names (corp.example.ru in user@corp.example.ru) */
-  upn_suffix: text(253),
-  /** {user} = the account name, {upn} = the principal name; both escaped */
-  user_filter: text(1000).refine(
-    (f) => f.includes('{user}') || f.includes('{upn}'),
-    'В фильтре нужен {user} или {upn}',
-  ),
-  timeout_seconds: z.number().int().min(1).max(60),
-  /** an unknown domain user with an allowed group gets a Deltica account at his first sign-in */
-  create_users: z.boolean(),
-  /** membership in one of these groups is required; it gives the role */
-  role_groups: z.array(z.object({ group: text(), role: Role })).max(50),
-  /** membership gives the department code; the first match wins */
-  department_groups: z.array(z.object({ group: text(), department: text(64) })).max(200),
-  /** an attribute whose value is the department code ('' = none); groups come first */
-  department_attribute: text(64),
-}).refine((c) => c.starttls || c.urls.every((u) => /^ldaps:/i.test(u)), {
-  message: 'Пароли не передаются открыто: используйте ldaps:// или включите StartTLS',
-  path: ['starttls'],
-})
+export const DirectoryConfig = z
+  .object({
+    enabled: z.boolean(),
+    /** tried in order until one answers */
+    urls: z.array(LdapUrl).max(5),
+    /** ldap:// upgraded with StartTLS before any password is sent */
+    starttls: z.boolean(),
+    /** a PEM file on the server with the CA that signed the domain controllers' certificates */
+    ca_file: text(),
+    base_dn: text(),
+    /** the service account that finds users (DN or user@domain); its password: LDAP_BIND_PASSWORD */
+    bind_dn: text(),
+    /** NetBIOS name of the domain (CORP in CORP\user) */
+    domain: text(64),
+    /** DNS suffix of user principal names (corp.example.ru in user@corp.example.ru) */
+    upn_suffix: text(253),
+    /** {user} = the account name, {upn} = the principal name; both escaped */
+    user_filter: text(1000).refine(
+      (f) => f.includes('{user}') || f.includes('{upn}'),
+      'В фильтре нужен {user} или {upn}',
+    ),
+    timeout_seconds: z.number().int().min(1).max(60),
+    /** an unknown domain user with an allowed group gets a Deltica account at his first sign-in */
+    create_users: z.boolean(),
+    /** membership in one of these groups is required; it gives the role */
+    role_groups: z.array(z.object({ group: text(), role: Role })).max(50),
+    /** membership gives the department code; the first match wins */
+    department_groups: z.array(z.object({ group: text(), department: text(64) })).max(200),
+    /** an attribute whose value is the department code ('' = none); groups come first */
+    department_attribute: text(64),
+  })
+  .refine((c) => c.starttls || c.urls.every((u) => /^ldaps:/i.test(u)), {
+    message: 'Пароли не передаются открыто: используйте ldaps:// или включите StartTLS',
+    path: ['starttls'],
+  })
 export type DirectoryConfig = z.output<typeof DirectoryConfig>
 
 export const DIRECTORY_DEFAULT: DirectoryConfig = {

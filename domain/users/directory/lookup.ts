@@ -36,8 +36,16 @@ const UAC_ACCOUNTDISABLE = 2
 export const DIRECTORY_DOWN =
   'Сервер домена Windows недоступен. Войдите под учётной записью Deltica или повторите позже'
 
-const unavailable = (message: string, causes: string[] = []) =>
-  new HttpError(503, message, { causes })
+/** 503 for the client; the technical causes only for the admin's check and the log. */
+export class DirectoryDown extends HttpError {
+  readonly causes: string[]
+  constructor(message: string, causes: string[] = []) {
+    super(503, message)
+    this.causes = causes
+  }
+}
+
+const unavailable = (message: string, causes: string[] = []) => new DirectoryDown(message, causes)
 
 const target = (config: DirectoryConfig): LdapTarget => ({
   urls: config.urls,
@@ -56,7 +64,7 @@ export async function withServiceAccount<T>(
   fn: (conn: LdapConnection) => Promise<T>,
 ): Promise<T> {
   const password = env.config.directoryBindPassword
-  if (!config.enabled || !config.urls.length || !config.base_dn)
+  if (!config.urls.length || !config.base_dn)
     throw unavailable('Вход с паролем Windows не настроен')
   if (!password)
     throw unavailable('Не задан пароль служебной учётной записи домена (LDAP_BIND_PASSWORD)')
@@ -64,9 +72,10 @@ export async function withServiceAccount<T>(
     return await withLdap(target(config), async (conn) => {
       const bound = await conn.bind(config.bind_dn, password)
       if (!bound.ok) {
-        throw unavailable('Домен не принял служебную учётную запись: проверьте её и LDAP_BIND_PASSWORD', [
-          bound.message,
-        ])
+        throw unavailable(
+          'Домен не принял служебную учётную запись: проверьте её и LDAP_BIND_PASSWORD',
+          [bound.message],
+        )
       }
       return fn(conn)
     })
@@ -112,7 +121,11 @@ export async function findDirectoryUser(
 }
 
 /** A DN compared loosely: case and spaces after commas ignored. */
-const normalDn = (dn: string) => dn.toLowerCase().replace(/\s*,\s*/g, ',').trim()
+const normalDn = (dn: string) =>
+  dn
+    .toLowerCase()
+    .replace(/\s*,\s*/g, ',')
+    .trim()
 
 /** The admin names a group by its DN or just its CN. */
 function inGroup(groups: string[], named: string): boolean {

@@ -8,11 +8,11 @@ import type { Env } from '../../../runtime/endpoint.ts'
 import { forbidden, HttpError, unauthorized } from '../../../runtime/errors.ts'
 import { recordAudit } from '../../audit/record.ts'
 import { settingsOf } from '../../settings/registry.ts'
-import { guessSucceeded, reserveGuess } from '../limiter.ts'
+import { guessSucceeded, reserveGuess, returnGuess } from '../limiter.ts'
 import { issueSession, lockedError, signIn } from '../session.ts'
 import { accountOfWindowsUser, createWindowsAccount } from './accounts.ts'
 import { parseWindowsLogin, type DirectoryConfig } from './config.ts'
-import { findDirectoryUser, mappedAccess, withServiceAccount } from './lookup.ts'
+import { DirectoryDown, findDirectoryUser, mappedAccess, withServiceAccount } from './lookup.ts'
 import {
   adRefusal,
   ppolicyRefusal,
@@ -51,7 +51,12 @@ async function signInWithDomainPassword(
   const login = parseWindowsLogin(body.username, config)
   const tried = { entity: 'user', username: body.username }
   const audit = (action: string, changes: Record<string, unknown>, entityId?: number) =>
-    recordAudit(env.sql, env, { ...tried, action, entityId, changes: { method: 'windows', ...changes } })
+    recordAudit(env.sql, env, {
+      ...tried,
+      action,
+      entityId,
+      changes: { method: 'windows', ...changes },
+    })
   if (!login) throw unauthorized(WRONG_CREDENTIALS)
 
   const guess = await reserveGuess(env, login.user, cap)
@@ -68,9 +73,12 @@ async function signInWithDomainPassword(
       return { refusal: ppolicyRefusal(answer.ppolicyError) ?? adRefusal(answer.message) }
     if (user.disabled) return { refusal: 'disabled' }
     return { refusal: null, user }
+  }).catch(async (e: unknown) => {
+    if (e instanceof DirectoryDown) await returnGuess(env, guess, cap)
+    throw e
   })
   if (outcome.refusal) {
-    await audit(guess.locks ? 'login_lockout' : 'login_failure', { reason: outcome.refusal })
+    await audit(guess.locks ? 'login_lockout' : 'login_failure', { refusal: outcome.refusal })
     if (guess.locks) throw lockedError(guess.locks, env.config.timeZone)
     throw new HttpError(401, REFUSAL_MESSAGES[outcome.refusal], { reason: outcome.refusal })
   }
@@ -80,14 +88,14 @@ async function signInWithDomainPassword(
   const access = mappedAccess(config, user)
   let account = await accountOfWindowsUser(env.sql, config, user)
   if (!access.role) {
-    await audit('login_failure', { reason: 'not_in_group' }, account?.id)
+    await audit('login_failure', { refusal: 'not_in_group' }, account?.id)
     throw forbidden(
       'Вашей учётной записи Windows не разрешён вход в Deltica (нет в группах доступа). Обратитесь к администратору',
     )
   }
   if (!account) {
     if (!config.create_users) {
-      await audit('login_failure', { reason: 'no_account' })
+      await audit('login_failure', { refusal: 'no_account' })
       throw forbidden(
         'Для вашей учётной записи Windows нет пользователя Deltica. Обратитесь к администратору Deltica',
       )
@@ -95,7 +103,7 @@ async function signInWithDomainPassword(
     account = await createWindowsAccount(env, config, user, { ...access, role: access.role })
   }
   if (!account.active) {
-    await audit('login_failure', { reason: 'inactive' }, account.id)
+    await audit('login_failure', { refusal: 'inactive' }, account.id)
     throw forbidden('Ваша учётная запись Deltica отключена. Обратитесь к администратору Deltica')
   }
   return issueSession(env, account, 'windows')
