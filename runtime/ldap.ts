@@ -14,10 +14,10 @@ export interface LdapTarget {
   timeoutMs: number
 }
 
-export type BindAnswer =
+type BindAnswer =
   { ok: true } | { ok: false; code: number; message: string; ppolicyError: number | null }
 
-export interface LdapEntry {
+interface LdapEntry {
   dn: string
   /** attribute names lower-cased, every value a string */
   attrs: Record<string, string[]>

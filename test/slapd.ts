@@ -21,7 +21,7 @@ export const slapdMissing = (): string | null =>
 export const BASE_DN = 'dc=corp,dc=test'
 export const SERVICE_DN = `cn=svc-deltica,ou=service,${BASE_DN}`
 export const SERVICE_PASSWORD = 'Svc-Pa55word!'
-export const groupDn = (cn: string) => `cn=${cn},ou=groups,${BASE_DN}`
+const groupDn = (cn: string) => `cn=${cn},ou=groups,${BASE_DN}`
 
 export interface DirectoryUser {
   sam: string

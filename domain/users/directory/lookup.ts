@@ -33,7 +33,7 @@ export interface MappedAccess {
 
 const UAC_ACCOUNTDISABLE = 2
 
-export const DIRECTORY_DOWN =
+const DIRECTORY_DOWN =
   'Сервер домена Windows недоступен. Войдите под учётной записью Deltica или повторите позже'
 
 /** 503 for the client; the technical causes only for the admin's check and the log. */
