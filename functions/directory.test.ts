@@ -97,6 +97,9 @@ describe.skipIf(missing)('signing in with the Windows domain password (real slap
     const [audit] = await h.sql`select changes from audit_log
       where action = 'login_success' and entity_id = ${String(body.user.id)} order by id desc limit 1`
     expect(audit.changes).toEqual({ method: 'windows' })
+    // token revocation as for local accounts: logout ends every session of the user
+    await h.call('POST', '/api/auth/logout', { token: body.token })
+    expect((await h.call('GET', '/api/auth/me', { token: body.token })).status).toBe(401)
   })
 
   it('takes DOMAIN\\user and user@domain for the same account', async () => {
