@@ -86,6 +86,8 @@ export const UserView = SessionUserView.extend({
   active: z.boolean(),
   failed_logins: z.number().int(),
   locked_until: Timestamp.nullable(),
+  windows_username: z.string().nullable(),
+  sign_in_method: z.enum(['password', 'windows', 'both']),
   version: z.number().int(),
 })
 

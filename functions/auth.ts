@@ -1,5 +1,6 @@
 // Sign-in and the session (domain/users/session.ts).
-//   POST /api/auth/login     anyone  {username, password} → {token, user}; 401 / 423 locked / 429
+//   POST /api/auth/login     anyone  {username, password} → {token, user}; 401 / 423 locked / 429;
+//                            a domain name (DOMAIN\user, user@domain) checks the Windows password
 //   GET  /api/auth/me        user    the current user
 //   POST /api/auth/logout    user    revokes every token of the user
 //   POST /api/auth/password  user    {current_password, new_password} → {token, user}
@@ -10,7 +11,8 @@
 import { z } from 'zod'
 import { Ok, Password, SessionUserView } from '../domain/schemas.ts'
 import { signInWithKerberos, ssoStatus } from '../domain/users/kerberos.ts'
-import { changePassword, sessionUser, signIn, signOut } from '../domain/users/session.ts'
+import { signInWithPassword } from '../domain/users/directory/sign-in.ts'
+import { changePassword, sessionUser, signOut } from '../domain/users/session.ts'
 import { endpoint } from '../runtime/endpoint.ts'
 
 const api = endpoint(import.meta.url)
@@ -18,7 +20,12 @@ const api = endpoint(import.meta.url)
 const Session = z.object({ token: z.string(), user: SessionUserView })
 
 const Login = z.object({
-  username: z.string().trim().min(1, 'Введите логин').max(64),
+  username: z
+    .string()
+    .trim()
+    .min(1, 'Введите логин')
+    .max(256)
+    .regex(/^[^\u0000-\u001f]*$/, 'Недопустимые символы в логине'),
   password: z.string().min(1, 'Введите пароль').max(200),
 })
 
@@ -30,7 +37,7 @@ const PasswordChange = z.object({
 api.post(
   '/login',
   { auth: 'public', summary: 'Вход', body: Login, response: Session },
-  (_req, env, { body }) => signIn(env, body),
+  (_req, env, { body }) => signInWithPassword(env, body),
 )
 
 api.get(

@@ -29,6 +29,8 @@ const EnvSchema = z.object({
   DATA_DIR: z.string().default('./data'),
   SECRET_KEY: optionalText,
   ADMIN_PASSWORD: optionalText,
+  // a password is taken as it is (spaces are part of it)
+  LDAP_BIND_PASSWORD: z.string().optional(),
   TLS_CERT_FILE: optionalText,
   TLS_KEY_FILE: optionalText,
   CORS_ORIGINS: optionalText,
@@ -55,6 +57,8 @@ export interface Config {
   dataDir: string
   secretKey: string
   adminPassword: string | undefined
+  /** the Windows domain service account's password (LDAP_BIND_PASSWORD); never a setting */
+  directoryBindPassword?: string
   tls: { certFile: string; keyFile: string } | null
   corsOrigins: string[]
   /** reverse proxies (addresses, CIDRs) whose X-Forwarded-For is believed */
@@ -219,6 +223,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     dataDir,
     secretKey: secretKey!,
     adminPassword: env.ADMIN_PASSWORD,
+    directoryBindPassword: env.LDAP_BIND_PASSWORD || undefined,
     tls: env.TLS_CERT_FILE ? { certFile: env.TLS_CERT_FILE, keyFile: env.TLS_KEY_FILE! } : null,
     corsOrigins: env.CORS_ORIGINS
       ? env.CORS_ORIGINS.split(',')

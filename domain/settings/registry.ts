@@ -4,6 +4,7 @@
 import { z } from 'zod'
 import type { Sql, TransactionSql } from '../../runtime/db.ts'
 import type { Env } from '../../runtime/endpoint.ts'
+import { DIRECTORY_DEFAULT, DirectoryConfig } from '../users/directory/config.ts'
 
 interface SettingDef<S extends z.ZodType = z.ZodType> {
   label: string
@@ -66,6 +67,19 @@ export const SETTINGS = {
     label: 'Вход через Windows (Kerberos) включён, если сервер настроен',
     schema: z.boolean(),
     default: true,
+    adminOnly: true,
+  }),
+  directory: def({
+    label: 'Домен Windows (вход с паролем Windows, LDAP / Active Directory)',
+    schema: DirectoryConfig,
+    default: DIRECTORY_DEFAULT,
+    adminOnly: true,
+  }),
+  directory_max_attempts: def({
+    label:
+      'Домен Windows: неудачных попыток до блокировки в Deltica (меньше порога блокировки домена)',
+    schema: z.number().int().min(1).max(50),
+    default: 3,
     adminOnly: true,
   }),
   upload_max_mb: def({

@@ -23,6 +23,17 @@ export const Email = z.preprocess(
     .nullable(),
 )
 
+/** The user's Windows account (`DOMAIN\\user`, `user@domain` or `user`); '' clears it. */
+const WindowsUsername = z.preprocess(
+  (v) => (typeof v === 'string' && v.trim() === '' ? null : v),
+  z
+    .string()
+    .trim()
+    .max(256, 'Учётная запись Windows не длиннее 256 символов')
+    .regex(/^[^\u0000-\u001f*()]+$/, 'Недопустимые символы в учётной записи Windows')
+    .nullable(),
+)
+
 export const UserCreate = z
   .object({
     username: Username,
@@ -43,13 +54,21 @@ export const UserUpdate = z
     role: Role.optional(),
     active: z.boolean().optional(),
     password: Password.optional(),
+    windows_username: WindowsUsername.optional(),
     unlock: z.literal(true).optional(),
     version: Version.optional(),
   })
   .strict()
 
 /** The fields of a user an edit changes; a password reset and an unlock are actions. */
-const EDITED_USER_FIELDS = ['full_name', 'email', 'department', 'role', 'active'] as const
+const EDITED_USER_FIELDS = [
+  'full_name',
+  'email',
+  'department',
+  'role',
+  'active',
+  'windows_username',
+] as const
 
 export interface UserRow {
   id: number
@@ -62,6 +81,9 @@ export interface UserRow {
   locked_until: Date | null
   token_version: number
   email: string | null
+  windows_username: string | null
+  /** a Deltica password is set (not selected as the hash: only whether there is one) */
+  has_password: boolean
   version: number
   updated_at: Date
   updated_by: number | null
@@ -78,12 +100,16 @@ const USER_COLUMNS = [
   'locked_until',
   'token_version',
   'email',
+  'windows_username',
   'version',
   'updated_at',
   'updated_by',
 ]
 
 type Db = Sql | TransactionSql
+
+const userColumns = (sql: Db) =>
+  sql`${sql(USER_COLUMNS)}, password_hash is not null as has_password`
 
 function assertLaborantDepartment(role: string, department: string | null | undefined) {
   if (role === 'laborant' && !department) {
@@ -101,7 +127,7 @@ export function assertPassword(password: string, username: string, field = 'pass
 
 export async function findUserByName(sql: Db, username: string): Promise<UserRow | undefined> {
   const [row] = await sql<UserRow[]>`
-    select ${sql(USER_COLUMNS)}
+    select ${userColumns(sql)}
     from users
     where lower(username) = lower(${username})`
   return row
@@ -120,7 +146,7 @@ export async function createUser(sql: Db, input: z.output<typeof UserCreate>): P
       ${input.username}, ${input.full_name}, ${input.department ?? null}, ${input.role},
       ${input.active}, ${await hashPassword(input.password)}, ${input.email ?? null}
     )
-    returning ${sql(USER_COLUMNS)}`
+    returning ${userColumns(sql)}`
   return row
 }
 
@@ -137,7 +163,7 @@ export async function updateUser(
   by: { id: number | null; version?: number } = { id: null },
 ): Promise<{ before: UserRow; after: UserRow } | null> {
   const [before] = await sql<UserRow[]>`
-    select ${sql(USER_COLUMNS)}
+    select ${userColumns(sql)}
     from users
     where id = ${id}
     for update`
@@ -163,6 +189,8 @@ export async function updateUser(
     department,
     role,
     active,
+    windows_username:
+      patch.windows_username === undefined ? before.windows_username : patch.windows_username,
   }
   const edited = EDITED_USER_FIELDS.some((f) => next[f] !== before[f])
   const [after] = await sql<UserRow[]>`
@@ -172,6 +200,7 @@ export async function updateUser(
       department = ${department},
       role = ${role},
       active = ${active},
+      windows_username = ${next.windows_username},
       password_hash = coalesce(${passwordHash}, password_hash),
       failed_logins = case when ${patch.unlock ?? false} then 0 else failed_logins end,
       locked_until = case when ${patch.unlock ?? false} then null else locked_until end,
@@ -180,7 +209,7 @@ export async function updateUser(
       updated_at = case when ${edited} then now() else updated_at end,
       updated_by = case when ${edited} then ${by.id}::bigint else updated_by end
     where id = ${id}
-    returning ${sql(USER_COLUMNS)}`
+    returning ${userColumns(sql)}`
   return { before, after }
 }
 
@@ -196,9 +225,15 @@ function userView(u: UserRow) {
     active: u.active,
     failed_logins: u.failed_logins,
     locked_until: u.locked_until,
+    windows_username: u.windows_username,
+    sign_in_method: signInMethod(u),
     version: u.version,
   }
 }
+
+/** How the user signs in: a Deltica password, the Windows domain password, or either. */
+const signInMethod = (u: UserRow) =>
+  u.has_password ? (u.windows_username ? 'both' : 'password') : 'windows'
 
 const AUDITED_USER_FIELDS = [
   'full_name',
@@ -206,6 +241,7 @@ const AUDITED_USER_FIELDS = [
   'department',
   'role',
   'active',
+  'windows_username',
   'locked_until',
 ] as const
 
@@ -225,7 +261,7 @@ export const createdChanges = (user: UserRow): Changes =>
 
 export async function listUsers(sql: Sql) {
   const rows = await sql<UserRow[]>`
-    select ${sql(USER_COLUMNS)}
+    select ${userColumns(sql)}
     from users
     order by lower(username)`
   return rows.map(userView)

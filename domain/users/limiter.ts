@@ -40,18 +40,19 @@ interface Limits {
   minutes: number
 }
 
-async function limitsOf(env: Env): Promise<Limits> {
+/** `cap`: a lower limit for both counters (a Windows account: below the domain's lockout). */
+async function limitsOf(env: Env, cap = Infinity): Promise<Limits> {
   const settings = await settingsOf(env)
   return {
-    address: settings.lockout_attempts,
-    account: settings.lockout_account_attempts,
+    address: Math.min(settings.lockout_attempts, cap),
+    account: Math.min(settings.lockout_account_attempts, cap),
     minutes: settings.lockout_minutes,
   }
 }
 
 /** Reserves one guess at `username`'s password from the request's address, or refuses it. */
-export async function reserveGuess(env: Env, username: string): Promise<Reservation> {
-  const limits = await limitsOf(env)
+export async function reserveGuess(env: Env, username: string, cap?: number): Promise<Reservation> {
+  const limits = await limitsOf(env, cap)
   const account = accountOf(username)
   const address = env.ip || 'unknown' // never '' (the account-wide counter)
   if (Math.random() < 0.02) await sweep(env.sql)
@@ -87,14 +88,33 @@ export async function reserveGuess(env: Env, username: string): Promise<Reservat
 }
 
 /** The guess was right: the account-and-address counter cleared, the guess uncounted overall. */
-export async function guessSucceeded(env: Env, guess: Extract<Reservation, { refused: null }>) {
-  const limits = await limitsOf(env)
+export async function guessSucceeded(
+  env: Env,
+  guess: Extract<Reservation, { refused: null }>,
+  cap?: number,
+) {
+  const limits = await limitsOf(env, cap)
   await env.sql.begin(async (tx) => {
     await lockTransaction(tx, LOCKS.signIn(guess.account))
     await tx`delete from sign_in_attempts
              where account = ${guess.account} and address = ${guess.address}`
     await tx`update sign_in_attempts set attempts = greatest(attempts - 1, 0)
              where account = ${guess.account} and address = ${ACCOUNT}`
+    await showOnUser(tx, guess.account, limits)
+  })
+}
+
+/** The password could not be checked (the directory is down): the guess is not counted. */
+export async function returnGuess(
+  env: Env,
+  guess: Extract<Reservation, { refused: null }>,
+  cap?: number,
+) {
+  const limits = await limitsOf(env, cap)
+  await env.sql.begin(async (tx) => {
+    await lockTransaction(tx, LOCKS.signIn(guess.account))
+    await tx`update sign_in_attempts set attempts = greatest(attempts - 1, 0)
+             where account = ${guess.account} and address in (${guess.address}, ${ACCOUNT})`
     await showOnUser(tx, guess.account, limits)
   })
 }

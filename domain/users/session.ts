@@ -16,16 +16,15 @@ import { recordAudit } from '../audit/record.ts'
 import { userChanged } from '../../runtime/user-cache.ts'
 import { settingsOf } from '../settings/registry.ts'
 import { assertPassword, findUserByName } from './accounts.ts'
+import { WRONG_CREDENTIALS } from './directory/refusals.ts'
 import { guessSucceeded, reserveGuess } from './limiter.ts'
-
-const WRONG_CREDENTIALS = 'Неверный логин или пароль'
 
 type SessionUser = {
   id: number
   username: string
   full_name: string
   department: string | null
-  role: string
+  role: 'admin' | 'laborant'
 }
 
 export const sessionUser = (u: SessionUser) => ({
@@ -90,15 +89,15 @@ export async function signIn(env: Env, body: { username: string; password: strin
   return issueSession(env, user, 'password')
 }
 
-/** How the account proved who it is (recorded with the sign-in in the audit log). */
-export type SignInMethod = 'password' | 'kerberos'
+/** How a user proved who he is: a Deltica password, the Windows domain password, Kerberos. */
+export type SignInMethod = 'password' | 'windows' | 'kerberos'
 
-/** The token of an account that has proved who it is (current token_version), the sign-in audited. */
-export async function issueSession(
-  env: Env,
-  user: SessionUser & { role: 'admin' | 'laborant' },
-  method: SignInMethod,
-) {
+/**
+ * The usual {token, user} for an account whose owner has been proven by `method` (a checked
+ * password, a domain bind, a Kerberos ticket), the sign-in audited with its method. The caller
+ * has checked that the account is active.
+ */
+export async function issueSession(env: Env, user: SessionUser, method: SignInMethod) {
   const [fresh] = await env.sql<{ token_version: number }[]>`
   select token_version from users where id = ${user.id}`
   env.user = { ...sessionUser(user), role: user.role, token_version: fresh.token_version }

@@ -60,6 +60,8 @@ export class Session {
       return null
     } catch (error) {
       if (!(error instanceof ApiError)) return 'Не удалось войти'
+      // a refusal with a reason (the Windows domain: disabled, expired password…) says it
+      if (error.status === 401 && error.body.reason) return error.message
       if (error.status === 401) return 'Неверный логин или пароль'
       if (error.status === 429) return 'Слишком много попыток входа. Подождите минуту и повторите'
       return error.message

@@ -231,10 +231,12 @@ describe('Edits', () => {
 
 describe('Session', () => {
   const user = { id: 1, username: 'admin', full_name: 'Админ', department: null, role: 'admin' }
-  const server = (status: number, error?: string) =>
+  const server = (status: number, error?: string, reason?: string) =>
     fakeApi((method, url) => {
       if (url.pathname === '/api/auth/login')
-        return status === 200 ? { body: { token: 't1', user } } : { status, body: { error } }
+        return status === 200
+          ? { body: { token: 't1', user } }
+          : { status, body: { error, reason } }
       if (url.pathname === '/api/auth/me') return { body: user }
       if (url.pathname === '/api/auth/logout') return { body: { ok: true } }
       return undefined
@@ -294,6 +296,13 @@ describe('Session', () => {
     expect(await new Session(server(401, 'x').api, memoryStorage()).login('a', 'b')).toBe(
       'Неверный логин или пароль',
     )
+    // the Windows domain's refusal names its reason
+    expect(
+      await new Session(
+        server(401, 'Учётная запись Windows отключена', 'disabled').api,
+        memoryStorage(),
+      ).login('CORP\\a', 'b'),
+    ).toBe('Учётная запись Windows отключена')
     expect(
       await new Session(
         server(423, 'Учётная запись заблокирована до 12:30').api,
