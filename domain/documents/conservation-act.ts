@@ -10,14 +10,15 @@ import {
   customerAndDate,
   orBlank,
 } from './parts.ts'
+import { labelOf } from '../shared/fields.ts'
 
 const CONSERVATION_COLUMNS = [
   { title: '№', width: 4, align: 'center' as const },
-  { title: 'Наименование', width: 22 },
+  { title: labelOf('equipment_name'), width: 22 },
   { title: 'Тип', width: 14 },
   { title: 'Зав. №', width: 12 },
   { title: 'Инв. №', width: 12 },
-  { title: 'Подразделение', width: 14 },
+  { title: labelOf('department'), width: 14 },
   { title: 'Дата консервации', width: 11, align: 'center' as const },
 ]
 
