@@ -4,6 +4,7 @@ import { formatDate } from '../shared/labels.ts'
 import { paragraph, type DocumentContext, type DocumentRow, type FlowDocument } from './model.ts'
 import { approval, commissionSignatures, commissionText, customerAndDate } from './parts.ts'
 import { labelOf } from '../shared/fields.ts'
+import { DOCUMENT_KIND_INFO } from '../shared/document-kinds.ts'
 
 const BLANK_ROWS = 10
 
@@ -26,7 +27,7 @@ export function commissioningAct(rows: DocumentRow[], ctx: DocumentContext): Flo
       ])
     : Array.from({ length: BLANK_ROWS }, (_, i) => [String(i + 1), '', '', '', ''])
   return {
-    title: 'Акт ввода в эксплуатацию',
+    title: DOCUMENT_KIND_INFO['commissioning-act'].title,
     orientation: 'portrait',
     blocks: [
       approval(ctx),

@@ -11,6 +11,7 @@ import {
   orBlank,
 } from './parts.ts'
 import { labelOf } from '../shared/fields.ts'
+import { DOCUMENT_KIND_INFO } from '../shared/document-kinds.ts'
 
 const CONSERVATION_COLUMNS = [
   { title: '№', width: 4, align: 'center' as const },
@@ -24,7 +25,7 @@ const CONSERVATION_COLUMNS = [
 
 export function conservationAct(rows: DocumentRow[], ctx: DocumentContext): FlowDocument {
   return {
-    title: 'Акт консервации',
+    title: DOCUMENT_KIND_INFO['conservation-act'].title,
     orientation: 'portrait',
     blocks: [
       approval(ctx),

@@ -62,7 +62,7 @@ export const DOCUMENT_KINDS = {
   labels: {
     ...DOCUMENT_KIND_INFO['labels'],
     requisites: [],
-    fileName: () => 'Этикетки',
+    fileName: () => DOCUMENT_KIND_INFO.labels.title,
     build: (rows) => ({ labels: verificationLabels(rows) }),
   },
   'status-labels': {
@@ -102,7 +102,7 @@ export const DOCUMENT_KINDS = {
   request: {
     ...DOCUMENT_KIND_INFO['request'],
     requisites: ['customer_name', 'room', ...METROLOGIST],
-    fileName: () => 'Предписание',
+    fileName: () => DOCUMENT_KIND_INFO.request.title,
     build: (rows, ctx) => ({ flow: request(rows, ctx) }),
   },
   'commissioning-act': {

@@ -4,6 +4,7 @@ import { formatDate } from '../shared/labels.ts'
 import { paragraph, type DocumentContext, type DocumentRow, type FlowDocument } from './model.ts'
 import { addDays, customerAndDate, metrologistSignature, orBlank } from './parts.ts'
 import { labelOf } from '../shared/fields.ts'
+import { DOCUMENT_KIND_INFO } from '../shared/document-kinds.ts'
 
 const REQUEST_DAYS = 7
 
@@ -20,7 +21,7 @@ const REQUEST_COLUMNS = [
 export function request(rows: DocumentRow[], ctx: DocumentContext): FlowDocument {
   const due = formatDate(addDays(ctx.today, REQUEST_DAYS))
   return {
-    title: 'Предписание',
+    title: DOCUMENT_KIND_INFO.request.title,
     orientation: 'portrait',
     blocks: [
       paragraph('ПРЕДПИСАНИЕ', { align: 'center', bold: true, size: 14, spaceAfter: 2 }),

@@ -34,8 +34,8 @@ const SCHEDULE_LIST_COLUMNS = [
   { title: labelOf('inventory_number'), width: 11 },
   { title: labelOf('department'), width: 13 },
   { title: 'Вид', width: 10 },
-  { title: 'Действует до', width: 9, align: 'center' as const },
-  { title: 'План', width: 10 },
+  { title: labelOf('verification_due'), width: 9, align: 'center' as const },
+  { title: labelOf('verification_plan'), width: 10 },
 ]
 
 /** An instrument belongs to the schedule of the year its verification is planned in. */

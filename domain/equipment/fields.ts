@@ -13,6 +13,7 @@ import {
 import { DateString, Version } from '../schemas.ts'
 import {
   FIELDS,
+  labelOf,
   type EditableKey,
   type FieldKey,
   type Section,
@@ -98,12 +99,12 @@ const enumOf = <T extends Record<string, string>>(labels: T, what: string) =>
 const FIELD_SCHEMAS = {
   equipment_name: required(500),
   equipment_model: required(500),
-  equipment_type: enumOf(EQUIPMENT_TYPES, 'Тип оборудования'),
+  equipment_type: enumOf(EQUIPMENT_TYPES, labelOf('equipment_type')),
   equipment_specs: optionalText(500),
   factory_number: required(200),
   inventory_number: required(200),
   equipment_year: Year.nullable().optional(),
-  verification_type: enumOf(VERIFICATION_TYPES, 'Тип верификации'),
+  verification_type: enumOf(VERIFICATION_TYPES, labelOf('verification_type')),
   registry_number: optionalText(200),
   verification_interval: z
     .number({ message: 'Интервал: ожидается целое число месяцев' })
@@ -112,8 +113,8 @@ const FIELD_SCHEMAS = {
     .max(1200, 'Интервал не больше 1200 месяцев'),
   verification_date: DateString,
   verification_plan: PlanMonth.nullable().optional(),
-  verification_state: enumOf(STATES, 'Состояние'),
-  verification_result: enumOf(VERIFICATION_RESULTS, 'Результат').nullable().optional(),
+  verification_state: enumOf(STATES, labelOf('verification_state')),
+  verification_result: enumOf(VERIFICATION_RESULTS, labelOf('verification_result')).nullable().optional(),
   certificate_number: optionalText(200),
   verification_cost: money('Стоимость').nullable().optional(),
   department: z

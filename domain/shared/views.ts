@@ -1,0 +1,83 @@
+// What the routes answer, as zod schemas (checked under tests, described in OpenAPI) and as the
+// types the client reads (`import type` through @shared: no zod code reaches its bundle).
+import { z } from 'zod'
+import type { FieldKey } from './fields.ts'
+
+export const Role = z.enum(['admin', 'laborant'])
+
+/** A timestamp as JSON carries it (ISO 8601). */
+export const Timestamp = z.string()
+/** `{ok: true}`: an action with nothing else to say. */
+export const Ok = z.object({ ok: z.literal(true) })
+/** `{items}`: a whole list. */
+export const Items = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item) })
+/** `{items, total}`: one page of a list and the count of all matching rows. */
+export const PageOf = <T extends z.ZodType>(item: T) =>
+  z.object({ items: z.array(item), total: z.number().int().min(0) })
+
+export const SessionUserView = z.object({
+  id: z.number().int(),
+  username: z.string(),
+  full_name: z.string(),
+  department: z.string().nullable(),
+  role: Role,
+})
+
+export const UserView = SessionUserView.extend({
+  email: z.string().nullable(),
+  active: z.boolean(),
+  failed_logins: z.number().int(),
+  locked_until: Timestamp.nullable(),
+  version: z.number().int(),
+})
+
+export const DepartmentView = z.object({
+  code: z.string(),
+  label: z.string(),
+  sort_order: z.number().int(),
+  version: z.number().int(),
+})
+
+/** A row of a table whose columns the client reads by name: the id is typed, the rest pass. */
+export const RowView = z.looseObject({ id: z.number().int() })
+
+/** The full record of one instrument (active or archived): its columns, history and files. */
+export const EquipmentRecordView = z.looseObject({
+  id: z.number().int(),
+  version: z.number().int(),
+  equipment_name: z.string(),
+  department: z.string(),
+  history: z.array(z.looseObject({})),
+  files: z.array(RowView),
+})
+
+/** An instrument file (or a branch document) as listed. */
+export const FileView = z.looseObject({
+  id: z.number().int(),
+  original_name: z.string(),
+  size: z.number().int(),
+})
+
+/** A count per key (status, state, type, window). */
+export const Tally = z.record(z.string(), z.number())
+
+/** GET /api/stats/summary: the header's counts. */
+export const SummaryView = z.object({
+  total: z.number().int(),
+  by_status: Tally,
+  by_state: Tally,
+  due_in: Tally,
+  archived: z.number().int(),
+})
+
+export type SessionUser = z.infer<typeof SessionUserView>
+export type UserRow = z.infer<typeof UserView>
+export type Department = z.infer<typeof DepartmentView>
+export type EquipmentRecord = z.infer<typeof EquipmentRecordView>
+export type StoredFileRow = z.infer<typeof FileView>
+export type Summary = z.infer<typeof SummaryView>
+export type Page<T> = { items: T[]; total: number }
+/** A row of the register's list: the id and version, then the field table's columns. */
+export type EquipmentItem = { id: number; version: number } & {
+  [K in FieldKey]?: string | number | null
+}
