@@ -64,6 +64,9 @@ export const Username = z
 // Response building blocks: what the routes answer (checked under tests, described in OpenAPI);
 // they live with the client's types in domain/shared/views.ts.
 export {
+  AuditView,
+  BackupView,
+  ContractView,
   DepartmentView,
   EquipmentRecordView,
   FileView,

@@ -70,6 +70,34 @@ export const SummaryView = z.object({
   archived: z.number().int(),
 })
 
+export const ContractView = z.looseObject({
+  id: z.number().int(),
+  executor_name: z.string(),
+  contract_number: z.string(),
+  contract_amount: z.number(),
+  spent_amount: z.number(),
+  balance: z.number(),
+  version: z.number().int(),
+})
+
+export const AuditView = z.looseObject({
+  id: z.number().int(),
+  at: Timestamp,
+  user_id: z.number().int().nullable(),
+  username: z.string().nullable(),
+  action: z.string(),
+  entity: z.string(),
+  entity_id: z.string().nullable(),
+})
+
+export const BackupView = z.looseObject({
+  id: z.number().int(),
+  started_at: Timestamp,
+  kind: z.string(),
+  status: z.string(),
+  file_name: z.string().nullable(),
+})
+
 export type SessionUser = z.infer<typeof SessionUserView>
 export type UserRow = z.infer<typeof UserView>
 export type Department = z.infer<typeof DepartmentView>
@@ -81,3 +109,6 @@ export type Page<T> = { items: T[]; total: number }
 export type EquipmentItem = { id: number; version: number } & {
   [K in FieldKey]?: string | number | null
 }
+export type ContractRow = z.infer<typeof ContractView>
+export type AuditEntry = z.infer<typeof AuditView>
+export type BackupRow = z.infer<typeof BackupView>
