@@ -77,6 +77,7 @@ export const ContractView = z.looseObject({
   contract_amount: z.number(),
   spent_amount: z.number(),
   balance: z.number(),
+  valid_until: z.string().nullable(),
   version: z.number().int(),
 })
 
@@ -88,6 +89,13 @@ export const AuditView = z.looseObject({
   action: z.string(),
   entity: z.string(),
   entity_id: z.string().nullable(),
+  action_label: z.string(),
+  entity_label: z.string(),
+  object: z.string(),
+  equipment_id: z.number().int().nullable(),
+  changes_list: z.array(
+    z.object({ field: z.string(), label: z.string(), old: z.string().nullable(), new: z.string() }),
+  ),
 })
 
 export const BackupView = z.looseObject({
@@ -96,6 +104,8 @@ export const BackupView = z.looseObject({
   kind: z.string(),
   status: z.string(),
   file_name: z.string().nullable(),
+  finished_at: Timestamp.nullable(),
+  error: z.string().nullable(),
 })
 
 export type SessionUser = z.infer<typeof SessionUserView>
