@@ -8,11 +8,19 @@ import { z } from 'zod'
 import { exportAudit, listAudit } from '../domain/audit/list.ts'
 import { contentDisposition } from '../runtime/content-disposition.ts'
 import { MIME } from '../runtime/files/kinds.ts'
-import { AuditView, DateString, Id, PageOf, Paging, Timestamp, queryList, queryText } from '../domain/schemas.ts'
+import {
+  AuditView,
+  DateString,
+  Id,
+  PageOf,
+  Paging,
+  Timestamp,
+  queryList,
+  queryText,
+} from '../domain/schemas.ts'
 import { endpoint } from '../runtime/endpoint.ts'
 
 const api = endpoint(import.meta.url)
-
 
 const Filter = z.object({
   user_id: Id.optional(),

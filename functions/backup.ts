@@ -16,7 +16,6 @@ import { conflict, HttpError, notFound } from '../runtime/errors.ts'
 
 const api = endpoint(import.meta.url)
 
-
 api.get(
   '/',
   {

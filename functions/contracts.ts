@@ -12,7 +12,15 @@ import {
   listContracts,
   updateContract,
 } from '../domain/contracts.ts'
-import { ContractView, DateString, IdParams, PageOf, Paging, Version, queryText } from '../domain/schemas.ts'
+import {
+  ContractView,
+  DateString,
+  IdParams,
+  PageOf,
+  Paging,
+  Version,
+  queryText,
+} from '../domain/schemas.ts'
 import { endpoint } from '../runtime/endpoint.ts'
 
 const api = endpoint(import.meta.url)
@@ -42,7 +50,6 @@ const Fields = z
     notes: z.string().trim().max(2000).nullable().default(null),
   })
   .strict()
-
 
 api.get(
   '/',

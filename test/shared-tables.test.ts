@@ -57,8 +57,7 @@ const colours = Object.values(STATUS_COLORS)
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
 /** a quoted literal that is exactly the word, or markup text that is exactly the word */
-const spelled = (word: string) =>
-  new RegExp(`(['"\`])${escape(word)}\\1|>\\s*${escape(word)}\\s*<`)
+const spelled = (word: string) => new RegExp(`(['"\`])${escape(word)}\\1|>\\s*${escape(word)}\\s*<`)
 
 /** every place a shared word or colour is written outside its table */
 export function copies(files: Map<string, string>): string[] {

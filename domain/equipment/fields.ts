@@ -114,7 +114,9 @@ const FIELD_SCHEMAS = {
   verification_date: DateString,
   verification_plan: PlanMonth.nullable().optional(),
   verification_state: enumOf(STATES, labelOf('verification_state')),
-  verification_result: enumOf(VERIFICATION_RESULTS, labelOf('verification_result')).nullable().optional(),
+  verification_result: enumOf(VERIFICATION_RESULTS, labelOf('verification_result'))
+    .nullable()
+    .optional(),
   certificate_number: optionalText(200),
   verification_cost: money('Стоимость').nullable().optional(),
   department: z

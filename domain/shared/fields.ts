@@ -46,7 +46,7 @@ interface FieldSpec {
 }
 
 /** Every field in column order (the grid's, the workbook's and the list item's). */
-export const FIELD_TABLE = [
+const FIELD_TABLE = [
   {
     key: 'equipment_name',
     label: 'Наименование',
@@ -351,6 +351,10 @@ export type SectionKey<S extends Section> = Extract<
   Exclude<Entry, { computed: true }>,
   { section: S }
 >['key']
+
+type ValueOf<K extends Kind> = K extends 'int' | 'decimal' | 'money' ? number : string
+/** The field table's columns of a list row, each typed by its kind (null when empty). */
+export type FieldValues = { [E in Entry as E['key']]?: ValueOf<E['kind']> | null }
 
 /** A field as its readers use it: every flag spelled out. */
 export interface Field {

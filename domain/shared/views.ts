@@ -1,7 +1,7 @@
 // What the routes answer, as zod schemas (checked under tests, described in OpenAPI) and as the
 // types the client reads (`import type` through @shared: no zod code reaches its bundle).
 import { z } from 'zod'
-import type { FieldKey } from './fields.ts'
+import type { FieldValues } from './fields.ts'
 
 export const Role = z.enum(['admin', 'laborant'])
 
@@ -110,15 +110,12 @@ export const BackupView = z.looseObject({
 
 export type SessionUser = z.infer<typeof SessionUserView>
 export type UserRow = z.infer<typeof UserView>
-export type Department = z.infer<typeof DepartmentView>
 export type EquipmentRecord = z.infer<typeof EquipmentRecordView>
 export type StoredFileRow = z.infer<typeof FileView>
 export type Summary = z.infer<typeof SummaryView>
 export type Page<T> = { items: T[]; total: number }
 /** A row of the register's list: the id and version, then the field table's columns. */
-export type EquipmentItem = { id: number; version: number } & {
-  [K in FieldKey]?: string | number | null
-}
+export type EquipmentItem = { id: number; version: number } & FieldValues
 export type ContractRow = z.infer<typeof ContractView>
 export type AuditEntry = z.infer<typeof AuditView>
 export type BackupRow = z.infer<typeof BackupView>

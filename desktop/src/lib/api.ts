@@ -36,8 +36,8 @@ const fallbackMessage = (status: number) =>
         : status === 409
           ? 'Данные изменились или уже существуют. Обновите и повторите'
           : status >= 500
-          ? 'Ошибка сервера. Повторите попытку позже'
-          : `Ошибка запроса (${status})`
+            ? 'Ошибка сервера. Повторите попытку позже'
+            : `Ошибка запроса (${status})`
 
 /** What kind of failure an error is: each is handled in its own way (sign-in again, «не найдено»,
  *  a conflict to resolve, the server's fault, the network's). */

@@ -18,7 +18,10 @@ export interface ArchiveRow {
 }
 
 /** an archived instrument's full record: the register's, plus when and why it was written off */
-export type ArchivedRecord = EquipmentRecord & { archived_at: string; archive_reason: string | null }
+export type ArchivedRecord = EquipmentRecord & {
+  archived_at: string
+  archive_reason: string | null
+}
 
 export const archiveApi = (api: Api) => ({
   list: (q: Query) => api.get<Page<ArchiveRow>>('/api/archive', q),

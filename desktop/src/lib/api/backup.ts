@@ -3,6 +3,7 @@ import type { BackupRow, Page } from '@shared/views.ts'
 import type { Api, Query } from '../api.ts'
 
 export const backupApi = (api: Api) => ({
-  list: (q: Query) => api.get<Page<BackupRow> & { keep_days: number; hour: number }>('/api/backup', q),
+  list: (q: Query) =>
+    api.get<Page<BackupRow> & { keep_days: number; hour: number }>('/api/backup', q),
   create: () => api.post<BackupRow & { duration_ms: number }>('/api/backup'),
 })
