@@ -56,6 +56,7 @@ export const FileView = z.looseObject({
   id: z.number().int(),
   original_name: z.string(),
   size: z.number().int(),
+  uploaded_at: Timestamp.optional(),
 })
 
 /** A count per key (status, state, type, window). */
