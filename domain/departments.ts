@@ -11,6 +11,12 @@ import { checkVersion } from './stale.ts'
 
 type Writer = Pick<AuthedEnv, 'sql' | 'user' | 'ip'>
 
+/** Every department's label by its code (the workbook's export and import). */
+export async function departmentLabels(sql: Sql | TransactionSql): Promise<Map<string, string>> {
+  const rows = await sql<{ code: string; label: string }[]>`select code, label from departments`
+  return new Map(rows.map((r) => [r.code, r.label]))
+}
+
 export async function assertDepartment(
   sql: Sql | TransactionSql,
   code: string | null | undefined,

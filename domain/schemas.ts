@@ -52,7 +52,7 @@ export const Password = z.string().superRefine((password, ctx) => {
   if (problem) ctx.addIssue({ code: 'custom', message: problem })
 })
 
-export const Role = z.enum(['admin', 'laborant'])
+export { Role } from './shared/views.ts'
 export const Username = z
   .string()
   .trim()
@@ -61,62 +61,22 @@ export const Username = z
     'Логин: 2–64 латинских буквы, цифры, точка, дефис, подчёркивание',
   )
 
-// Response building blocks: what the routes answer (checked under tests, described in OpenAPI).
-
-/** A timestamp as JSON carries it (ISO 8601). */
-export const Timestamp = z.string()
-/** `{ok: true}`: an action with nothing else to say. */
-export const Ok = z.object({ ok: z.literal(true) })
-/** `{items}`: a whole list. */
-export const Items = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item) })
-/** `{items, total}`: one page of a list and the count of all matching rows. */
-export const PageOf = <T extends z.ZodType>(item: T) =>
-  z.object({ items: z.array(item), total: z.number().int().min(0) })
-
-export const SessionUserView = z.object({
-  id: z.number().int(),
-  username: z.string(),
-  full_name: z.string(),
-  department: z.string().nullable(),
-  role: Role,
-})
-
-export const UserView = SessionUserView.extend({
-  email: z.string().nullable(),
-  active: z.boolean(),
-  failed_logins: z.number().int(),
-  locked_until: Timestamp.nullable(),
-  windows_username: z.string().nullable(),
-  sign_in_method: z.enum(['password', 'windows', 'both']),
-  version: z.number().int(),
-})
-
-export const DepartmentView = z.object({
-  code: z.string(),
-  label: z.string(),
-  sort_order: z.number().int(),
-  version: z.number().int(),
-})
-
-/** A row of a table whose columns the client reads by name: the id is typed, the rest pass. */
-export const RowView = z.looseObject({ id: z.number().int() })
-
-/** The full record of one instrument (active or archived): its columns, history and files. */
-export const EquipmentRecordView = z.looseObject({
-  id: z.number().int(),
-  version: z.number().int(),
-  equipment_name: z.string(),
-  department: z.string(),
-  history: z.array(z.looseObject({})),
-  files: z.array(RowView),
-})
-
-/** An instrument file (or a branch document) as listed. */
-export const FileView = z.looseObject({
-  id: z.number().int(),
-  original_name: z.string(),
-  size: z.number().int(),
-})
-
-/** A count per key (status, state, type, window). */
-export const Tally = z.record(z.string(), z.number())
+// Response building blocks: what the routes answer (checked under tests, described in OpenAPI);
+// they live with the client's types in domain/shared/views.ts.
+export {
+  AuditView,
+  BackupView,
+  ContractView,
+  DepartmentView,
+  EquipmentRecordView,
+  FileView,
+  Items,
+  Ok,
+  PageOf,
+  RowView,
+  SessionUserView,
+  SummaryView,
+  Tally,
+  Timestamp,
+  UserView,
+} from './shared/views.ts'

@@ -9,27 +9,18 @@ import { exportAudit, listAudit } from '../domain/audit/list.ts'
 import { contentDisposition } from '../runtime/content-disposition.ts'
 import { MIME } from '../runtime/files/kinds.ts'
 import {
+  AuditView,
   DateString,
   Id,
   PageOf,
   Paging,
+  Timestamp,
   queryList,
   queryText,
-  Timestamp,
 } from '../domain/schemas.ts'
 import { endpoint } from '../runtime/endpoint.ts'
 
 const api = endpoint(import.meta.url)
-
-const AuditView = z.looseObject({
-  id: z.number().int(),
-  at: Timestamp,
-  user_id: z.number().int().nullable(),
-  username: z.string().nullable(),
-  action: z.string(),
-  entity: z.string(),
-  entity_id: z.string().nullable(),
-})
 
 const Filter = z.object({
   user_id: Id.optional(),

@@ -8,21 +8,13 @@
 import { z } from 'zod'
 import { applyRetention, createBackup } from '../domain/backup/backup.ts'
 import { archiveFileName, backupRow, listBackups } from '../domain/backup/history.ts'
-import { IdParams, PageOf, Paging, Timestamp } from '../domain/schemas.ts'
+import { BackupView, IdParams, PageOf, Paging, Timestamp } from '../domain/schemas.ts'
 import { settingsOf } from '../domain/settings/registry.ts'
 import { BackupBusyError, backupTarget } from '../runtime/backup/target.ts'
 import { endpoint } from '../runtime/endpoint.ts'
 import { conflict, HttpError, notFound } from '../runtime/errors.ts'
 
 const api = endpoint(import.meta.url)
-
-const BackupView = z.looseObject({
-  id: z.number().int(),
-  started_at: Timestamp,
-  kind: z.string(),
-  status: z.string(),
-  file_name: z.string().nullable(),
-})
 
 api.get(
   '/',

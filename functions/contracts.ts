@@ -12,7 +12,15 @@ import {
   listContracts,
   updateContract,
 } from '../domain/contracts.ts'
-import { DateString, IdParams, PageOf, Paging, queryText, Version } from '../domain/schemas.ts'
+import {
+  ContractView,
+  DateString,
+  IdParams,
+  PageOf,
+  Paging,
+  Version,
+  queryText,
+} from '../domain/schemas.ts'
 import { endpoint } from '../runtime/endpoint.ts'
 
 const api = endpoint(import.meta.url)
@@ -42,16 +50,6 @@ const Fields = z
     notes: z.string().trim().max(2000).nullable().default(null),
   })
   .strict()
-
-const ContractView = z.looseObject({
-  id: z.number().int(),
-  executor_name: z.string(),
-  contract_number: z.string(),
-  contract_amount: z.number(),
-  spent_amount: z.number(),
-  balance: z.number(),
-  version: z.number().int(),
-})
 
 api.get(
   '/',

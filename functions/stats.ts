@@ -11,7 +11,7 @@
 //                                responsible person; due in 30/60/90 days; instruments verified
 //                                in the year by type (as the grid counts them)
 import { z } from 'zod'
-import { DateString, Tally } from '../domain/schemas.ts'
+import { DateString, SummaryView, Tally } from '../domain/schemas.ts'
 import { analytics } from '../domain/stats/analytics.ts'
 import { departmentStats } from '../domain/stats/department.ts'
 import { settingsOf } from '../domain/settings/registry.ts'
@@ -25,13 +25,7 @@ api.get(
   {
     auth: 'user',
     summary: 'Сводные показатели реестра',
-    response: z.object({
-      total: z.number().int(),
-      by_status: Tally,
-      by_state: Tally,
-      due_in: Tally,
-      archived: z.number().int(),
-    }),
+    response: SummaryView,
   },
   (_req, env) => summary(env.sql, env.user),
 )

@@ -18,7 +18,6 @@ import {
   assertFilesWritable,
   deleteEquipmentFile,
   equipmentFolder,
-  FILE_CATEGORIES,
   findFile,
   listEquipmentFiles,
   reorderEquipmentFiles,
@@ -26,12 +25,13 @@ import {
 } from '../domain/equipment/files.ts'
 import { FileView, Id, IdParams, Items } from '../domain/schemas.ts'
 import { settingsOf } from '../domain/settings/registry.ts'
+import { FILE_CATEGORIES } from '../domain/shared/file-categories.ts'
 
 const api = endpoint(import.meta.url)
 
 const FileParams = z.object({ fileId: Id })
 const Category = z.enum(FILE_CATEGORIES, {
-  message: 'Категория: verification_docs или general_docs',
+  message: `Категория: ${FILE_CATEGORIES.join(' или ')}`,
 })
 const UploadFields = z.object({ category: Category })
 const DownloadQuery = z.object({

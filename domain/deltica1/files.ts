@@ -9,9 +9,10 @@ import { extensionOf } from '../../runtime/files/names.ts'
 import type { MappedDatabase } from './map.ts'
 import type { Report } from './report.ts'
 import type { OldDatabase, OldFile } from './source.ts'
+import type { FileCategory } from '../shared/file-categories.ts'
 
 /** Both 1.x variants of the file-type enum → the two categories here. */
-const CATEGORY: Record<string, 'verification_docs' | 'general_docs'> = {
+const CATEGORY: Record<string, FileCategory> = {
   verification_docs: 'verification_docs',
   certificate: 'verification_docs',
   active_certificate: 'verification_docs',
@@ -32,7 +33,7 @@ interface NewFile extends SourceFile {
   entity: 'equipment_files' | 'archived_equipment_files'
   legacyId: number
   equipmentId: number
-  category: 'verification_docs' | 'general_docs'
+  category: FileCategory
   original_name: string
   pinned: boolean
   position: number

@@ -6,6 +6,7 @@
 import { formatDate } from '../shared/labels.ts'
 import { paragraph, type DocumentContext, type DocumentRow, type FlowDocument } from './model.ts'
 import { customerDetails, metrologistSignature, nameAndModel } from './parts.ts'
+import { labelOf } from '../shared/fields.ts'
 
 export type BidKind = 'verification' | 'calibration'
 
@@ -34,11 +35,11 @@ interface BidColumn {
 const ALL_BID_COLUMNS = (kind: BidKind): BidColumn[] => [
   { title: '№ п/п', width: 4, align: 'center', cell: (_r, i) => String(i + 1) },
   { title: 'Наименование и тип', width: 18, cell: nameAndModel },
-  { title: 'Кол-во', width: 5, align: 'center', cell: () => '1' },
+  { title: labelOf('quantity'), width: 5, align: 'center', cell: () => '1' },
   { title: 'Кол-во каналов', width: 6, align: 'center', extra: true, cell: () => '' },
-  { title: 'Заводской №', width: 10, cell: (r) => r.factory_number },
+  { title: labelOf('factory_number'), width: 10, cell: (r) => r.factory_number },
   { title: 'Инв. №', width: 9, cell: (r) => r.inventory_number },
-  { title: 'Метрологические характеристики', width: 13, cell: (r) => r.equipment_specs ?? '' },
+  { title: labelOf('equipment_specs'), width: 13, cell: (r) => r.equipment_specs ?? '' },
   {
     title: 'Год выпуска / № в Госреестре',
     width: 12,

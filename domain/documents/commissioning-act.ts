@@ -3,15 +3,17 @@
 import { formatDate } from '../shared/labels.ts'
 import { paragraph, type DocumentContext, type DocumentRow, type FlowDocument } from './model.ts'
 import { approval, commissionSignatures, commissionText, customerAndDate } from './parts.ts'
+import { labelOf } from '../shared/fields.ts'
+import { DOCUMENT_KIND_INFO } from '../shared/document-kinds.ts'
 
 const BLANK_ROWS = 10
 
 const COMMISSIONING_COLUMNS = [
   { title: '№', width: 6, align: 'center' as const },
-  { title: 'Наименование', width: 34 },
+  { title: labelOf('equipment_name'), width: 34 },
   { title: 'Тип (модель)', width: 22 },
-  { title: 'Заводской №', width: 19 },
-  { title: 'Инвентарный №', width: 19 },
+  { title: labelOf('factory_number'), width: 19 },
+  { title: labelOf('inventory_number'), width: 19 },
 ]
 
 export function commissioningAct(rows: DocumentRow[], ctx: DocumentContext): FlowDocument {
@@ -25,7 +27,7 @@ export function commissioningAct(rows: DocumentRow[], ctx: DocumentContext): Flo
       ])
     : Array.from({ length: BLANK_ROWS }, (_, i) => [String(i + 1), '', '', '', ''])
   return {
-    title: 'Акт ввода в эксплуатацию',
+    title: DOCUMENT_KIND_INFO['commissioning-act'].title,
     orientation: 'portrait',
     blocks: [
       approval(ctx),

@@ -10,20 +10,22 @@ import {
   customerAndDate,
   orBlank,
 } from './parts.ts'
+import { labelOf } from '../shared/fields.ts'
+import { DOCUMENT_KIND_INFO } from '../shared/document-kinds.ts'
 
 const CONSERVATION_COLUMNS = [
   { title: '№', width: 4, align: 'center' as const },
-  { title: 'Наименование', width: 22 },
+  { title: labelOf('equipment_name'), width: 22 },
   { title: 'Тип', width: 14 },
   { title: 'Зав. №', width: 12 },
   { title: 'Инв. №', width: 12 },
-  { title: 'Подразделение', width: 14 },
+  { title: labelOf('department'), width: 14 },
   { title: 'Дата консервации', width: 11, align: 'center' as const },
 ]
 
 export function conservationAct(rows: DocumentRow[], ctx: DocumentContext): FlowDocument {
   return {
-    title: 'Акт консервации',
+    title: DOCUMENT_KIND_INFO['conservation-act'].title,
     orientation: 'portrait',
     blocks: [
       approval(ctx),

@@ -2,7 +2,7 @@
 // an empty selection is allowed, which instruments it holds (the rest of the selection is left out
 // and named before generation), which requisites of the settings it prints, and how its content is
 // built (a flow document or a label sheet).
-import type { StatusLabel } from './status-labels.ts'
+import { DOCUMENT_KIND_INFO, type StatusLabel } from '../shared/document-kinds.ts'
 import { STATUS_LABELS, statusLabels } from './status-labels.ts'
 import { bid, BID_WORDS } from './bids.ts'
 import { commissioningAct } from './commissioning-act.ts'
@@ -60,15 +60,13 @@ const bidMatch = (kind: keyof typeof BID_WORDS): Match => ({
 
 export const DOCUMENT_KINDS = {
   labels: {
-    summary: 'Этикетки с QR-кодом',
-    access: 'user',
+    ...DOCUMENT_KIND_INFO['labels'],
     requisites: [],
-    fileName: () => 'Этикетки',
+    fileName: () => DOCUMENT_KIND_INFO.labels.title,
     build: (rows) => ({ labels: verificationLabels(rows) }),
   },
   'status-labels': {
-    summary: 'Статусные этикетки (консервация, ремонт, запрет эксплуатации)',
-    access: 'user',
+    ...DOCUMENT_KIND_INFO['status-labels'],
     match: {
       includes: (r, _ctx, o) => STATUS_LABELS[o.label!].matches(r),
       other: (_ctx, o) => STATUS_LABELS[o.label!].other,
@@ -78,8 +76,7 @@ export const DOCUMENT_KINDS = {
     build: (rows, _ctx, o) => ({ labels: statusLabels(rows, o.label!) }),
   },
   'conservation-act': {
-    summary: 'Акт консервации',
-    access: 'user',
+    ...DOCUMENT_KIND_INFO['conservation-act'],
     match: {
       includes: (r) => r.verification_state === 'state_storage',
       other: () => 'не на консервации',
@@ -89,39 +86,34 @@ export const DOCUMENT_KINDS = {
     build: (rows, ctx) => ({ flow: conservationAct(rows, ctx) }),
   },
   'bid-verification': {
-    summary: 'Заявка на поверку',
-    access: 'admin',
+    ...DOCUMENT_KIND_INFO['bid-verification'],
     match: bidMatch('verification'),
     requisites: BID,
     fileName: () => 'Заявка_на_поверку',
     build: (rows, ctx) => ({ flow: bid('verification', rows, ctx) }),
   },
   'bid-calibration': {
-    summary: 'Заявка на калибровку',
-    access: 'admin',
+    ...DOCUMENT_KIND_INFO['bid-calibration'],
     match: bidMatch('calibration'),
     requisites: BID,
     fileName: () => 'Заявка_на_калибровку',
     build: (rows, ctx) => ({ flow: bid('calibration', rows, ctx) }),
   },
   request: {
-    summary: 'Предписание о сдаче на поверку',
-    access: 'admin',
+    ...DOCUMENT_KIND_INFO['request'],
     requisites: ['customer_name', 'room', ...METROLOGIST],
-    fileName: () => 'Предписание',
+    fileName: () => DOCUMENT_KIND_INFO.request.title,
     build: (rows, ctx) => ({ flow: request(rows, ctx) }),
   },
   'commissioning-act': {
-    summary: 'Акт ввода в эксплуатацию (без выбора — пустой бланк)',
-    access: 'admin',
-    allowEmpty: true,
+    ...DOCUMENT_KIND_INFO['commissioning-act'],
+    allowEmpty: DOCUMENT_KIND_INFO['commissioning-act'].withoutSelection,
     requisites: [...APPROVAL, 'customer_name', 'commission'],
     fileName: () => 'Акт_ввода_в_эксплуатацию',
     build: (rows, ctx) => ({ flow: commissioningAct(rows, ctx) }),
   },
   schedule: {
-    summary: 'График поверки',
-    access: 'admin',
+    ...DOCUMENT_KIND_INFO['schedule'],
     match: {
       includes: (r, ctx) => plannedIn(r, ctx.year),
       other: (ctx) => `запланированы не на ${ctx.year} год`,
@@ -132,7 +124,7 @@ export const DOCUMENT_KINDS = {
   },
 } satisfies Record<string, DocumentKind>
 
-export type DocumentKindName = keyof typeof DOCUMENT_KINDS
+export type { DocumentKindName } from '../shared/document-kinds.ts'
 
 /** How many of the excluded a warning lists by name. */
 const NAMED = 20

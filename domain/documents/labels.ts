@@ -5,10 +5,11 @@ import { formatDate } from '../shared/labels.ts'
 import { qrPayload } from '../shared/qr-payload.ts'
 import type { DocumentRow, LabelSheet } from './model.ts'
 import { nameAndModel, verificationGenitive } from './parts.ts'
+import { DOCUMENT_KIND_INFO } from '../shared/document-kinds.ts'
 
 export function verificationLabels(rows: DocumentRow[]): LabelSheet {
   return {
-    title: 'Этикетки',
+    title: DOCUMENT_KIND_INFO.labels.title,
     cells: rows.map((r) => ({
       qr: qrPayload(r.id),
       lines: [

@@ -3,15 +3,17 @@
 import { formatDate } from '../shared/labels.ts'
 import { paragraph, type DocumentContext, type DocumentRow, type FlowDocument } from './model.ts'
 import { addDays, customerAndDate, metrologistSignature, orBlank } from './parts.ts'
+import { labelOf } from '../shared/fields.ts'
+import { DOCUMENT_KIND_INFO } from '../shared/document-kinds.ts'
 
 const REQUEST_DAYS = 7
 
 const REQUEST_COLUMNS = [
   { title: '№ п/п', width: 5, align: 'center' as const },
-  { title: 'Наименование', width: 18 },
+  { title: labelOf('equipment_name'), width: 18 },
   { title: 'Модель', width: 12 },
-  { title: 'Заводской №', width: 12 },
-  { title: 'Подразделение', width: 17 },
+  { title: labelOf('factory_number'), width: 12 },
+  { title: labelOf('department'), width: 17 },
   { title: 'Сдал (ФИО, подпись)', width: 18 },
   { title: 'Принял (ФИО, подпись)', width: 18 },
 ]
@@ -19,7 +21,7 @@ const REQUEST_COLUMNS = [
 export function request(rows: DocumentRow[], ctx: DocumentContext): FlowDocument {
   const due = formatDate(addDays(ctx.today, REQUEST_DAYS))
   return {
-    title: 'Предписание',
+    title: DOCUMENT_KIND_INFO.request.title,
     orientation: 'portrait',
     blocks: [
       paragraph('ПРЕДПИСАНИЕ', { align: 'center', bold: true, size: 14, spaceAfter: 2 }),

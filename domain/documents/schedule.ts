@@ -9,6 +9,7 @@ import {
 } from '../shared/labels.ts'
 import { paragraph, type DocumentContext, type DocumentRow, type FlowDocument } from './model.ts'
 import { approval, metrologistSignature } from './parts.ts'
+import { labelOf } from '../shared/fields.ts'
 
 const MONTHS_SHORT = [
   'Янв',
@@ -27,14 +28,14 @@ const MONTHS_SHORT = [
 
 const SCHEDULE_LIST_COLUMNS = [
   { title: '№ п/п', width: 5, align: 'center' as const },
-  { title: 'Наименование', width: 18 },
+  { title: labelOf('equipment_name'), width: 18 },
   { title: 'Модель', width: 14 },
-  { title: 'Заводской №', width: 11 },
-  { title: 'Инвентарный №', width: 11 },
-  { title: 'Подразделение', width: 13 },
+  { title: labelOf('factory_number'), width: 11 },
+  { title: labelOf('inventory_number'), width: 11 },
+  { title: labelOf('department'), width: 13 },
   { title: 'Вид', width: 10 },
-  { title: 'Действует до', width: 9, align: 'center' as const },
-  { title: 'План', width: 10 },
+  { title: labelOf('verification_due'), width: 9, align: 'center' as const },
+  { title: labelOf('verification_plan'), width: 10 },
 ]
 
 /** An instrument belongs to the schedule of the year its verification is planned in. */
@@ -83,7 +84,7 @@ export function schedule(rows: DocumentRow[], ctx: DocumentContext): FlowDocumen
         type: 'table',
         size: 9,
         columns: [
-          { title: 'Подразделение', width: 16 },
+          { title: labelOf('department'), width: 16 },
           ...MONTHS_SHORT.map((m) => ({ title: m, width: 5, align: 'center' as const })),
           { title: 'Итого', width: 6, align: 'center' as const },
         ],

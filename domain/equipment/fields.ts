@@ -1,6 +1,6 @@
-// The equipment record's fields (docs/domain.md): the sections, which columns are computed, which are
-// finance (admins only), and the zod schemas of a write with Russian field messages. Shared by the
-// register API, the Excel import and every later reader of the register.
+// The equipment record's fields on the server: the sections' writable columns, finance hiding and
+// the list item's columns — all read from the one field table (domain/shared/fields.ts) — and the
+// zod schemas of a write with Russian field messages. Shared by the register API and the import.
 import { z } from 'zod'
 import { processTimeZone, today } from '../../runtime/clock.ts'
 import type { User } from '../../runtime/endpoint.ts'
@@ -11,81 +11,37 @@ import {
   VERIFICATION_TYPES,
 } from '../shared/labels.ts'
 import { DateString, Version } from '../schemas.ts'
+import {
+  FIELDS,
+  labelOf,
+  type EditableKey,
+  type FieldKey,
+  type Section,
+  type SectionKey,
+} from '../shared/fields.ts'
 
-export const EQUIPMENT_FIELDS = [
-  'equipment_name',
-  'equipment_model',
-  'equipment_type',
-  'equipment_specs',
-  'factory_number',
-  'inventory_number',
-  'equipment_year',
-] as const
+const editableIn = <S extends Section>(section: S) =>
+  FIELDS.filter((f) => f.section === section && f.editable).map((f) => f.key) as SectionKey<S>[]
 
-export const VERIFICATION_FIELDS = [
-  'verification_type',
-  'registry_number',
-  'verification_interval',
-  'verification_date',
-  'verification_plan',
-  'verification_state',
-  'verification_result',
-  'certificate_number',
-  'verification_cost',
-] as const
+export const EQUIPMENT_FIELDS = editableIn('equipment')
+export const VERIFICATION_FIELDS = editableIn('verification')
+export const RESPONSIBILITY_FIELDS = editableIn('responsibility')
+export const FINANCE_FIELDS = editableIn('finance')
 
-export const RESPONSIBILITY_FIELDS = ['department', 'responsible_person', 'verifier_org'] as const
+/** Every field a client may write, in column order. */
+export const WRITABLE_FIELDS = FIELDS.filter((f) => f.editable).map((f) => f.key) as EditableKey[]
+export type WritableField = EditableKey
 
-export const FINANCE_FIELDS = [
-  'budget_item',
-  'code_rate',
-  'cost_rate',
-  'quantity',
-  'coefficient',
-  'invoice_number',
-  'paid_amount',
-  'payment_date',
-] as const
-
-/** Every field a client may write, section by section. */
-export const WRITABLE_FIELDS = [
-  ...EQUIPMENT_FIELDS,
-  ...VERIFICATION_FIELDS,
-  ...RESPONSIBILITY_FIELDS,
-  ...FINANCE_FIELDS,
-] as const
-export type WritableField = (typeof WRITABLE_FIELDS)[number]
-
-/** Hidden from laborants: the finance section, its total and the cost of a verification. */
-export const FINANCE_ONLY: ReadonlySet<string> = new Set([
-  ...FINANCE_FIELDS,
-  'total_cost',
-  'legacy_total_cost',
-  'verification_cost',
-])
+/** Hidden from laborants: the finance section, its totals and the cost of a verification. */
+export const FINANCE_ONLY: ReadonlySet<string> = new Set(
+  FIELDS.filter((f) => f.financeOnly).map((f) => f.key),
+)
 
 /** The flat item of the list, in column order (the view equipment_full has every one). */
-export const ITEM_COLUMNS = [
-  'id',
-  'version',
-  ...EQUIPMENT_FIELDS,
-  'verification_type',
-  'registry_number',
-  'verification_interval',
-  'verification_date',
-  'verification_due',
-  'verification_plan',
-  'verification_state',
-  'status',
-  'verification_result',
-  'certificate_number',
-  'verification_cost',
-  ...RESPONSIBILITY_FIELDS,
-  ...FINANCE_FIELDS,
-  'total_cost',
-  // a hand-typed total brought from Deltica 1.x that differs from the computed one (else null)
-  'legacy_total_cost',
-] as const
+export const ITEM_COLUMNS = ['id', 'version', ...FIELDS.map((f) => f.key)] as [
+  'id' | 'version' | FieldKey,
+  ...('id' | 'version' | FieldKey)[],
+]
 export type ItemColumn = (typeof ITEM_COLUMNS)[number]
 
 /** The columns this user may see. */
@@ -143,12 +99,12 @@ const enumOf = <T extends Record<string, string>>(labels: T, what: string) =>
 const FIELD_SCHEMAS = {
   equipment_name: required(500),
   equipment_model: required(500),
-  equipment_type: enumOf(EQUIPMENT_TYPES, 'Тип оборудования'),
+  equipment_type: enumOf(EQUIPMENT_TYPES, labelOf('equipment_type')),
   equipment_specs: optionalText(500),
   factory_number: required(200),
   inventory_number: required(200),
   equipment_year: Year.nullable().optional(),
-  verification_type: enumOf(VERIFICATION_TYPES, 'Тип верификации'),
+  verification_type: enumOf(VERIFICATION_TYPES, labelOf('verification_type')),
   registry_number: optionalText(200),
   verification_interval: z
     .number({ message: 'Интервал: ожидается целое число месяцев' })
@@ -157,8 +113,10 @@ const FIELD_SCHEMAS = {
     .max(1200, 'Интервал не больше 1200 месяцев'),
   verification_date: DateString,
   verification_plan: PlanMonth.nullable().optional(),
-  verification_state: enumOf(STATES, 'Состояние'),
-  verification_result: enumOf(VERIFICATION_RESULTS, 'Результат').nullable().optional(),
+  verification_state: enumOf(STATES, labelOf('verification_state')),
+  verification_result: enumOf(VERIFICATION_RESULTS, labelOf('verification_result'))
+    .nullable()
+    .optional(),
   certificate_number: optionalText(200),
   verification_cost: money('Стоимость').nullable().optional(),
   department: z

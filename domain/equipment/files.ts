@@ -11,12 +11,10 @@ import { diffFields, recordAudit } from '../audit/record.ts'
 import { departmentScope } from '../scope.ts'
 import { storeUpload } from '../uploads.ts'
 import { lockInstrument } from './record.ts'
+import type { FileCategory } from '../shared/file-categories.ts'
 
 /** The file-store folder of an instrument's files. */
 export const equipmentFolder = (equipmentId: number): Folder => ['equipment', String(equipmentId)]
-
-export const FILE_CATEGORIES = ['verification_docs', 'general_docs'] as const
-type FileCategory = (typeof FILE_CATEGORIES)[number]
 
 export interface EquipmentFile {
   id: number

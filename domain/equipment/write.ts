@@ -29,6 +29,15 @@ const AUDITED = [...WRITABLE_FIELDS, 'verification_due', 'total_cost'] as const
 const pick = (obj: Record<string, unknown>, keys: readonly string[]) =>
   keys.filter((k) => obj[k] !== undefined)
 
+type Fragment = ReturnType<TransactionSql['unsafe']>
+
+/** The first day of the month of a date (SQL). */
+const monthOf = (tx: TransactionSql, date: Fragment) => tx`date_trunc('month', ${date})::date`
+
+/** The default plan: the month the verification made on `date` expires (the one rule). */
+const defaultPlan = (tx: TransactionSql, date: unknown, interval: unknown) =>
+  monthOf(tx, tx`verification_due(${date as string}::date, ${interval as number}::integer)`)
+
 /** Inserts all four sections; the plan defaults to the month of the due date. */
 export async function insertEquipment(
   tx: TransactionSql,
@@ -61,7 +70,7 @@ export async function insertEquipment(
       ${input.verification_interval}, ${input.verification_date},
       coalesce(
         ${input.verification_plan ?? null}::date,
-        date_trunc('month', verification_due(${input.verification_date}::date, ${input.verification_interval}::integer))::date
+        ${defaultPlan(tx, input.verification_date, input.verification_interval)}
       ),
       ${input.verification_state}, ${input.verification_result ?? null},
       ${input.certificate_number ?? null}, ${input.verification_cost ?? null}
@@ -135,11 +144,12 @@ export async function updateEquipment(
         ${
           redates
             ? tx`, verification_plan = case
-                when verification_plan = date_trunc('month', verification_due)::date
-                then date_trunc('month', verification_due(
-                  ${values.verification_date ?? before.verification_date}::date,
-                  ${values.verification_interval ?? before.verification_interval}::integer
-                ))::date
+                when verification_plan = ${monthOf(tx, tx`verification_due`)}
+                then ${defaultPlan(
+                  tx,
+                  values.verification_date ?? before.verification_date,
+                  values.verification_interval ?? before.verification_interval,
+                )}
                 else verification_plan end`
             : tx``
         }
@@ -201,7 +211,7 @@ export async function recordCycle(
       verification_cost = ${cycle.verification_cost ?? null},
       verification_plan = coalesce(
         ${cycle.verification_plan ?? null}::date,
-        date_trunc('month', verification_due(${cycle.verification_date}::date, ${interval}::integer))::date
+        ${defaultPlan(tx, cycle.verification_date, interval)}
       )
     where equipment_id = ${id}`
   if (cycle.verifier_org !== undefined) {

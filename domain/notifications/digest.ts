@@ -17,6 +17,7 @@ import {
   type Mailer,
   type MailMessage,
 } from '../../runtime/mailer.ts'
+import { labelOf } from '../shared/fields.ts'
 import { formatDate, STATUSES, type Status } from '../shared/labels.ts'
 import { departmentScope } from '../scope.ts'
 import { loadSettings } from '../settings/registry.ts'
@@ -113,23 +114,24 @@ const escapeHtml = (s: string) =>
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
   )
 
+const DIGEST_FIELDS = [
+  'equipment_name',
+  'equipment_model',
+  'factory_number',
+  'inventory_number',
+  'department',
+  'responsible_person',
+  'verification_due',
+  'status',
+] as const
+
 /** The Russian digest: instruments grouped by stage, most urgent first; no links anywhere. */
 function composeDigest(to: string, name: string, items: DueItem[]): MailMessage {
   const groups = new Map<number, DueItem[]>()
   for (const item of [...items].sort((a, b) => a.stage - b.stage || a.days_left - b.days_left)) {
     groups.set(item.stage, [...(groups.get(item.stage) ?? []), item])
   }
-  const columns = [
-    'ID',
-    'Наименование',
-    'Модель / тип',
-    'Заводской №',
-    'Инвентарный №',
-    'Подразделение',
-    'Ответственное лицо',
-    'Действует до',
-    'Статус',
-  ]
+  const columns = ['ID', ...DIGEST_FIELDS.map(labelOf)]
   const cells = (i: DueItem) => [
     String(i.id),
     i.equipment_name,

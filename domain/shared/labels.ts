@@ -68,3 +68,8 @@ export const formatMoney = (value: number | null | undefined): string =>
   value == null
     ? ''
     : value.toLocaleString('ru-RU', { minimumFractionDigits: 2, maximumFractionDigits: 2 })
+
+/** The status colours as CSS custom properties (`--status_fit: #52c41a; …`), set on the
+ *  client's root at start-up so its stylesheet holds no copy of the table. */
+export const statusColorVariables = (): [string, string][] =>
+  Object.entries(STATUS_COLORS).map(([status, color]) => [`--${status}`, color])

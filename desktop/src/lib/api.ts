@@ -33,9 +33,36 @@ const fallbackMessage = (status: number) =>
       ? 'Недостаточно прав для этого действия'
       : status === 404
         ? 'Не найдено'
-        : status >= 500
-          ? 'Ошибка сервера. Повторите попытку позже'
-          : `Ошибка запроса (${status})`
+        : status === 409
+          ? 'Данные изменились или уже существуют. Обновите и повторите'
+          : status >= 500
+            ? 'Ошибка сервера. Повторите попытку позже'
+            : `Ошибка запроса (${status})`
+
+/** What kind of failure an error is: each is handled in its own way (sign-in again, «не найдено»,
+ *  a conflict to resolve, the server's fault, the network's). */
+export type ErrorKind =
+  | 'aborted'
+  | 'unreachable'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not-found'
+  | 'conflict'
+  | 'invalid'
+  | 'server'
+  | 'other'
+
+export function errorKind(e: unknown): ErrorKind {
+  if (!(e instanceof ApiError)) return 'other'
+  if (e.status === -1) return 'aborted'
+  if (e.status === 0) return 'unreachable'
+  if (e.status === 401) return 'unauthorized'
+  if (e.status === 403) return 'forbidden'
+  if (e.status === 404) return 'not-found'
+  if (e.status === 409) return 'conflict'
+  if (e.status >= 500) return 'server'
+  return e.status >= 400 ? 'invalid' : 'other'
+}
 
 /** The file name from Content-Disposition (filename*=UTF-8'' preferred). */
 export function dispositionName(header: string | null, fallback = 'document'): string {

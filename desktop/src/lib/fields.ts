@@ -1,151 +1,18 @@
-// The register's fields as the client shows and edits them (docs/domain.md): Russian headers, section,
-// kind (how a value is formatted and parsed), which are computed (read-only) and which are
-// finance (admins only). Labels come from domain/shared/labels.ts — one table for all.
-import {
-  EQUIPMENT_TYPES,
-  formatDate,
-  formatMoney,
-  formatPlan,
-  MONTHS,
-  STATES,
-  STATUSES,
-  VERIFICATION_RESULTS,
-  VERIFICATION_TYPES,
-} from '@shared/labels.ts'
+// The register's fields as the client shows and edits them: the one table lives in
+// domain/shared/fields.ts (labels, sections, kinds, finance-only, computed); this module adds the
+// parsing of what a person types or pastes into a cell.
+import { MONTHS } from '@shared/labels.ts'
+import type { Field } from '@shared/fields.ts'
 
-export type Section = 'equipment' | 'verification' | 'responsibility' | 'finance'
-
-export const SECTIONS: Record<Section, string> = {
-  equipment: 'Оборудование',
-  verification: 'Верификация',
-  responsibility: 'Ответственность',
-  finance: 'Финансы',
-}
-
-export type Kind = 'text' | 'int' | 'decimal' | 'money' | 'date' | 'month' | 'enum' | 'department'
-
-export interface Field {
-  key: string
-  label: string
-  section: Section
-  kind: Kind
-  options?: Record<string, string>
-  required?: boolean
-  computed?: boolean
-  width?: number
-  /** shown in the grid when the user has not chosen columns */
-  defaultVisible?: boolean
-  /** a finance value outside the finance section (admins only) */
-  finance?: boolean
-}
-
-const f = (
-  key: string,
-  label: string,
-  section: Section,
-  kind: Kind,
-  extra: Partial<Field> = {},
-): Field => ({ key, label, section, kind, defaultVisible: true, width: 130, ...extra })
-
-export const FIELDS: Field[] = [
-  f('equipment_name', 'Наименование', 'equipment', 'text', { required: true, width: 190 }),
-  f('equipment_model', 'Модель / тип', 'equipment', 'text', { required: true, width: 120 }),
-  f('equipment_type', 'Тип оборудования', 'equipment', 'enum', {
-    options: EQUIPMENT_TYPES,
-    required: true,
-    width: 96,
-  }),
-  f('equipment_specs', 'Метрологические характеристики', 'equipment', 'text', {
-    defaultVisible: false,
-  }),
-  f('factory_number', 'Заводской №', 'equipment', 'text', { required: true, width: 112 }),
-  f('inventory_number', 'Инвентарный №', 'equipment', 'text', { required: true, width: 112 }),
-  f('equipment_year', 'Год выпуска', 'equipment', 'int', { width: 90, defaultVisible: false }),
-  f('verification_type', 'Тип верификации', 'verification', 'enum', {
-    options: VERIFICATION_TYPES,
-    required: true,
-    width: 100,
-  }),
-  f('registry_number', '№ в Госреестре', 'verification', 'text', { defaultVisible: false }),
-  f('verification_interval', 'Межповерочный интервал, мес.', 'verification', 'int', {
-    required: true,
-    width: 110,
-    defaultVisible: false,
-  }),
-  f('verification_date', 'Дата последней верификации', 'verification', 'date', {
-    required: true,
-    width: 140,
-  }),
-  f('verification_due', 'Действует до', 'verification', 'date', { computed: true, width: 96 }),
-  f('verification_plan', 'План', 'verification', 'month', { width: 120 }),
-  f('verification_state', 'Состояние', 'verification', 'enum', {
-    options: STATES,
-    required: true,
-    width: 120,
-  }),
-  f('status', 'Статус', 'verification', 'enum', { options: STATUSES, computed: true, width: 124 }),
-  f('verification_result', 'Результат', 'verification', 'enum', {
-    options: VERIFICATION_RESULTS,
-    width: 110,
-    defaultVisible: false,
-  }),
-  f('certificate_number', '№ свидетельства', 'verification', 'text', {
-    width: 150,
-    defaultVisible: false,
-  }),
-  f('verification_cost', 'Стоимость верификации', 'verification', 'money', {
-    width: 140,
-    defaultVisible: false,
-    finance: true,
-  }),
-  f('department', 'Подразделение', 'responsibility', 'department', { required: true, width: 112 }),
-  f('responsible_person', 'Ответственное лицо', 'responsibility', 'text', { width: 150 }),
-  f('verifier_org', 'Организация-поверитель', 'responsibility', 'text', { width: 140 }),
-  f('budget_item', 'Статья бюджета', 'finance', 'text', { required: true, defaultVisible: false }),
-  f('code_rate', 'Тариф', 'finance', 'text', { defaultVisible: false }),
-  f('cost_rate', 'Стоимость по тарифу без НДС', 'finance', 'money', { defaultVisible: false }),
-  f('quantity', 'Кол-во', 'finance', 'int', { width: 80, defaultVisible: false }),
-  f('coefficient', 'Доп. коэффициент', 'finance', 'decimal', { width: 100, defaultVisible: false }),
-  f('total_cost', 'Итоговая стоимость', 'finance', 'money', { computed: true, width: 120 }),
-  f('legacy_total_cost', 'Итоговая стоимость в Deltica 1.x', 'finance', 'money', {
-    computed: true,
-    width: 160,
-    defaultVisible: false,
-  }),
-  f('invoice_number', 'Номер счёта', 'finance', 'text', { defaultVisible: false }),
-  f('paid_amount', 'Факт оплаты', 'finance', 'money', { defaultVisible: false }),
-  f('payment_date', 'Дата оплаты', 'finance', 'date', { defaultVisible: false }),
-]
-
-export const FIELD_BY_KEY = new Map(FIELDS.map((x) => [x.key, x]))
-
-export const fieldsFor = (role: 'admin' | 'laborant' | string) =>
-  FIELDS.filter((x) => role === 'admin' || (x.section !== 'finance' && !x.finance))
-
-/** A value as the grid and the form show it. */
-export function formatValue(
-  field: Field,
-  value: unknown,
-  departments: Record<string, string> = {},
-): string {
-  if (value === null || value === undefined || value === '') return ''
-  switch (field.kind) {
-    case 'date':
-      return formatDate(String(value))
-    case 'month':
-      return formatPlan(String(value))
-    case 'money':
-      return formatMoney(Number(value))
-    case 'decimal':
-      return String(value).replace('.', ',')
-    case 'enum':
-      return field.options?.[String(value)] ?? String(value)
-    case 'department':
-      return departments[String(value)] ?? String(value)
-    default:
-      return String(value)
-  }
-}
+export {
+  FIELD_BY_KEY,
+  FIELDS,
+  fieldsFor,
+  formatValue,
+  SECTIONS,
+  type Field,
+  type Section,
+} from '@shared/fields.ts'
 
 export class ParseError extends Error {}
 

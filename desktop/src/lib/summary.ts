@@ -1,14 +1,10 @@
 // The header's metrics: counts from GET /api/stats/summary, scoped by the server.
-import { STATUS_COLORS, STATUSES } from '@shared/labels.ts'
+import { STATUS_COLORS } from '@shared/labels.ts'
+import type { Summary } from '@shared/views.ts'
 import type { Api } from './api.ts'
+import { statsApi } from './api/stats.ts'
 
-export interface Summary {
-  total: number
-  by_status: Record<string, number>
-  by_state?: Record<string, number>
-  due_in?: Record<string, number>
-  archived?: number
-}
+export type { Summary }
 
 export interface Metric {
   key: string
@@ -76,18 +72,5 @@ export const QUICK_TAGS: { status: string; label: string }[] = [
   { status: 'status_repair', label: 'В ремонте' },
 ]
 
-/**
- * The summary from /api/stats/summary; when the server has no statistics endpoint (an older
- * server), the same counts from the list's totals (one small request per status).
- */
-export async function loadSummary(api: Api): Promise<Summary> {
-  try {
-    return await api.get<Summary>('/api/stats/summary')
-  } catch {
-    const count = (status?: string) =>
-      api.get<{ total: number }>('/api/equipment', { status, limit: 1 }).then((r) => r.total)
-    const statuses = Object.keys(STATUSES)
-    const [total, ...counts] = await Promise.all([count(), ...statuses.map((s) => count(s))])
-    return { total, by_status: Object.fromEntries(statuses.map((s, i) => [s, counts[i]])) }
-  }
-}
+/** The header's counts: one request; every failure reaches the caller (Shell tells them apart). */
+export const loadSummary = (api: Api): Promise<Summary> => statsApi(api).summary()

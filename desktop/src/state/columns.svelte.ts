@@ -29,7 +29,7 @@ export class ColumnPrefs {
     this.storage = storage
     this.username = username
     this.available = fieldsFor(role)
-    const allowed = new Set(this.available.map((f) => f.key))
+    const allowed = new Set<string>(this.available.map((f) => f.key))
     const keys = (v: unknown) =>
       Array.isArray(v)
         ? v.filter((k): k is string => typeof k === 'string' && allowed.has(k))
@@ -97,7 +97,7 @@ export class ColumnPrefs {
   }
 
   setSection(section: Section, on: boolean) {
-    const keys = this.available.filter((f) => f.section === section).map((f) => f.key)
+    const keys: string[] = this.available.filter((f) => f.section === section).map((f) => f.key)
     this.set(
       on ? [...new Set([...this.visible, ...keys])] : this.visible.filter((k) => !keys.includes(k)),
     )
@@ -114,7 +114,7 @@ export class ColumnPrefs {
 
   /** the visible columns in their new order (a header dragged) */
   setOrder(keys: string[]) {
-    const allowed = new Set(this.available.map((f) => f.key))
+    const allowed = new Set<string>(this.available.map((f) => f.key))
     const next = keys.filter((k) => allowed.has(k))
     // hidden columns keep their place after the visible ones
     for (const k of this.order) if (!next.includes(k)) next.push(k)

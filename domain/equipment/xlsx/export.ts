@@ -8,6 +8,7 @@ import type { Logger } from '../../../runtime/log.ts'
 import { formatPlan } from '../../shared/labels.ts'
 import { columnsFor } from '../fields.ts'
 import { filterCondition, orderBy, selectColumns, type Filters } from '../query.ts'
+import { departmentLabels } from '../../departments.ts'
 import { LAYOUT, NUM_FMT, type Column } from './layout.ts'
 
 /** A value as the sheet shows it: dates as dates, plan months and codes as Russian labels. */
@@ -34,9 +35,7 @@ export function streamExport(
   const out = new PassThrough()
 
   const write = async () => {
-    const departments = new Map(
-      (await sql`select code, label from departments`).map((r) => [r.code, r.label]),
-    )
+    const departments = await departmentLabels(sql)
     const wb = new ExcelJS.stream.xlsx.WorkbookWriter({
       stream: out,
       useStyles: true,

@@ -17,6 +17,7 @@ import {
 import { findEquipment, type EquipmentRow } from '../record.ts'
 import { LONG_JOB_STATEMENT_TIMEOUT } from '../../../runtime/db.ts'
 import { insertEquipment, intervalWarnings, updateEquipment } from '../write.ts'
+import { departmentLabels } from '../../departments.ts'
 import { LAYOUT } from './layout.ts'
 import { parseSheet, type ParsedRow, type RowIssue } from './sheet.ts'
 import { futureDateMessage } from '../cycles.ts'
@@ -61,9 +62,7 @@ const headerOf = new Map(LAYOUT.map((c) => [c.key, c.header]))
  */
 export async function importWorkbook(bytes: Buffer, env: AuthedEnv, options: ImportOptions) {
   const { dryRun, createWithId } = options
-  const departments = new Map<string, string>(
-    (await env.sql`select code, label from departments`).map((r) => [r.code, r.label]),
-  )
+  const departments = await departmentLabels(env.sql)
   const { rows, issues, columns } = await parseSheet(bytes, departments)
   const { current, taken } = await currentRows(env, rows)
   const { verification_future_days } = await settingsOf(env)

@@ -1,15 +1,9 @@
-// The register's workbook layout, shared by the export and the import: the columns in order with
-// their Russian headers, kinds (how a cell is written and read back), widths and label tables;
-// computed columns are exported and ignored on the way back.
+// The register's workbook layout, shared by the export and the import: the field table's columns
+// (domain/shared/fields.ts) with their kinds as a sheet writes and reads them back; computed columns
+// are exported and ignored on the way back.
 import { today } from '../../../runtime/clock.ts'
-import {
-  EQUIPMENT_TYPES,
-  formatDate,
-  STATES,
-  STATUSES,
-  VERIFICATION_RESULTS,
-  VERIFICATION_TYPES,
-} from '../../shared/labels.ts'
+import { FIELDS, type Kind as FieldKind } from '../../shared/fields.ts'
+import { formatDate } from '../../shared/labels.ts'
 
 export type Kind =
   'id' | 'text' | 'int' | 'number' | 'money' | 'date' | 'plan' | 'department' | 'enum'
@@ -26,57 +20,30 @@ export interface Column {
   aliases?: string[]
 }
 
-const col = (
-  key: string,
-  header: string,
-  kind: Kind,
-  width = 16,
-  extra: Partial<Column> = {},
-): Column => ({ key, header, kind, width, ...extra })
+const SHEET_KIND: Record<FieldKind, Kind> = {
+  text: 'text',
+  int: 'int',
+  decimal: 'number',
+  money: 'money',
+  date: 'date',
+  month: 'plan',
+  enum: 'enum',
+  department: 'department',
+}
 
-/** The workbook's columns, in order. The import finds columns by these headers (or keys). */
+/** The workbook's columns, in order: the ID, then the field table's. The import finds columns by
+ *  these headers (or keys). */
 export const LAYOUT: Column[] = [
-  col('id', 'ID', 'id', 8),
-  col('equipment_name', 'Наименование', 'text', 32),
-  col('equipment_model', 'Модель / тип', 'text', 20, { aliases: ['Модель/Тип'] }),
-  col('equipment_type', 'Тип оборудования', 'enum', 10, { labels: EQUIPMENT_TYPES }),
-  col('equipment_specs', 'Метрологические характеристики', 'text', 18),
-  col('factory_number', 'Заводской №', 'text', 16, { aliases: ['Заводской номер'] }),
-  col('inventory_number', 'Инвентарный №', 'text', 16, { aliases: ['Инвентарный номер'] }),
-  col('equipment_year', 'Год выпуска', 'int', 10),
-  col('verification_type', 'Тип верификации', 'enum', 14, { labels: VERIFICATION_TYPES }),
-  col('registry_number', '№ в Госреестре', 'text', 16, { aliases: ['Номер в реестре'] }),
-  col('verification_interval', 'Межповерочный интервал, мес.', 'int', 12, {
-    aliases: ['Межповерочный интервал'],
-  }),
-  col('verification_date', 'Дата последней верификации', 'date', 14, {
-    aliases: ['Дата верификации'],
-  }),
-  col('verification_due', 'Действует до', 'date', 14, {
-    computed: true,
-    aliases: ['Дата окончания'],
-  }),
-  col('verification_plan', 'План', 'plan', 16, { aliases: ['Плановая дата'] }),
-  col('verification_state', 'Состояние', 'enum', 16, { labels: STATES }),
-  col('status', 'Статус', 'enum', 16, { labels: STATUSES, computed: true }),
-  col('verification_result', 'Результат', 'enum', 12, { labels: VERIFICATION_RESULTS }),
-  col('certificate_number', '№ свидетельства', 'text'),
-  col('verification_cost', 'Стоимость верификации', 'money', 14),
-  col('department', 'Подразделение', 'department', 14),
-  col('responsible_person', 'Ответственное лицо', 'text', 22, { aliases: ['Ответственный'] }),
-  col('verifier_org', 'Организация-поверитель', 'text', 18),
-  col('budget_item', 'Статья бюджета', 'text', 14),
-  col('code_rate', 'Тариф', 'text', 12),
-  col('cost_rate', 'Стоимость по тарифу без НДС', 'money', 14, {
-    aliases: ['Стоимость по тарифу'],
-  }),
-  col('quantity', 'Кол-во', 'int', 8, { aliases: ['Количество'] }),
-  col('coefficient', 'Доп. коэффициент', 'number', 10, { aliases: ['Коэффициент'] }),
-  col('total_cost', 'Итоговая стоимость', 'money', 14, { computed: true }),
-  col('legacy_total_cost', 'Итоговая стоимость в Deltica 1.x', 'money', 14, { computed: true }),
-  col('invoice_number', 'Номер счёта', 'text', 14, { aliases: ['Номер счета'] }),
-  col('paid_amount', 'Факт оплаты', 'money', 14),
-  col('payment_date', 'Дата оплаты', 'date', 14),
+  { key: 'id', header: 'ID', kind: 'id', width: 8 },
+  ...FIELDS.map((f) => ({
+    key: f.key,
+    header: f.label,
+    kind: SHEET_KIND[f.kind],
+    width: f.sheetWidth,
+    ...(f.options ? { labels: f.options } : {}),
+    ...(f.computed ? { computed: true } : {}),
+    ...(f.aliases.length ? { aliases: [...f.aliases] } : {}),
+  })),
 ]
 
 export const NUM_FMT: Partial<Record<Kind, string>> = {

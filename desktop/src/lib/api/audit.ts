@@ -1,0 +1,7 @@
+// Typed calls of /api/audit (response types from domain/shared/views.ts).
+import type { AuditEntry, Page } from '@shared/views.ts'
+import type { Api, Query } from '../api.ts'
+
+export const auditApi = (api: Api) => ({
+  list: (q: Query) => api.get<Page<AuditEntry>>('/api/audit', q),
+})
