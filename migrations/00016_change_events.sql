@@ -86,10 +86,19 @@ begin
   return null;
 end $$;
 
-create constraint trigger change_event_equipment_write
-  after insert or update on equipment
+create constraint trigger change_event_equipment_insert
+  after insert on equipment
   deferrable initially deferred
   for each row execute function change_event_equipment();
+
+-- every change a user makes bumps the version (or archives/restores); an update that touches
+-- neither — the sort and search copies the register keeps on the row (00013) — is no event
+create constraint trigger change_event_equipment_write
+  after update on equipment
+  deferrable initially deferred
+  for each row
+  when (old.version is distinct from new.version or old.archived_at is distinct from new.archived_at)
+  execute function change_event_equipment();
 
 -- Before the cascade takes the sections away: the department is still there to be told.
 create function change_event_equipment_delete() returns trigger language plpgsql as $$
