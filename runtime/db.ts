@@ -50,6 +50,10 @@ const poolOptions = (
   connection: {
     application_name: 'deltica',
     TimeZone: timeZone,
+    // the register's page statements are ~1 ms of work that the planner prices above
+    // jit_above_cost (an outer join it cannot size); compiling them took ~24 ms a request at
+    // 100,000 instruments — more than everything else — so the pool never JIT-compiles
+    jit: 'off',
     ...(statementTimeoutMs > 0 ? { statement_timeout: String(statementTimeoutMs) } : {}),
   } as any,
 })
