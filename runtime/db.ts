@@ -59,8 +59,8 @@ const poolOptions = (
 })
 
 /**
- * What a long job (backup, restore, import) sets inside its transaction instead of the requests'
- * statement_timeout: `set local statement_timeout = ...`.
+ * What a long job (backup, restore, import, the XLSX export) sets inside its transaction instead
+ * of the requests' statement_timeout: `set local statement_timeout = ...`.
  */
 export const LONG_JOB_STATEMENT_TIMEOUT = '30min'
 

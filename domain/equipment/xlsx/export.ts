@@ -2,7 +2,7 @@
 // server-side cursor and are written row by row, so memory stays flat for any size.
 import { PassThrough, Readable } from 'node:stream'
 import ExcelJS from 'exceljs'
-import type { Sql } from '../../../runtime/db.ts'
+import { LONG_JOB_STATEMENT_TIMEOUT, type Sql, type TransactionSql } from '../../../runtime/db.ts'
 import type { User } from '../../../runtime/endpoint.ts'
 import type { Logger } from '../../../runtime/log.ts'
 import { formatPlan } from '../../shared/labels.ts'
@@ -34,8 +34,15 @@ export function streamExport(
   const columns = LAYOUT.filter((c) => visible.has(c.key))
   const out = new PassThrough()
 
-  const write = async () => {
-    const departments = await departmentLabels(sql)
+  // the cursor is one statement from its first fetch to its last: the requests' statement_timeout
+  // would cut a long export off, so it runs in a transaction with a long job's own limit
+  const write = () =>
+    sql.begin(async (tx) => {
+      await tx.unsafe(`set local statement_timeout = '${LONG_JOB_STATEMENT_TIMEOUT}'`)
+      await writeBook(tx)
+    })
+  const writeBook = async (tx: TransactionSql) => {
+    const departments = await departmentLabels(tx)
     const wb = new ExcelJS.stream.xlsx.WorkbookWriter({
       stream: out,
       useStyles: true,
@@ -50,7 +57,7 @@ export function streamExport(
       style: NUM_FMT[c.kind] ? { numFmt: NUM_FMT[c.kind] } : {},
     }))
     ws.getRow(1).font = { bold: true }
-    const cursor = sql`
+    const cursor = tx`
       select ${selectColumns(sql, user)}
       from equipment_active e
       where ${where}
