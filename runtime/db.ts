@@ -1,6 +1,7 @@
 // The database pool: postgres.js against DATABASE_URL, or against an embedded PostgreSQL (PGlite,
 // persisted in DATA_DIR) served on a loopback socket, so both take the same code path.
-import { chmodSync, mkdirSync, rmSync } from 'node:fs'
+import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import postgres from 'postgres'
 import { DEFAULT_TIME_ZONE } from './clock.ts'
@@ -194,14 +195,22 @@ export async function openEmbedded(
     throw error
   }
   // on disk the engine listens on a Unix socket inside its own 0700 folder, so no other local
-  // user can reach it (it has no authentication); in memory (tests) on a loopback port
-  const socket = dir ? join(dir, '.s.PGSQL.5432') : null
-  const useSocket = socket !== null && Buffer.byteLength(socket) < 100 // sun_path's limit
+  // user can reach it (it has no authentication); in memory (tests) on a loopback port. A socket
+  // path longer than sun_path allows (a deep DATA_DIR) goes into a private 0700 temporary folder
+  // instead — never onto an open TCP port
+  let socketDir: string | null = null
+  let socket = dir ? join(dir, '.s.PGSQL.5432') : null
   if (dir) chmodSync(dir, 0o700)
-  if (useSocket) rmSync(socket, { force: true }) // left by a killed owner; the lock is ours
+  if (socket && Buffer.byteLength(socket) >= 100) {
+    socketDir = mkdtempSync(
+      join(Buffer.byteLength(tmpdir()) < 60 ? tmpdir() : '/tmp', 'deltica-pg-'),
+    )
+    socket = join(socketDir, '.s.PGSQL.5432')
+  }
+  if (socket) rmSync(socket, { force: true }) // left by a killed owner; the lock is ours
   const server = new PGLiteSocketServer({
     db: keepBatchesTogether(db),
-    ...(useSocket ? { path: socket } : { host: '127.0.0.1', port: 0 }),
+    ...(socket ? { path: socket } : { host: '127.0.0.1', port: 0 }),
     // every pooled connection plus short-lived ones (migrations, backups) must fit
     maxConnections: poolSize + 10,
   })
@@ -209,7 +218,7 @@ export async function openEmbedded(
   // connection: set the branch's time zone once, so current_date is the local day.
   await db.query(`select set_config('TimeZone', $1, false)`, [timeZone ?? DEFAULT_TIME_ZONE])
   await server.start()
-  const address = useSocket ? socket : `postgres://postgres@${server.getServerConn()}/postgres`
+  const address = socket ?? `postgres://postgres@${server.getServerConn()}/postgres`
   lock?.publish(address)
   const url = embeddedUrl(address)
   const sql = connectEmbedded(address, poolSize, timeZone)
@@ -221,6 +230,7 @@ export async function openEmbedded(
       await sql.end({ timeout: 5 })
       await server.stop()
       await db.close()
+      if (socketDir) rmSync(socketDir, { recursive: true, force: true })
       lock?.release()
       process.off('exit', releaseOnExit)
     },

@@ -162,3 +162,19 @@ it('server + concurrent writers + a CLI on the same DATA_DIR: nothing acknowledg
     await db.close()
   }
 }, 180_000)
+
+it('a data folder too deep for a socket path still gets no TCP port: a private 0700 socket folder', async () => {
+  const deep = join(dataDir, 'a-folder-name-long-enough'.repeat(4), 'pgdata')
+  const db = await openEmbedded(deep, 2)
+  try {
+    const address = folderOwner(deep)?.address ?? ''
+    expect(address).toMatch(/^\/.*\.s\.PGSQL\.5432$/)
+    expect(statSync(address).isSocket()).toBe(true)
+    expect(statSync(join(address, '..')).mode & 0o077).toBe(0)
+    const [{ one }] = await db.sql<{ one: number }[]>`select 1 as one`
+    expect(one).toBe(1)
+  } finally {
+    await db.close()
+  }
+  expect(folderOwner(deep)).toBeNull()
+}, 60_000)
