@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A newcomer's first start and the production-dependencies path, each on a fresh clone:
 # 1. git clone → the README's first command line (no database configured → embedded PostgreSQL) →
-#    the Russian sign-in page at / in Chromium; the time from the clone to that page is printed.
+#    the Russian sign-in page at / in Chromium; the time from the clone to that page is printed; the
+#    install ran without ELECTRON_SKIP_BINARY_DOWNLOAD and no Electron package has an install script.
 # 2. what docker/Dockerfile does without Docker: `npm ci --omit=dev` with only the manifests (the
 #    renderer build is skipped), the web client from the full install, then docker/entrypoint.sh
 #    against the local PostgreSQL — on the machine's Node 20 (tsx) and on Node 24 (no loader) — up
@@ -39,7 +40,8 @@ t0=$(now)
 git clone -q "$repo" "$tmp/deltica"
 (
   cd "$tmp/deltica"
-  env -u DATABASE_URL -u TEST_DATABASE_URL -u DB_HOST -u NODE_ENV -u DATA_DIR -u SECRET_KEY PORT=$port ADMIN_PASSWORD=ci-first-start-1 \
+  env -u DATABASE_URL -u TEST_DATABASE_URL -u DB_HOST -u NODE_ENV -u DATA_DIR -u SECRET_KEY -u ELECTRON_SKIP_BINARY_DOWNLOAD \
+    PORT=$port ADMIN_PASSWORD=ci-first-start-1 \
     setsid bash -c "$first" >"$tmp/first.log" 2>&1 &
   echo $! >"$tmp/pid"
 )
@@ -49,6 +51,15 @@ node .ci/lib/sign-in-page.mjs "http://127.0.0.1:$port/"
 echo "fresh clone → sign-in page: $(secs "$t0" "$(now)") s"
 grep -q 'deltica: web client built' "$tmp/first.log" || { echo "the install did not build the web client"; exit 1; }
 test -d "$tmp/deltica/data/pgdata" || { echo "no embedded database in ./data"; exit 1; }
+# the install ran without ELECTRON_SKIP_BINARY_DOWNLOAD and downloaded no Electron binary: no
+# package's install script fetches it (electron ≥ 36 does on its first run), so a download that
+# would fail cannot fail the install, with the variable set or not
+test ! -e "$tmp/deltica/node_modules/electron/dist" || { echo "the install downloaded Electron"; exit 1; }
+node -e '
+const lock = require(process.argv[1])
+const scripted = Object.keys(lock.packages).filter((p) => /(^|\/)(electron|@electron\/[^/]+)$/.test(p) && lock.packages[p].hasInstallScript)
+if (scripted.length) { console.error("install scripts of Electron packages: " + scripted.join(", ")); process.exit(1) }
+' "$tmp/deltica/package-lock.json"
 stop_group "$pid"
 pid=0
 
