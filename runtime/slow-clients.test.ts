@@ -1,6 +1,7 @@
 // Slow and greedy clients: a stalled body or head is cut after its timeout, connections beyond
 // the per-address cap are closed at once (others still served), and a slow upload that keeps
-// progressing is never cut, however long it takes.
+// progressing is never cut, however long it takes; the default caps serve 1,000 connections from
+// one address at once.
 import { connect, type Socket } from 'node:net'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { App } from './app.ts'
@@ -124,3 +125,48 @@ it('a slow upload that keeps progressing (50 MiB in 12 s, idle timeout 1 s) succ
   expect(res.status).toBe(200)
   expect((await res.json()).size).toBe(chunks * chunk.length)
 }, 30_000)
+
+it('the default caps let 1,000 connections from one address (a proxy, the load test) be served at once', async () => {
+  const plain = await listen(app, { host: '127.0.0.1', port: 0, tls: null })
+  const sockets: Socket[] = []
+  try {
+    const at = Number(new URL(plain.url).port)
+    for (let i = 0; i < 1000; i += 100) {
+      const wave = await Promise.all(
+        Array.from(
+          { length: 100 },
+          () =>
+            new Promise<Socket>((resolve, reject) => {
+              const s = connect({ port: at, host: '127.0.0.1', localAddress: '127.0.0.4' }, () =>
+                resolve(s),
+              )
+              s.on('error', reject)
+            }),
+        ),
+      )
+      sockets.push(...wave)
+    }
+    // every socket open at once, then each asks on its own connection
+    const answers = await Promise.all(
+      sockets.map(
+        (s) =>
+          new Promise<string>((resolve) => {
+            if (s.destroyed) return resolve('') // closed by a cap before it could ask
+            let out = ''
+            s.setEncoding('latin1')
+            s.on('data', (d) => {
+              out += d
+              if (out.includes('\r\n\r\n')) resolve(out)
+            })
+            s.on('close', () => resolve(out))
+            s.write('GET /ok HTTP/1.1\r\nHost: x\r\n\r\n')
+          }),
+      ),
+    )
+    expect(answers.filter((a) => a.startsWith('HTTP/1.1 200 ')).length).toBe(1000)
+    expect(sockets.filter((s) => s.destroyed).length).toBe(0)
+  } finally {
+    for (const s of sockets) s.destroy()
+    await plain.close(500)
+  }
+}, 60_000)
