@@ -11,8 +11,8 @@
 //   DELETE /api/archive/:id             permanent delete: rows, then the files on disk
 import { z } from 'zod'
 import { endpoint } from '../runtime/endpoint.ts'
+import { archivedRecord } from '../domain/equipment/record.ts'
 import {
-  archivedRecord,
   archiveInstrument,
   listArchive,
   purgeArchived,
