@@ -9,9 +9,7 @@ import { diffFields, recordAudit } from '../audit/record.ts'
 import { departmentScope } from '../scope.ts'
 import { wordsIn } from '../search.ts'
 import { staleRecord } from '../stale.ts'
-import { removeEquipmentFiles } from './files.ts'
 import { archivedRecord, fullRecord, lockInstrument } from './record.ts'
-import { deletedBy } from '../live/events.ts'
 
 type Row = Record<string, unknown>
 type Writer = Pick<AuthedEnv, 'sql' | 'user' | 'ip'>
@@ -140,27 +138,4 @@ export function restoreInstrument(env: Writer, id: number) {
     })
     return fullRecord(tx, env.user, id)
   })
-}
-
-/** Deletes an archived instrument for good: the rows (audited), then the files on disk. */
-export async function purgeArchived(env: Writer & Pick<AuthedEnv, 'files'>, id: number) {
-  await env.sql.begin(async (tx) => {
-    await lockFor(tx, id, true)
-    const [snapshot] = await tx<Row[]>`
-      select e.equipment_name, e.equipment_model, e.factory_number, e.inventory_number,
-             e.department, e.archive_reason, e.archived_at,
-             (select count(*)::int from equipment_file f where f.equipment_id = e.id) as files,
-             (select count(*)::int from verification_history h where h.equipment_id = e.id) as history
-      from equipment_full e
-      where e.id = ${id}`
-    await deletedBy(tx, env.user.id)
-    await tx`delete from equipment where id = ${id}`
-    await recordAudit(tx, env, {
-      action: 'purge',
-      entity: 'equipment',
-      entityId: id,
-      changes: snapshot ?? null,
-    })
-  })
-  await removeEquipmentFiles(env.files, id)
 }
