@@ -1,4 +1,4 @@
-// The live register under load (issue 30): one server process on a real PostgreSQL, N open
+// The live register under load: one server process on a real PostgreSQL, N open
 // GET /api/events streams (default 1,000), the server's RSS per stream, then edits of one
 // instrument and the delay until each edit's event has reached every stream (p50/p99/max over
 // all streams × edits, counted from the moment the PATCH is sent).

@@ -100,7 +100,10 @@ describe('archive and restore', () => {
     expect(restored.status).toBe(200)
     const record = await restored.json()
     expect(record.id).toBe(id)
-    expect(record.archived_at).toBeNull()
+    // the register's record, as GET /api/equipment/:id answers it
+    expect(record).not.toHaveProperty('archived_at')
+    const got = await h.call('GET', `/api/equipment/${id}`, { token: admin })
+    expect(await got.json()).toEqual(record)
     expect(record.files.map((f: any) => f.id)).toEqual([c, a, b])
     expect(await snapshot(id)).toEqual(before)
     const [{ n: back }] =
@@ -170,6 +173,8 @@ describe('archive and restore', () => {
     await upload(id, 'b.jpg', SAMPLES.jpg, 'general_docs')
     expect((await h.call('DELETE', `/api/archive/${id}`, { token: admin })).status).toBe(404)
     await archive(id)
+    // the one purge (domain/equipment/edit.ts) deletes from the register only what is in it
+    expect((await h.call('DELETE', `/api/equipment/${id}`, { token: admin })).status).toBe(404)
     expect((await h.call('DELETE', `/api/archive/${id}`, { token: laborant })).status).toBe(403)
     const res = await h.call('DELETE', `/api/archive/${id}`, { token: admin })
     expect(res.status).toBe(204)

@@ -11,11 +11,11 @@
 //   DELETE /api/archive/:id             permanent delete: rows, then the files on disk
 import { z } from 'zod'
 import { endpoint } from '../runtime/endpoint.ts'
+import { purgeInstrument } from '../domain/equipment/edit.ts'
+import { archivedRecord } from '../domain/equipment/record.ts'
 import {
-  archivedRecord,
   archiveInstrument,
   listArchive,
-  purgeArchived,
   restoreInstrument,
   updateArchiveReason,
 } from '../domain/equipment/archive.ts'
@@ -115,7 +115,7 @@ api.delete(
     status: 204,
     params: IdParams,
   },
-  (_req, env, { params }) => purgeArchived(env, params.id),
+  (_req, env, { params }) => purgeInstrument(env, params.id, 'archive'),
 )
 
 export default api

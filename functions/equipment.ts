@@ -18,7 +18,7 @@ import { MIME } from '../runtime/files/kinds.ts'
 import { badRequest, unsupportedType } from '../runtime/errors.ts'
 import { EquipmentCreate, EquipmentPatch, VerificationCycle } from '../domain/equipment/fields.ts'
 import { FilterQuery, ListQuery, listEquipment } from '../domain/equipment/query.ts'
-import { createInstrument, deleteInstrument, editInstrument } from '../domain/equipment/edit.ts'
+import { createInstrument, editInstrument, purgeInstrument } from '../domain/equipment/edit.ts'
 import { fullRecord } from '../domain/equipment/record.ts'
 import { recordCycle, updateEquipment } from '../domain/equipment/write.ts'
 import { streamExport } from '../domain/equipment/xlsx/export.ts'
@@ -194,7 +194,7 @@ api.delete(
     status: 204,
     params: IdParams,
   },
-  (_req, env, { params }) => deleteInstrument(env, params.id),
+  (_req, env, { params }) => purgeInstrument(env, params.id, 'register'),
 )
 
 api.post(

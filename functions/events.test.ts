@@ -1,4 +1,4 @@
-// The live register's stream (issue 30): scope and no finance field, a move as removed/added,
+// The live register's stream: scope and no finance field, a move as removed/added,
 // writes outside the API caught by the triggers, resume without loss, reset after the retention,
 // a revoked session closing its stream, and two replicas on one PostgreSQL delivering across.
 import { SignJWT } from 'jose'

@@ -1,4 +1,4 @@
-// The live register (issue 30): a Server-Sent Events stream of the changes the signed-in user may
+// The live register: a Server-Sent Events stream of the changes the signed-in user may
 // see. The client reads it with fetch() and a stream reader so the token travels in the
 // Authorization header, never in a URL.
 //   GET /api/events   text/event-stream; `Last-Event-ID` resumes after that id

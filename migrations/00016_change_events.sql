@@ -1,4 +1,4 @@
--- Live register (issue 30): every committed change to an instrument leaves a `change_event` row,
+-- Live register: every committed change to an instrument leaves a `change_event` row,
 -- written in the writer's own transaction by triggers — so the API, the CLI, the import and every
 -- other write path are caught. Events carry ids, never field values; they are kept 24 h (the daily
 -- job 'change-events'), and `purged_through` says up to which id rows may be gone, so a client

@@ -41,6 +41,15 @@ export const LOCKS = {
   recallDigest: single(7_415_200),
 } as const
 
+/**
+ * Keys taken in SQL, not from TypeScript: listed here so every key is in one place
+ * (runtime/locks.test.ts checks the migrations take no other).
+ */
+export const SQL_LOCKS = {
+  /** change_event_write() (migration 00016): event ids handed out in commit order */
+  changeEvents: 7_230_030,
+} as const
+
 /** Waits for a transaction-level lock; released when the transaction ends. */
 export async function lockTransaction(tx: TransactionSql, key: LockKey): Promise<void> {
   await tx`select pg_advisory_xact_lock(${key(tx)})`

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The live register under load (issue 30): 1,000 open GET /api/events streams on one server
+# The live register under load: 1,000 open GET /api/events streams on one server
 # process over the real PostgreSQL; RSS per stream must stay ≤ 64 KiB and an edit must reach
 # every stream with p99 < 1 s, none lost (bench/live-streams.ts prints the numbers).
 set -euo pipefail

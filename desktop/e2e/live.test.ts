@@ -1,4 +1,4 @@
-// The live register in two browsers (issue 30): what one signed-in window does — an edit, a new
+// The live register in two browsers: what one signed-in window does — an edit, a new
 // verification cycle, an archive — shows in the other within a second, without a reload: the row
 // in place, the open card's notice «Запись изменена (…) — обновить», the total.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'

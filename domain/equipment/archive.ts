@@ -9,12 +9,8 @@ import { diffFields, recordAudit } from '../audit/record.ts'
 import { departmentScope } from '../scope.ts'
 import { wordsIn } from '../search.ts'
 import { staleRecord } from '../stale.ts'
-import { visibleRecord } from './fields.ts'
-import { listEquipmentFiles, removeEquipmentFiles } from './files.ts'
-import { lockInstrument, verificationHistory } from './record.ts'
-import { deletedBy } from '../live/events.ts'
+import { archivedRecord, fullRecord, lockInstrument } from './record.ts'
 
-type Db = Sql | TransactionSql
 type Row = Record<string, unknown>
 type Writer = Pick<AuthedEnv, 'sql' | 'user' | 'ip'>
 
@@ -25,36 +21,6 @@ export interface ArchiveQuery {
   to?: string
   limit: number
   offset: number
-}
-
-/**
- * The full record of an instrument in the user's scope (archived or, with `archived: false`,
- * active), with its verification history and files; null when not found.
- */
-async function readRecord(sql: Db, user: User, id: number, archived: boolean) {
-  const [row] = await sql<Row[]>`
-    select e.*, d.label as department_label,
-           coalesce(nullif(u.full_name, ''), u.username) as archived_by_name
-    from equipment_full e
-    left join departments d on d.code = e.department
-    left join users u on u.id = e.archived_by
-    where e.id = ${id}
-      and (e.archived_at is not null) = ${archived}
-      and ${departmentScope(sql as Sql, user, 'e')}`
-  if (!row) return null
-  const history = await verificationHistory(sql, id)
-  return {
-    ...visibleRecord(row, user),
-    history: history.map((h) => visibleRecord(h, user)),
-    files: await listEquipmentFiles(sql, id),
-  }
-}
-
-/** The archived instrument's full record; 404 when it is not in the archive. */
-export async function archivedRecord(sql: Db, user: User, id: number) {
-  const record = await readRecord(sql, user, id, true)
-  if (!record) throw notFound('Оборудование в архиве не найдено')
-  return record
 }
 
 /** Locks an instrument; 404 when missing, 409 when not where the action expects it. */
@@ -155,7 +121,7 @@ export function updateArchiveReason(env: Writer, id: number, reason: string, ver
   })
 }
 
-/** Back to the register with the same id → the active record. */
+/** Back to the register with the same id → its record as the register shows it. */
 export function restoreInstrument(env: Writer, id: number) {
   return env.sql.begin(async (tx) => {
     const before = await lockFor(tx, id, true)
@@ -170,29 +136,6 @@ export function restoreInstrument(env: Writer, id: number) {
       entityId: id,
       changes: { archive_reason: { old: before.archive_reason, new: null } },
     })
-    return readRecord(tx, env.user, id, false)
+    return fullRecord(tx, env.user, id)
   })
-}
-
-/** Deletes an archived instrument for good: the rows (audited), then the files on disk. */
-export async function purgeArchived(env: Writer & Pick<AuthedEnv, 'files'>, id: number) {
-  await env.sql.begin(async (tx) => {
-    await lockFor(tx, id, true)
-    const [snapshot] = await tx<Row[]>`
-      select e.equipment_name, e.equipment_model, e.factory_number, e.inventory_number,
-             e.department, e.archive_reason, e.archived_at,
-             (select count(*)::int from equipment_file f where f.equipment_id = e.id) as files,
-             (select count(*)::int from verification_history h where h.equipment_id = e.id) as history
-      from equipment_full e
-      where e.id = ${id}`
-    await deletedBy(tx, env.user.id)
-    await tx`delete from equipment where id = ${id}`
-    await recordAudit(tx, env, {
-      action: 'purge',
-      entity: 'equipment',
-      entityId: id,
-      changes: snapshot ?? null,
-    })
-  })
-  await removeEquipmentFiles(env.files, id)
 }

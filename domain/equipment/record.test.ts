@@ -7,7 +7,7 @@ import { equipmentFixture, insertEquipment } from '../../test/equipment-fixtures
 import type { User } from '../../runtime/endpoint.ts'
 import { visibleRecord } from './fields.ts'
 import { listEquipmentFiles } from './files.ts'
-import { findEquipment, fullRecord, verificationHistory } from './record.ts'
+import { archivedRecord, findEquipment, fullRecord, verificationHistory } from './record.ts'
 
 let h: Harness
 let id: number
@@ -102,5 +102,61 @@ describe('the full record in one statement', () => {
     const [other] = await insertEquipment(h.sql, [equipmentFixture(3, { department: 'ltr' })])
     await expect(fullRecord(h.sql, users.laborant, other)).rejects.toMatchObject({ status: 404 })
     await expect(fullRecord(h.sql, users.admin, 987654)).rejects.toMatchObject({ status: 404 })
+  })
+})
+
+describe('the archived record in the same statement', () => {
+  /** the record as the archive's own three reads built it, less the row's search columns */
+  async function archiveThreeReads(user: User, equipmentId: number) {
+    const [row] = await h.sql<Record<string, unknown>[]>`
+      select e.*, d.label as department_label,
+             coalesce(nullif(u.full_name, ''), u.username) as archived_by_name
+      from equipment_full e
+      left join departments d on d.code = e.department
+      left join users u on u.id = e.archived_by
+      where e.id = ${equipmentId} and e.archived_at is not null`
+    const { search_text: _t, search_finance: _f, ...item } = row
+    const history = await verificationHistory(h.sql, equipmentId)
+    return {
+      ...visibleRecord(item, user),
+      history: history.map((x) => visibleRecord(x, user)),
+      files: await listEquipmentFiles(h.sql, equipmentId),
+    }
+  }
+  const sorted = (o: Record<string, unknown>) =>
+    JSON.stringify(Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b))))
+
+  it('the same values as the three reads; no search text, so no finance for a laborant', async () => {
+    const [gone] = await insertEquipment(h.sql, [equipmentFixture(4)])
+    await h.sql`
+      update equipment
+      set archived_at = now(), archive_reason = 'Списан', archived_by = ${users.admin.id}
+      where id in ${h.sql([id, gone])}`
+    try {
+      for (const role of ['admin', 'laborant'] as const) {
+        for (const equipmentId of [id, gone]) {
+          const one = JSON.parse(
+            JSON.stringify(await archivedRecord(h.sql, users[role], equipmentId)),
+          )
+          expect(sorted(one)).toBe(
+            sorted(JSON.parse(JSON.stringify(await archiveThreeReads(users[role], equipmentId)))),
+          )
+          expect(one).toMatchObject({ archive_reason: 'Списан', archived_by_name: 'r.admin' })
+          expect(one).not.toHaveProperty('search_text')
+          expect(one).not.toHaveProperty('search_finance')
+          if (role === 'laborant') expect(JSON.stringify(one)).not.toContain('12345.5')
+        }
+      }
+      expect((await archivedRecord(h.sql, users.admin, id)).history).toHaveLength(3)
+      // an archived instrument is not in the register, an active one not in the archive
+      await expect(fullRecord(h.sql, users.admin, id)).rejects.toMatchObject({ status: 404 })
+      await expect(archivedRecord(h.sql, users.admin, bare)).rejects.toMatchObject({
+        status: 404,
+      })
+    } finally {
+      await h.sql`
+        update equipment set archived_at = null, archive_reason = null, archived_by = null
+        where id in ${h.sql([id, gone])}`
+    }
   })
 })

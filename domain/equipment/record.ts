@@ -64,19 +64,40 @@ export async function verificationHistory(sql: Db, id: number) {
     order by h.verification_date desc, h.id desc`
 }
 
+/** The archive's own columns, shown with an archived instrument's record. */
+const ARCHIVE_COLUMNS = [
+  'created_at',
+  'updated_at',
+  'updated_by',
+  'archived_at',
+  'archive_reason',
+  'archived_by',
+] as const
+
 /**
- * GET /:id — the full record as the user may see it, with history and files, in ONE statement:
- * the row, and its history and files as json_agg subqueries. Inside JSON a value is written as
- * the answer writes it — a timestamp as a Date would be (UTC, milliseconds truncated as a Date
- * keeps them, 'Z'), a date as 'YYYY-MM-DD', numeric and bigint as numbers — so the answer is the
- * same as from the three reads (`findEquipment`, `verificationHistory`, `listEquipmentFiles`);
- * record.test.ts compares them.
+ * The full record as the user may see it, with history and files, in ONE statement: the row, and
+ * its history and files as json_agg subqueries. Inside JSON a value is written as the answer
+ * writes it — a timestamp as a Date would be (UTC, milliseconds truncated as a Date keeps them,
+ * 'Z'), a date as 'YYYY-MM-DD', numeric and bigint as numbers — so the answer is the same as from
+ * the three reads (`findEquipment`, `verificationHistory`, `listEquipmentFiles`); record.test.ts
+ * compares them. `archived`: an instrument of the archive, with its archive columns, the
+ * department's label and who archived it; otherwise one of the register (GET /api/equipment/:id).
+ * Undefined when the user may not see it there.
  */
-export async function fullRecord(sql: Db, user: User, id: number) {
+async function readRecord(sql: Db, user: User, id: number, archived: boolean) {
+  const archive = archived
+    ? sql`, ${sql(ARCHIVE_COLUMNS.map((c) => `e.${c}`))}, d.label as department_label,
+        coalesce(nullif(a.full_name, ''), a.username) as archived_by_name`
+    : sql``
+  const from = archived
+    ? sql`equipment_full e
+        left join departments d on d.code = e.department
+        left join users a on a.id = e.archived_by`
+    : sql`equipment_active e`
   const [row] = await sql<
     (EquipmentRow & { history: Record<string, unknown>[]; files: unknown[] })[]
   >`
-    select ${sql(ITEM_COLUMNS as unknown as string[])},
+    select ${sql(ITEM_COLUMNS.map((c) => `e.${c}`))} ${archive},
       (select coalesce(json_agg(h order by h.verification_date desc, h.id desc), '[]')
        from (
          select h.id, h.verification_type, h.registry_number, h.verification_interval,
@@ -98,16 +119,31 @@ export async function fullRecord(sql: Db, user: User, id: number) {
          left join users u on u.id = f.uploaded_by
          where f.equipment_id = e.id
        ) f) as files
-    from equipment_active e
+    from ${from}
     where e.id = ${id}
+      and (e.archived_at is not null) = ${archived}
       and ${departmentScope(sql as Sql, user, 'e')}`
-  if (!row) throw notFound('Оборудование не найдено')
+  if (!row) return undefined
   const { history, files, ...item } = row
   return {
     ...visibleRecord(item, user),
     history: history.map((h) => visibleRecord(h, user)),
     files,
   }
+}
+
+/** GET /api/equipment/:id — the register's full record; 404 when the user may not see it. */
+export async function fullRecord(sql: Db, user: User, id: number) {
+  const record = await readRecord(sql, user, id, false)
+  if (!record) throw notFound('Оборудование не найдено')
+  return record
+}
+
+/** GET /api/archive/:id — an archived instrument's full record; 404 when not in the archive. */
+export async function archivedRecord(sql: Db, user: User, id: number) {
+  const record = await readRecord(sql, user, id, true)
+  if (!record) throw notFound('Оборудование в архиве не найдено')
+  return record
 }
 
 /** The 409 for a stale version (domain/stale.ts): the current record and who changed it when. */

@@ -7,7 +7,6 @@ import type { Env } from '../../runtime/endpoint.ts'
 import type { FieldIssue } from '../../runtime/errors.ts'
 import { diffFields, recordAudit } from '../audit/record.ts'
 import { assertDepartment } from '../departments.ts'
-import { deletedBy } from '../live/events.ts'
 import {
   EQUIPMENT_FIELDS,
   FINANCE_FIELDS,
@@ -296,22 +295,8 @@ export async function equipmentWarnings(
   return warnings
 }
 
-/**
- * Deletes an instrument with all its sections and history in one transaction (foreign keys
- * cascade). Files on disk: see the hook in functions/equipment.ts.
- */
-export async function deleteEquipmentRows(
-  tx: TransactionSql,
-  env: Pick<Env, 'user' | 'ip'>,
-  before: EquipmentRow,
-): Promise<void> {
-  await deletedBy(tx, env.user?.id)
-  await tx`delete from equipment where id = ${before.id}`
+/** What the audit keeps of an instrument deleted from the register: every audited field, old → none. */
+export function deletedFields(before: EquipmentRow) {
   const { updated_at: _a, updated_by: _b, ...old } = before
-  await recordAudit(tx, env, {
-    action: 'equipment_delete',
-    entity: 'equipment',
-    entityId: before.id,
-    changes: diffFields(old, {}, AUDITED),
-  })
+  return diffFields(old, {}, AUDITED)
 }

@@ -1,4 +1,4 @@
-// The live register's events (issue 30): the rows the triggers of migration 00016 write, what one
+// The live register's events: the rows the triggers of migration 00016 write, what one
 // user may receive of each (the department scope, a move told as removed/added), their retention.
 import type { Sql, TransactionSql } from '../../runtime/db.ts'
 import type { User } from '../../runtime/endpoint.ts'
