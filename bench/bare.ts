@@ -42,7 +42,9 @@ const server = createServer(async (req, res) => {
       const query: Record<string, string> = Object.fromEntries(url.searchParams)
       const p = ListQuery.parse(query)
       const [{ value }] = await sql`select value from settings where key = 'expiring_days'`
-      return send(res, 200, await listEquipment(sql, admin, p, Number(value)))
+      const text = await listEquipment(sql, admin, p, Number(value))
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' })
+      return res.end(text)
     }
     if (url.pathname === '/limit/equipment') {
       // the limit row: the first page with the cheapest correct SQL — the admin's columns of the

@@ -15,7 +15,7 @@ import { z } from 'zod'
 import { contentDisposition } from '../runtime/content-disposition.ts'
 import { endpoint, readBody, type Env } from '../runtime/endpoint.ts'
 import { MIME } from '../runtime/files/kinds.ts'
-import { badRequest, unsupportedType } from '../runtime/errors.ts'
+import { badRequest, jsonText, unsupportedType } from '../runtime/errors.ts'
 import { EquipmentCreate, EquipmentPatch, VerificationCycle } from '../domain/equipment/fields.ts'
 import { FilterQuery, ListQuery, listEquipment } from '../domain/equipment/query.ts'
 import { createInstrument, editInstrument, purgeInstrument } from '../domain/equipment/edit.ts'
@@ -89,7 +89,7 @@ api.get(
   },
   async (_req, env, { query }) => {
     const { expiring_days } = await settingsOf(env)
-    return listEquipment(env.sql, env.user, query, expiring_days)
+    return jsonText(await listEquipment(env.sql, env.user, query, expiring_days))
   },
 )
 

@@ -74,8 +74,18 @@ export async function signToken(claims: TokenClaims, secret: string): Promise<st
     .sign(key(secret))
 }
 
+/**
+ * Tokens whose signature and claims were checked, until they expire: a client's every request
+ * does not recompute the HMAC (jose imports the key and signs on each call). Bounded; the oldest
+ * entry goes first. Revocation is not decided here (the token version is checked per request).
+ */
+const verified = new Map<string, { secret: string; claims: TokenClaims; until: number }>()
+const MAX_VERIFIED = 10_000
+
 /** Returns null for anything not valid: bad signature, expired, malformed. */
 export async function verifyToken(token: string, secret: string): Promise<TokenClaims | null> {
+  const kept = verified.get(token)
+  if (kept && kept.secret === secret && kept.until > Date.now()) return kept.claims
   try {
     const { payload } = await jwtVerify(token, key(secret), {
       algorithms: ['HS256'],
@@ -84,7 +94,12 @@ export async function verifyToken(token: string, secret: string): Promise<TokenC
     const userId = Number(payload.sub)
     const tokenVersion = Number(payload.tv)
     if (!Number.isInteger(userId) || !Number.isInteger(tokenVersion)) return null
-    return { userId, tokenVersion }
+    const claims = { userId, tokenVersion }
+    if (typeof payload.exp === 'number') {
+      if (verified.size >= MAX_VERIFIED) verified.delete(verified.keys().next().value!)
+      verified.set(token, { secret, claims, until: payload.exp * 1000 })
+    }
+    return claims
   } catch {
     return null
   }

@@ -98,6 +98,14 @@ export function json(data: unknown, status = 200, headers: Record<string, string
   })
 }
 
+/** A JSON answer whose text is already written (e.g. by PostgreSQL's json functions). */
+export function jsonText(text: string, status = 200): Response {
+  return new Response(text, {
+    status,
+    headers: { 'content-type': 'application/json; charset=utf-8' },
+  })
+}
+
 const CONNECTION_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',

@@ -21,14 +21,14 @@ export interface RegisterMoment {
 }
 
 /**
- * The total of `where` over `equipment_active e`, counted only when this filter (`key`) has no
+ * The total of `where()` over `equipment_active e` (built only when it is counted), counted only when this filter (`key`) has no
  * total kept for the current version and day. `now` is the version and day the caller already
  * read in its own statement (else they are read here).
  */
 export async function cachedTotal(
   sql: Sql,
   key: string,
-  where: Fragment,
+  where: () => Fragment,
   now?: RegisterMoment,
 ): Promise<number> {
   let totals = kept.get(sql)
@@ -47,7 +47,7 @@ export async function cachedTotal(
                current_date::text as today,
                count(*)::int as total
         from equipment_active e
-        where ${where}`
+        where ${where()}`
       totals.delete(key)
       if (totals.size >= MAX_KEPT) totals.delete(totals.keys().next().value!)
       totals.set(key, row)
