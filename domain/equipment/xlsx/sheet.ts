@@ -108,26 +108,42 @@ function countRows(xml: Buffer): number {
   return n
 }
 
-/** The first worksheet's rows, read as a stream. */
+/** Reads of one file before a crash of exceljs's reader is taken for a broken file. */
+const READ_ATTEMPTS = 4
+
+/**
+ * The first worksheet's rows, read as a stream. exceljs 4.4's streaming reader sometimes ends its
+ * pass over the zip before it has read xl/workbook.xml (stored last), and then crashes on the
+ * first worksheet with a TypeError (exceljs issue #3064: about one read in a hundred). Nothing has
+ * been yielded then, so the same bytes are read again; a broken file fails every time.
+ */
 async function* sheetRows(bytes: Buffer): AsyncGenerator<ExcelJS.Row> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([bytes]), {
-    sharedStrings: 'cache',
-    styles: 'cache',
-    hyperlinks: 'ignore',
-    worksheets: 'emit',
-  })
-  let sheets = 0
-  try {
-    for await (const worksheet of reader) {
-      sheets++
-      for await (const row of worksheet as AsyncIterable<ExcelJS.Row>) yield row
-      return
+  for (let attempt = 1; ; attempt++) {
+    const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([bytes]), {
+      sharedStrings: 'cache',
+      styles: 'cache',
+      hyperlinks: 'ignore',
+      worksheets: 'emit',
+    })
+    let sheets = 0
+    let yielded = false
+    try {
+      for await (const worksheet of reader) {
+        sheets++
+        for await (const row of worksheet as AsyncIterable<ExcelJS.Row>) {
+          yielded = true
+          yield row
+        }
+        return
+      }
+    } catch (error) {
+      if (error instanceof HttpError) throw error
+      if (error instanceof TypeError && !yielded && attempt < READ_ATTEMPTS) continue
+      throw badRequest('Не удалось прочитать файл: это не книга Excel (XLSX) или она повреждена')
     }
-  } catch (error) {
-    if (error instanceof HttpError) throw error
-    throw badRequest('Не удалось прочитать файл: это не книга Excel (XLSX) или она повреждена')
+    if (!sheets) throw badRequest('В книге нет листов')
+    return
   }
-  if (!sheets) throw badRequest('В книге нет листов')
 }
 
 /** The headers the import knows: the export's own, in order (1.x aliases listed separately). */
