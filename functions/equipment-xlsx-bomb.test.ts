@@ -136,3 +136,25 @@ it('an over-long cell is reported as a row problem', async () => {
   expect(long).toMatchObject({ row: 2, column: 'Наименование' })
   expect(long.message).toMatch(/^Значение длиннее 32\s767 символов$/)
 })
+
+it('a file over the 20 MiB upload cap: 413 for a streamed body without a declared length', async () => {
+  const cap = 20 * 1024 * 1024
+  const chunk = Buffer.alloc(1024 * 1024, 0x41)
+  chunk.writeUInt32LE(0x04034b50, 0) // starts like a zip
+  let sent = 0
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (sent > cap) return controller.close()
+      controller.enqueue(chunk)
+      sent += chunk.length
+    },
+  })
+  const streamed = await fetch(`${server.url}/api/equipment/import?dry_run=1`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${admin}` },
+    body,
+    duplex: 'half',
+  } as RequestInit)
+  expect(streamed.status).toBe(413)
+  expect((await streamed.json()).error).toBe('Файл слишком большой для загрузки')
+})

@@ -433,6 +433,34 @@ describe('import', () => {
     expect(await count()).toBe(before)
   })
 
+  it('a total in the file that differs from cost × quantity × coefficient is a warning, not a silent loss', async () => {
+    const wb = await exportBook()
+    const ws = wb.worksheets[0]
+    const hs = headers(ws)
+    const col = (header: string) => hs.indexOf(header) + 1
+    // the export's own totals (every demo row: kopecks, coefficients) are the computed ones
+    const same = await upload(wb, '?dry_run=1')
+    expect(same.status, JSON.stringify(same.body)).toBe(200)
+    expect(same.body.warnings.filter((w: any) => w.column === 'Итоговая стоимость')).toEqual([])
+    // a hand-typed total (as Deltica 1.x exports have: VAT added by hand)
+    const row = ws.getRow(2)
+    row.getCell(col('Стоимость по тарифу без НДС')).value = 1000
+    row.getCell(col('Кол-во')).value = 3
+    row.getCell(col('Доп. коэффициент')).value = 1.5
+    row.getCell(col('Итоговая стоимость')).value = 5400
+    const typed = await upload(wb, '?dry_run=1')
+    expect(typed.status, JSON.stringify(typed.body)).toBe(200)
+    expect(typed.body.warnings.filter((w: any) => w.column === 'Итоговая стоимость')).toEqual([
+      {
+        row: 2,
+        column: 'Итоговая стоимость',
+        message: expect.stringMatching(
+          /^Итоговая стоимость в файле 5\s400,00 ≠ стоимость × кол-во × коэффициент = 4\s500,00: столбец вычисляется, значение из файла не загружается$/,
+        ),
+      },
+    ])
+  })
+
   it('accepts the file as multipart/form-data too', async () => {
     const wb = await exportBook('?limit=1')
     const form = new FormData()
@@ -468,6 +496,9 @@ describe('the headers shown to people', () => {
     // the dialog lists the field table's editable columns and names its computed ones
     expect(dialog).toContain("['ID', ...FIELDS.filter((f) => f.editable).map((f) => f.label)]")
     expect(dialog).toContain('FIELDS.filter((f) => f.computed).map((f) => f.label)')
+    // and the Deltica 1.x export's headers, each as it is
+    expect(dialog).toContain('FIELDS.flatMap((f) => f.aliases)')
+    expect(dialog).toContain("{ALIASES.join(' · ')}")
     const listed = new Set([
       'ID',
       ...FIELDS.filter((f) => f.editable || f.computed).map((f) => f.label),

@@ -420,6 +420,9 @@ describe('register tools', () => {
     expect(await report.locator('[data-testid=import-headers]').textContent()).toContain(
       'Межповерочный интервал, мес.',
     )
+    expect(await report.locator('[data-testid=import-aliases]').textContent()).toContain(
+      'Модель/Тип · Заводской номер · Инвентарный номер',
+    )
     await report.locator('[data-testid=import-create-with-id]').check()
     await expect
       .poll(() => report.locator('.alert').textContent())

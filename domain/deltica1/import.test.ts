@@ -517,6 +517,28 @@ describe('import:deltica1 — pg_dump files and the older file-type enum', () =>
     await expect(restoreDump(serverUrl!, file)).rejects.toThrow(/^Дамп не восстановлен \(psql\)/)
   })
 
+  it('a custom dump of a newer archive version (PostgreSQL 17) names the pg_restore it needs', async () => {
+    const { writeFileSync } = await import('node:fs')
+    const file = join(dir, 'newer.custom')
+    execFileSync('pg_dump', ['-Fc', '--no-owner', '-f', file, old.url])
+    // the header's archive version as PostgreSQL 17's pg_dump writes it (1.16): "PGDMP" vmaj vmin
+    const bytes = readFileSync(file)
+    bytes[6] = 16
+    writeFileSync(file, bytes)
+    const [major] = execFileSync('pg_restore', ['--version'], { encoding: 'utf8' })
+      .match(/\d+/)!
+      .map(Number)
+    if (major >= 17) return // this pg_restore reads it: nothing to refuse here
+    const error = await restoreDump(serverUrl!, file).then(
+      () => null,
+      (e: Error) => e,
+    )
+    expect(error?.message).toMatch(/^Дамп не восстановлен \(pg_restore\)\. Дамп сделан более новой/)
+    expect(error?.message).toContain('восстанавливает только pg_restore 17 или новее')
+    expect(error?.message).toContain(`(здесь: pg_restore (PostgreSQL) ${major}.`)
+    expect(error?.message).toContain('укажите вместо файла адрес базы Deltica 1.x')
+  })
+
   it('the CLI: a dry run by URL prints the report; a dump file on the embedded engine is refused', async () => {
     const cli = (args: string[], env: Record<string, string>) => {
       try {

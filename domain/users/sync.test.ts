@@ -83,6 +83,27 @@ users:
     expect(await users()).toEqual(before)
   })
 
+  it('every password that fails the policy is named with its user; nothing is applied', async () => {
+    const before = await users()
+    await expect(
+      syncUsers(
+        h.sql,
+        `
+users:
+  - { username: weak1, role: laborant, department: gtl, is_active: true, password: "123" }
+  - { username: strong1, role: laborant, department: gtl, is_active: true, password: pass-word-1 }
+  - { username: weak2, role: laborant, department: gtl, is_active: true, password: weak2 }
+`,
+      ),
+    ).rejects.toMatchObject({
+      problems: [
+        expect.stringMatching(/^users\.0\.password: .*\(weak1\)$/),
+        expect.stringMatching(/^users\.2\.password: .*\(weak2\)$/),
+      ],
+    })
+    expect(await users()).toEqual(before)
+  })
+
   it('refuses invalid YAML and duplicate usernames', async () => {
     await expect(syncUsers(h.sql, 'users: [ {')).rejects.toThrow(/YAML/)
     await expect(

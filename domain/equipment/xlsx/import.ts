@@ -23,6 +23,7 @@ import { parseSheet, type ParsedRow, type RowIssue } from './sheet.ts'
 import { futureDateMessage } from '../cycles.ts'
 import { settingsOf } from '../../settings/registry.ts'
 import { today } from '../../../runtime/clock.ts'
+import { formatMoney } from '../../shared/labels.ts'
 
 /** The row's writable values as the create schema sees them (defaults for empty counts). */
 function candidate(
@@ -40,6 +41,8 @@ function candidate(
 interface ValidRow {
   row: number
   id: number | null
+  /** the file's «Итоговая стоимость», when it has one (ParsedRow.fileTotal) */
+  fileTotal?: number
   /** the ID is new: the row is created under it */
   createWithId: boolean
   /** an active instrument this new row already is (same name and numbers) */
@@ -84,7 +87,7 @@ export async function importWorkbook(bytes: Buffer, env: AuthedEnv, options: Imp
       message: w.message,
     })),
   )
-  warnings.push(...(await duplicates(env, valid)))
+  warnings.push(...(await duplicates(env, valid)), ...totalWarnings(valid))
   warnings.sort((a, b) => a.row - b.row)
   // an update writes the columns the sheet has, and only those
   const present = new Set(columns.map((c) => c.key))
@@ -193,6 +196,37 @@ async function duplicates(env: AuthedEnv, valid: ValidRow[]): Promise<RowIssue[]
   return warnings
 }
 
+/**
+ * «Итоговая стоимость» is computed (cost × quantity × coefficient, to the kopeck) and not loaded.
+ * A total in the file that differs — typed by hand, as Deltica 1.x exports have it — is warned
+ * about on its row, so the sum is not dropped without a word.
+ */
+function totalWarnings(valid: ValidRow[]): RowIssue[] {
+  const column = headerOf.get('total_cost')!
+  const out: RowIssue[] = []
+  for (const v of valid) {
+    if (v.fileTotal === undefined) continue
+    const { cost_rate, quantity, coefficient } = v.input
+    // as the database rounds it (numeric): the float product's noise cut off first
+    const computed =
+      cost_rate == null
+        ? null
+        : Math.round(
+            Number((cost_rate * (quantity ?? 1) * (coefficient ?? 1) * 100).toPrecision(15)),
+          ) / 100
+    if (computed != null && Math.abs(computed - v.fileTotal) < 0.005) continue
+    out.push({
+      row: v.row,
+      column,
+      message:
+        `${column} в файле ${formatMoney(v.fileTotal)} ≠ стоимость × кол-во × коэффициент = ` +
+        `${computed == null ? 'нет (не указана стоимость по тарифу)' : formatMoney(computed)}: ` +
+        'столбец вычисляется, значение из файла не загружается',
+    })
+  }
+  return out
+}
+
 /** The refusal for a verification date too far ahead, or null. */
 type FutureCheck = (date: string | null | undefined) => string | null
 
@@ -250,7 +284,14 @@ function validRows(
       issues.push({ row: r.row, column: headerOf.get('verification_date')!, message: future })
       continue
     }
-    valid.push({ row: r.row, id: r.id, createWithId, present: null, input: parsed.data })
+    valid.push({
+      row: r.row,
+      id: r.id,
+      fileTotal: r.fileTotal,
+      createWithId,
+      present: null,
+      input: parsed.data,
+    })
   }
   return valid
 }

@@ -21,6 +21,9 @@ export interface ParsedRow {
   row: number
   id: number | null
   values: Partial<Record<WritableField, unknown>>
+  /** the row's «Итоговая стоимость» (computed here, typed by hand in a Deltica 1.x export): not
+   *  loaded, compared with the computed one so that a different sum is not lost without a word */
+  fileTotal?: number
 }
 
 /** Excel's own limit for the text of one cell. */
@@ -49,10 +52,12 @@ export async function parseSheet(
   const rows: ParsedRow[] = []
   const issues: RowIssue[] = []
   let mapped: Map<number, Column> | null = null
+  let totalColumn = 0
   for await (const row of sheetRows(bytes)) {
     if (!mapped) {
       if (row.number !== 1) break
       mapped = mapColumns(row, issues)
+      totalColumn = columnOf(row, 'total_cost')
       continue
     }
     const r = row.number
@@ -82,7 +87,11 @@ export async function parseSheet(
       const problem = readCell(parsed, c, raw, text, lookup)
       if (problem) issues.push({ row: r, column: c.header, message: problem })
     }
-    if (any) rows.push(parsed)
+    if (any) {
+      const total = totalColumn ? parseNumber(row.getCell(totalColumn).value) : undefined
+      if (total !== undefined) parsed.fileTotal = total
+      rows.push(parsed)
+    }
   }
   if (!mapped) throw badRequest('В первой строке листа не найдены заголовки столбцов реестра')
   return { rows, issues, columns: [...mapped.values()] }
@@ -99,26 +108,42 @@ function countRows(xml: Buffer): number {
   return n
 }
 
-/** The first worksheet's rows, read as a stream. */
+/** Reads of one file before a crash of exceljs's reader is taken for a broken file. */
+const READ_ATTEMPTS = 4
+
+/**
+ * The first worksheet's rows, read as a stream. exceljs 4.4's streaming reader sometimes ends its
+ * pass over the zip before it has read xl/workbook.xml (stored last), and then crashes on the
+ * first worksheet with a TypeError (exceljs issue #3064: about one read in a hundred). Nothing has
+ * been yielded then, so the same bytes are read again; a broken file fails every time.
+ */
 async function* sheetRows(bytes: Buffer): AsyncGenerator<ExcelJS.Row> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([bytes]), {
-    sharedStrings: 'cache',
-    styles: 'cache',
-    hyperlinks: 'ignore',
-    worksheets: 'emit',
-  })
-  let sheets = 0
-  try {
-    for await (const worksheet of reader) {
-      sheets++
-      for await (const row of worksheet as AsyncIterable<ExcelJS.Row>) yield row
-      return
+  for (let attempt = 1; ; attempt++) {
+    const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([bytes]), {
+      sharedStrings: 'cache',
+      styles: 'cache',
+      hyperlinks: 'ignore',
+      worksheets: 'emit',
+    })
+    let sheets = 0
+    let yielded = false
+    try {
+      for await (const worksheet of reader) {
+        sheets++
+        for await (const row of worksheet as AsyncIterable<ExcelJS.Row>) {
+          yielded = true
+          yield row
+        }
+        return
+      }
+    } catch (error) {
+      if (error instanceof HttpError) throw error
+      if (error instanceof TypeError && !yielded && attempt < READ_ATTEMPTS) continue
+      throw badRequest('Не удалось прочитать файл: это не книга Excel (XLSX) или она повреждена')
     }
-  } catch (error) {
-    if (error instanceof HttpError) throw error
-    throw badRequest('Не удалось прочитать файл: это не книга Excel (XLSX) или она повреждена')
+    if (!sheets) throw badRequest('В книге нет листов')
+    return
   }
-  if (!sheets) throw badRequest('В книге нет листов')
 }
 
 /** The headers the import knows: the export's own, in order (1.x aliases listed separately). */
@@ -165,6 +190,18 @@ function mapColumns(header: ExcelJS.Row, issues: RowIssue[]): Map<number, Column
     })
   }
   return mapped
+}
+
+/** The sheet column number of the layout's column `key` (found as mapColumns finds it), or 0. */
+function columnOf(header: ExcelJS.Row, key: string): number {
+  const c = LAYOUT.find((l) => l.key === key)!
+  const names = new Set([c.header, c.key, ...(c.aliases ?? [])].map(norm))
+  let found = 0
+  header.eachCell((cell, colNumber) => {
+    const text = cellText(cell.value)
+    if (!found && text && names.has(norm(text))) found = colNumber
+  })
+  return found
 }
 
 /** Normalised label or code → code. */
