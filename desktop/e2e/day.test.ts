@@ -412,6 +412,16 @@ describe('finishing touches', () => {
       await page.waitForURL(/#\/equipment\/\d+$/)
       await page.keyboard.press('Escape')
       await page.locator('[data-testid=equipment-form]').waitFor({ state: 'detached' })
+      // «›» at the start of the row: the card of that row
+      const second = page.locator('revogr-data .rgCell button.row-open').nth(1)
+      const label = (await second.getAttribute('aria-label'))!
+      const id = /(\d+)$/.exec(label)![1]
+      expect(label).toBe(`Открыть запись ${id}`)
+      await second.click()
+      await page.waitForURL(new RegExp(`#/equipment/${id}$`))
+      await page.locator('[data-testid=equipment-form]').waitFor()
+      await page.keyboard.press('Escape')
+      await page.locator('[data-testid=equipment-form]').waitFor({ state: 'detached' })
       // a double click on a cell edits it in place; no card opens
       const MAIN = 'revogr-data[type=rgRow]:not([col-type=rowHeaders]):not([col-type=colPinStart])'
       await page.locator(`${MAIN} .rgCell`).first().dblclick()
