@@ -235,6 +235,21 @@ describe('statistics that agree', () => {
         // card captions and values, table cells: nothing wider than its box
         for (const el of document.querySelectorAll<HTMLElement>('.card, .panel'))
           if (el.scrollWidth > el.clientWidth + 1) out.push(`cut: ${el.textContent?.slice(0, 40)}`)
+        // each table and chart stays inside its panel, and no panel lies over another (the plan
+        // calendar once took the date picker's absolute position and covered the charts)
+        const panels = [...document.querySelectorAll<HTMLElement>('.panel')]
+        for (const panel of panels) {
+          const box = panel.getBoundingClientRect()
+          for (const el of panel.querySelectorAll<HTMLElement>('table, svg.bar-chart'))
+            if (!inside(el.getBoundingClientRect(), box))
+              out.push(`outside its panel: ${el.textContent?.slice(0, 40)}`)
+        }
+        for (let i = 0; i < panels.length; i++)
+          for (let j = i + 1; j < panels.length; j++)
+            if (overlap(panels[i].getBoundingClientRect(), panels[j].getBoundingClientRect()))
+              out.push(
+                `panels overlap: ${panels[i].textContent?.slice(0, 30)} / ${panels[j].textContent?.slice(0, 30)}`,
+              )
         return out
       })
       expect(problems, path).toEqual([])
