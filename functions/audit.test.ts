@@ -133,4 +133,30 @@ describe('audit in Russian', () => {
     const lab = await h.login('lab')
     expect((await h.call('GET', '/api/audit/export.xlsx', { token: lab })).status).toBe(403)
   })
+
+  it('an instrument deleted or purged is still named by its snapshot; every field has its label', async () => {
+    const purged = await insertEquipment(h.sql, { name: 'Гигрометр' })
+    const archived = await h.call('POST', '/api/archive', {
+      token: admin,
+      body: { equipment_id: purged, reason: 'Извещение о непригодности' },
+    })
+    expect(archived.status, await archived.clone().text()).toBe(201)
+    expect((await h.call('DELETE', `/api/archive/${purged}`, { token: admin })).status).toBe(204)
+    const deleted = await insertEquipment(h.sql, { name: 'Барометр' })
+    expect((await h.call('DELETE', `/api/equipment/${deleted}`, { token: admin })).status).toBe(204)
+    for (const [id, name] of [
+      [purged, 'Гигрометр'],
+      [deleted, 'Барометр'],
+    ] as const) {
+      const { items } = await get(`entity=equipment&entity_id=${id}`)
+      expect(items.length).toBeGreaterThan(0)
+      for (const item of items) {
+        expect(item.object, item.action).toBe(`${name} МП-100, зав. № F-1, инв. № I-1`)
+        // no card to open
+        expect(item.equipment_id).toBe(null)
+        for (const c of item.changes_list)
+          expect(c.label, `${item.action}: ${c.field}`).not.toBe(c.field)
+      }
+    }
+  })
 })

@@ -52,6 +52,10 @@ const OTHER_FIELDS: Record<
     },
   },
   archive_reason: { label: 'Причина списания' },
+  // what a purge writes down besides the register's fields
+  archived_at: { label: 'Списано' },
+  files: { label: 'Файлов', kind: 'int' },
+  history: { label: 'Циклов в истории', kind: 'int' },
   reason: { label: 'Причина' },
   executor_name: { label: 'Исполнитель' },
   contract_number: { label: 'Номер договора' },
@@ -124,12 +128,13 @@ export interface AuditRow {
   entity_id: string | null
   changes: Record<string, unknown> | null
   ip: string | null
-  /** the instrument's name and numbers when the object is an instrument still on record */
+  /** the instrument's name and numbers: on record, or (`gone`) from its deletion's snapshot */
   equipment: {
     name: string
     model: string
     factory_number: string
     inventory_number: string
+    gone?: boolean
   } | null
   /** a user's login when the object is a user */
   user_login: string | null
@@ -202,7 +207,7 @@ export function presentAudit(
     ]
       .filter(Boolean)
       .join(', ')
-    equipmentId = Number(row.entity_id)
+    equipmentId = e.gone ? null : Number(row.entity_id)
   } else if (row.entity === 'user' && row.user_login) {
     object = `Пользователь ${row.user_login}`
   } else if (row.entity === 'department' && row.entity_id) {
