@@ -7,6 +7,16 @@ import { AUDIT_ACTIONS, AUDIT_ENTITIES } from '../shared/audit-labels.ts'
 import { formatDate, formatMoney, formatPlan } from '../shared/labels.ts'
 import { LAYOUT, type Column } from '../equipment/xlsx/layout.ts'
 import { SETTINGS } from '../settings/registry.ts'
+import { FILE_CATEGORY_LABELS } from '../shared/file-categories.ts'
+
+/** the daily jobs (domain/jobs/daily.ts) by name */
+const JOBS: Record<string, string> = {
+  backup: 'Резервная копия по расписанию',
+  'recall-digest': 'Рассылка напоминаний',
+  'change-events': 'Очистка журнала изменений реестра',
+}
+/** a job run's outcome (runtime/scheduler.ts) */
+const JOB_STATUS: Record<string, string> = { ok: 'выполнено', error: 'ошибка' }
 
 /** Fields outside the register's layout that the log records. */
 const OTHER_FIELDS: Record<
@@ -56,6 +66,21 @@ const OTHER_FIELDS: Record<
   archived_at: { label: 'Списано' },
   files: { label: 'Файлов', kind: 'int' },
   history: { label: 'Циклов в истории', kind: 'int' },
+  // files, backups, client releases, the Deltica 1.x import, daily jobs
+  equipment_id: { label: 'Оборудование (ID)', kind: 'int' },
+  category: { label: 'Раздел', kind: 'enum', labels: FILE_CATEGORY_LABELS },
+  sha256: { label: 'Контрольная сумма', kind: 'text' },
+  pinned: { label: 'На карточке' },
+  file_order: { label: 'Порядок файлов' },
+  created_at: { label: 'Создана' },
+  mismatches: { label: 'Расхождений', kind: 'int' },
+  current: { label: 'Текущая версия', kind: 'text' },
+  instruments: { label: 'Приборов', kind: 'int' },
+  users: { label: 'Пользователей', kind: 'int' },
+  contracts: { label: 'Договоров', kind: 'int' },
+  source_equipment: { label: 'Приборов в Deltica 1.x', kind: 'int' },
+  duration_ms: { label: 'Длительность, мс', kind: 'int' },
+  error: { label: 'Ошибка' },
   reason: { label: 'Причина' },
   executor_name: { label: 'Исполнитель' },
   contract_number: { label: 'Номер договора' },
@@ -210,6 +235,8 @@ export function presentAudit(
     equipmentId = e.gone ? null : Number(row.entity_id)
   } else if (row.entity === 'user' && row.user_login) {
     object = `Пользователь ${row.user_login}`
+  } else if (row.entity === 'job' && row.entity_id) {
+    object = `Задание «${JOBS[row.entity_id] ?? row.entity_id}»`
   } else if (row.entity === 'department' && row.entity_id) {
     object = `Подразделение ${departments[row.entity_id] ?? row.entity_id}`
   }
@@ -219,6 +246,15 @@ export function presentAudit(
       v !== null && typeof v === 'object' && !Array.isArray(v) && ('old' in v || 'new' in v)
     const before = pair ? (v as { old: unknown }).old : undefined
     const after = pair ? (v as { new: unknown }).new : v
+    if (row.action === 'job_run' && field === 'status') {
+      changes_list.push({
+        field,
+        label: 'Результат',
+        old: null,
+        new: JOB_STATUS[String(after)] ?? String(after),
+      })
+      continue
+    }
     changes_list.push({
       field,
       label: fieldLabel(field),
