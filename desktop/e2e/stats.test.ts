@@ -263,6 +263,17 @@ describe('admin screens', () => {
     await go(page, '/users', 'users-screen')
     const row = page.locator('tr[data-username="lab.gtl"]')
     await row.waitFor()
+    // at 1280×720 the whole table (e-mail and Windows columns too) stays inside its panel
+    await expect
+      .poll(() => row.locator('select[aria-label=Подразделение] option:checked').textContent())
+      .toBe('ГТЛ')
+    const [table, panel] = await page
+      .locator('[data-testid=users-table]')
+      .evaluate((t) => [
+        t.getBoundingClientRect().right,
+        t.parentElement!.getBoundingClientRect().right,
+      ])
+    expect(table).toBeLessThanOrEqual(panel)
     await row.locator('input[name=full_name]').fill('Петрова Анна Сергеевна')
     await row.locator('input[name=full_name]').press('Enter')
     await row.locator('input[name=email]').fill('not-an-address')
