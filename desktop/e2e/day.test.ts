@@ -408,8 +408,18 @@ describe('finishing touches', () => {
       // Enter on the row number: the card
       const firstNumber = page.locator('revogr-data .rgCell.number-cell').first()
       await firstNumber.click()
+      // the grid takes the focus a frame after the click (a busy machine: later)
+      await expect
+        .poll(() =>
+          page.evaluate(
+            async () =>
+              (await (document.querySelector('revo-grid') as any).getFocused())?.column?.prop,
+          ),
+        )
+        .toBe('__n')
       await page.keyboard.press('Enter')
       await page.waitForURL(/#\/equipment\/\d+$/)
+      await page.locator('[data-testid=equipment-form] output[name=equipment_name]').waitFor()
       await page.keyboard.press('Escape')
       await page.locator('[data-testid=equipment-form]').waitFor({ state: 'detached' })
       // «›» at the start of the row: the card of that row
@@ -419,7 +429,7 @@ describe('finishing touches', () => {
       expect(label).toBe(`Открыть запись ${id}`)
       await second.click()
       await page.waitForURL(new RegExp(`#/equipment/${id}$`))
-      await page.locator('[data-testid=equipment-form]').waitFor()
+      await page.locator('[data-testid=equipment-form] output[name=equipment_name]').waitFor()
       await page.keyboard.press('Escape')
       await page.locator('[data-testid=equipment-form]').waitFor({ state: 'detached' })
       // a double click on a cell edits it in place; no card opens
