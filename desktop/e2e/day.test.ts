@@ -120,7 +120,7 @@ describe('the current cycle', () => {
 })
 
 describe('entry guards in the card', () => {
-  it('the new-instrument form preselects no department; the admin undoes the last cycle', async () => {
+  it('the new-instrument form preselects no department; a future date is refused at its field; the admin undoes the last cycle', async () => {
     const r = await create()
     await stack.api('POST', `/api/equipment/${r.id}/verifications`, adminToken, {
       verification_date: isoDaysAgo(2),
@@ -139,6 +139,26 @@ describe('entry guards in the card', () => {
 
       await page.goto(`${stack.url}/#/equipment/${r.id}`)
       await form.waitFor()
+      // «Новая поверка» five months ahead: refused at the date field, nothing recorded
+      await form.locator('[data-testid=new-verification]').click()
+      const dialog = page.locator('[data-testid=verification-dialog]')
+      await dialog.waitFor()
+      const ahead = new Date(Date.now() + 150 * 86_400_000).toLocaleDateString('ru-RU')
+      await dialog.locator('input[name=verification_date]').fill(ahead)
+      await page.click('[data-testid=save-verification]')
+      await expect
+        .poll(() =>
+          dialog
+            .locator('label.field', { has: page.locator('input[name=verification_date]') })
+            .locator('.error-text')
+            .textContent(),
+        )
+        .toMatch(/ещё не наступила/)
+      expect(
+        (await stack.api('GET', `/api/equipment/${r.id}`, adminToken)).body.history,
+      ).toHaveLength(1)
+      await dialog.locator('button', { hasText: 'Отмена' }).click()
+      await dialog.waitFor({ state: 'detached' })
       await form.locator('[data-testid=undo-verification]').click()
       await page.locator('[data-testid=confirm-dialog] [data-testid=confirm-yes]').click()
       await expect
