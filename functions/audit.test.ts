@@ -133,4 +133,94 @@ describe('audit in Russian', () => {
     const lab = await h.login('lab')
     expect((await h.call('GET', '/api/audit/export.xlsx', { token: lab })).status).toBe(403)
   })
+
+  it('an instrument deleted or purged is still named by its snapshot; every field has its label', async () => {
+    const purged = await insertEquipment(h.sql, { name: 'Гигрометр' })
+    const archived = await h.call('POST', '/api/archive', {
+      token: admin,
+      body: { equipment_id: purged, reason: 'Извещение о непригодности' },
+    })
+    expect(archived.status, await archived.clone().text()).toBe(201)
+    expect((await h.call('DELETE', `/api/archive/${purged}`, { token: admin })).status).toBe(204)
+    const deleted = await insertEquipment(h.sql, { name: 'Барометр' })
+    expect((await h.call('DELETE', `/api/equipment/${deleted}`, { token: admin })).status).toBe(204)
+    for (const [id, name] of [
+      [purged, 'Гигрометр'],
+      [deleted, 'Барометр'],
+    ] as const) {
+      const { items } = await get(`entity=equipment&entity_id=${id}`)
+      expect(items.length).toBeGreaterThan(0)
+      for (const item of items) {
+        expect(item.object, item.action).toBe(`${name} МП-100, зав. № F-1, инв. № I-1`)
+        // no card to open
+        expect(item.equipment_id).toBe(null)
+        for (const c of item.changes_list)
+          expect(c.label, `${item.action}: ${c.field}`).not.toBe(c.field)
+      }
+    }
+  })
+
+  it('jobs, files, backups, releases and the 1.x import are labelled too', async () => {
+    const rows: [string, string, string | null, Record<string, unknown>][] = [
+      ['job_run', 'job', 'backup', { status: 'ok', duration_ms: 1250, error: null }],
+      ['job_run', 'job', 'recall-digest', { status: 'error', duration_ms: 30, error: 'нет связи' }],
+      [
+        'file_upload',
+        'equipment_file',
+        '7',
+        {
+          equipment_id: 3,
+          original_name: 'a.pdf',
+          category: 'verification_docs',
+          size: 1024,
+          sha256: 'ab12',
+        },
+      ],
+      ['file_update', 'equipment_file', '7', { pinned: { old: false, new: true } }],
+      ['file_reorder', 'equipment', '3', { file_order: { old: [7, 8], new: [8, 7] } }],
+      ['pinned_upload', 'pinned_document', '2', { original_name: 'b.pdf', size: 10, sha256: 'cd' }],
+      [
+        'backup_restore',
+        'backup',
+        null,
+        { created_at: '2026-05-01T02:00:00Z', files: 12, mismatches: 0 },
+      ],
+      [
+        'release_publish',
+        'release',
+        null,
+        { current: { old: '1.0.0', new: '1.1.0' }, file: { old: null, new: 'd.exe' } },
+      ],
+      [
+        'deltica1_import',
+        'system',
+        '1',
+        { instruments: 10, users: 2, files: 3, contracts: 1, source_equipment: 11 },
+      ],
+    ]
+    for (const [action, entity, entityId, changes] of rows)
+      await h.sql`
+        insert into audit_log (at, user_id, username, action, entity, entity_id, changes, ip)
+        values ('2026-05-07 10:00:00', ${adminId}, 'boss', ${action}, ${entity}, ${entityId},
+          ${h.sql.json(changes as any)}, 'x')`
+    const { items } = await get('from=2026-05-07&to=2026-05-07')
+    expect(items).toHaveLength(rows.length)
+    for (const item of items) {
+      expect(item.action_label).not.toBe(item.action)
+      for (const c of item.changes_list) {
+        expect(c.label, `${item.action}: ${c.field}`).not.toBe(c.field)
+        for (const v of [c.old, c.new])
+          expect(String(v), `${item.action}: ${c.field}`).not.toMatch(
+            /^(ok|error|true|false|verification_docs)$/,
+          )
+      }
+    }
+    const jobs = items.filter((i: any) => i.action === 'job_run')
+    expect(jobs.map((j: any) => j.object).sort()).toEqual([
+      'Задание «Рассылка напоминаний»',
+      'Задание «Резервная копия по расписанию»',
+    ])
+    const backup = jobs.find((j: any) => j.object.includes('копия'))
+    expect(backup.changes_list.find((c: any) => c.field === 'status').new).toBe('выполнено')
+  })
 })

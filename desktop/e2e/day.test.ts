@@ -120,7 +120,7 @@ describe('the current cycle', () => {
 })
 
 describe('entry guards in the card', () => {
-  it('the new-instrument form preselects no department; the admin undoes the last cycle', async () => {
+  it('the new-instrument form preselects no department; a future date is refused at its field; the admin undoes the last cycle', async () => {
     const r = await create()
     await stack.api('POST', `/api/equipment/${r.id}/verifications`, adminToken, {
       verification_date: isoDaysAgo(2),
@@ -139,6 +139,26 @@ describe('entry guards in the card', () => {
 
       await page.goto(`${stack.url}/#/equipment/${r.id}`)
       await form.waitFor()
+      // «Новая поверка» five months ahead: refused at the date field, nothing recorded
+      await form.locator('[data-testid=new-verification]').click()
+      const dialog = page.locator('[data-testid=verification-dialog]')
+      await dialog.waitFor()
+      const ahead = new Date(Date.now() + 150 * 86_400_000).toLocaleDateString('ru-RU')
+      await dialog.locator('input[name=verification_date]').fill(ahead)
+      await page.click('[data-testid=save-verification]')
+      await expect
+        .poll(() =>
+          dialog
+            .locator('label.field', { has: page.locator('input[name=verification_date]') })
+            .locator('.error-text')
+            .textContent(),
+        )
+        .toMatch(/ещё не наступила/)
+      expect(
+        (await stack.api('GET', `/api/equipment/${r.id}`, adminToken)).body.history,
+      ).toHaveLength(1)
+      await dialog.locator('button', { hasText: 'Отмена' }).click()
+      await dialog.waitFor({ state: 'detached' })
       await form.locator('[data-testid=undo-verification]').click()
       await page.locator('[data-testid=confirm-dialog] [data-testid=confirm-yes]').click()
       await expect
@@ -408,8 +428,28 @@ describe('finishing touches', () => {
       // Enter on the row number: the card
       const firstNumber = page.locator('revogr-data .rgCell.number-cell').first()
       await firstNumber.click()
+      // the grid takes the focus a frame after the click (a busy machine: later)
+      await expect
+        .poll(() =>
+          page.evaluate(
+            async () =>
+              (await (document.querySelector('revo-grid') as any).getFocused())?.column?.prop,
+          ),
+        )
+        .toBe('__n')
       await page.keyboard.press('Enter')
       await page.waitForURL(/#\/equipment\/\d+$/)
+      await page.locator('[data-testid=equipment-form] output[name=equipment_name]').waitFor()
+      await page.keyboard.press('Escape')
+      await page.locator('[data-testid=equipment-form]').waitFor({ state: 'detached' })
+      // «›» at the start of the row: the card of that row
+      const second = page.locator('revogr-data .rgCell button.row-open').nth(1)
+      const label = (await second.getAttribute('aria-label'))!
+      const id = /(\d+)$/.exec(label)![1]
+      expect(label).toBe(`Открыть запись ${id}`)
+      await second.click()
+      await page.waitForURL(new RegExp(`#/equipment/${id}$`))
+      await page.locator('[data-testid=equipment-form] output[name=equipment_name]').waitFor()
       await page.keyboard.press('Escape')
       await page.locator('[data-testid=equipment-form]').waitFor({ state: 'detached' })
       // a double click on a cell edits it in place; no card opens

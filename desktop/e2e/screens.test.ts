@@ -132,6 +132,10 @@ describe('admin screens', () => {
       })
     await page.reload()
     await row.locator('[data-action=unlock]').waitFor()
+    // the departments arrive after the table: the shot shows them
+    await expect
+      .poll(() => row.locator('select[aria-label=Подразделение] option:checked').textContent())
+      .toBe('ЛБР')
     await shot('users')
     await row.locator('[data-action=unlock]').click()
     await expect.poll(() => row.locator('[data-action=unlock]').count()).toBe(0)

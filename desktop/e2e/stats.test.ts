@@ -235,6 +235,21 @@ describe('statistics that agree', () => {
         // card captions and values, table cells: nothing wider than its box
         for (const el of document.querySelectorAll<HTMLElement>('.card, .panel'))
           if (el.scrollWidth > el.clientWidth + 1) out.push(`cut: ${el.textContent?.slice(0, 40)}`)
+        // each table and chart stays inside its panel, and no panel lies over another (the plan
+        // calendar once took the date picker's absolute position and covered the charts)
+        const panels = [...document.querySelectorAll<HTMLElement>('.panel')]
+        for (const panel of panels) {
+          const box = panel.getBoundingClientRect()
+          for (const el of panel.querySelectorAll<HTMLElement>('table, svg.bar-chart'))
+            if (!inside(el.getBoundingClientRect(), box))
+              out.push(`outside its panel: ${el.textContent?.slice(0, 40)}`)
+        }
+        for (let i = 0; i < panels.length; i++)
+          for (let j = i + 1; j < panels.length; j++)
+            if (overlap(panels[i].getBoundingClientRect(), panels[j].getBoundingClientRect()))
+              out.push(
+                `panels overlap: ${panels[i].textContent?.slice(0, 30)} / ${panels[j].textContent?.slice(0, 30)}`,
+              )
         return out
       })
       expect(problems, path).toEqual([])
@@ -248,6 +263,17 @@ describe('admin screens', () => {
     await go(page, '/users', 'users-screen')
     const row = page.locator('tr[data-username="lab.gtl"]')
     await row.waitFor()
+    // at 1280×720 the whole table (e-mail and Windows columns too) stays inside its panel
+    await expect
+      .poll(() => row.locator('select[aria-label=Подразделение] option:checked').textContent())
+      .toBe('ГТЛ')
+    const [table, panel] = await page
+      .locator('[data-testid=users-table]')
+      .evaluate((t) => [
+        t.getBoundingClientRect().right,
+        t.parentElement!.getBoundingClientRect().right,
+      ])
+    expect(table).toBeLessThanOrEqual(panel)
     await row.locator('input[name=full_name]').fill('Петрова Анна Сергеевна')
     await row.locator('input[name=full_name]').press('Enter')
     await row.locator('input[name=email]').fill('not-an-address')

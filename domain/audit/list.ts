@@ -50,12 +50,20 @@ function auditRows(
   offset: number,
 ) {
   // a CASE, so that a non-numeric id (a job's name) is never cast
+  // a purge writes the field itself, a deletion its {old, new} pair
+  const snapshot = (field: string) =>
+    sql`coalesce(gone.changes -> ${field} ->> 'old', gone.changes ->> ${field})`
   const numericId = sql`case when a.entity_id ~ '^[0-9]{1,18}$' then a.entity_id::bigint end`
   return sql<(AuditRow & { user_id: number | null })[]>`
     select a.id, a.at, a.user_id, a.username, a.action, a.entity, a.entity_id, a.changes, a.ip,
-           case when e.id is null then null else json_build_object(
-             'name', e.equipment_name, 'model', e.equipment_model,
-             'factory_number', e.factory_number, 'inventory_number', e.inventory_number)
+           case
+             when e.id is not null then json_build_object(
+               'name', e.equipment_name, 'model', e.equipment_model,
+               'factory_number', e.factory_number, 'inventory_number', e.inventory_number)
+             when gone.changes is not null then json_build_object(
+               'name', ${snapshot('equipment_name')}, 'model', ${snapshot('equipment_model')},
+               'factory_number', ${snapshot('factory_number')},
+               'inventory_number', ${snapshot('inventory_number')}, 'gone', true)
            end as equipment,
            u.username as user_login
     from (
@@ -67,6 +75,14 @@ function auditRows(
     ) a
     left join equipment e
       on a.entity = 'equipment' and e.id = ${numericId}
+    -- an instrument no longer on record: named by what its deletion or purge wrote down
+    left join lateral (
+      select g.changes from audit_log g
+      where e.id is null and a.entity = 'equipment' and g.entity = 'equipment'
+        and g.entity_id = a.entity_id and g.action in ('purge', 'equipment_delete')
+      order by g.at desc
+      limit 1
+    ) gone on true
     left join users u
       on a.entity = 'user' and u.id = ${numericId}
     order by a.at desc, a.id desc`

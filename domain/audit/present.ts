@@ -7,6 +7,16 @@ import { AUDIT_ACTIONS, AUDIT_ENTITIES } from '../shared/audit-labels.ts'
 import { formatDate, formatMoney, formatPlan } from '../shared/labels.ts'
 import { LAYOUT, type Column } from '../equipment/xlsx/layout.ts'
 import { SETTINGS } from '../settings/registry.ts'
+import { FILE_CATEGORY_LABELS } from '../shared/file-categories.ts'
+
+/** the daily jobs (domain/jobs/daily.ts) by name */
+const JOBS: Record<string, string> = {
+  backup: 'Резервная копия по расписанию',
+  'recall-digest': 'Рассылка напоминаний',
+  'change-events': 'Очистка журнала изменений реестра',
+}
+/** a job run's outcome (runtime/scheduler.ts) */
+const JOB_STATUS: Record<string, string> = { ok: 'выполнено', error: 'ошибка' }
 
 /** Fields outside the register's layout that the log records. */
 const OTHER_FIELDS: Record<
@@ -52,6 +62,25 @@ const OTHER_FIELDS: Record<
     },
   },
   archive_reason: { label: 'Причина списания' },
+  // what a purge writes down besides the register's fields
+  archived_at: { label: 'Списано' },
+  files: { label: 'Файлов', kind: 'int' },
+  history: { label: 'Циклов в истории', kind: 'int' },
+  // files, backups, client releases, the Deltica 1.x import, daily jobs
+  equipment_id: { label: 'Оборудование (ID)', kind: 'int' },
+  category: { label: 'Раздел', kind: 'enum', labels: FILE_CATEGORY_LABELS },
+  sha256: { label: 'Контрольная сумма', kind: 'text' },
+  pinned: { label: 'На карточке' },
+  file_order: { label: 'Порядок файлов' },
+  created_at: { label: 'Создана' },
+  mismatches: { label: 'Расхождений', kind: 'int' },
+  current: { label: 'Текущая версия', kind: 'text' },
+  instruments: { label: 'Приборов', kind: 'int' },
+  users: { label: 'Пользователей', kind: 'int' },
+  contracts: { label: 'Договоров', kind: 'int' },
+  source_equipment: { label: 'Приборов в Deltica 1.x', kind: 'int' },
+  duration_ms: { label: 'Длительность, мс', kind: 'int' },
+  error: { label: 'Ошибка' },
   reason: { label: 'Причина' },
   executor_name: { label: 'Исполнитель' },
   contract_number: { label: 'Номер договора' },
@@ -124,12 +153,13 @@ export interface AuditRow {
   entity_id: string | null
   changes: Record<string, unknown> | null
   ip: string | null
-  /** the instrument's name and numbers when the object is an instrument still on record */
+  /** the instrument's name and numbers: on record, or (`gone`) from its deletion's snapshot */
   equipment: {
     name: string
     model: string
     factory_number: string
     inventory_number: string
+    gone?: boolean
   } | null
   /** a user's login when the object is a user */
   user_login: string | null
@@ -202,9 +232,11 @@ export function presentAudit(
     ]
       .filter(Boolean)
       .join(', ')
-    equipmentId = Number(row.entity_id)
+    equipmentId = e.gone ? null : Number(row.entity_id)
   } else if (row.entity === 'user' && row.user_login) {
     object = `Пользователь ${row.user_login}`
+  } else if (row.entity === 'job' && row.entity_id) {
+    object = `Задание «${JOBS[row.entity_id] ?? row.entity_id}»`
   } else if (row.entity === 'department' && row.entity_id) {
     object = `Подразделение ${departments[row.entity_id] ?? row.entity_id}`
   }
@@ -214,6 +246,15 @@ export function presentAudit(
       v !== null && typeof v === 'object' && !Array.isArray(v) && ('old' in v || 'new' in v)
     const before = pair ? (v as { old: unknown }).old : undefined
     const after = pair ? (v as { new: unknown }).new : v
+    if (row.action === 'job_run' && field === 'status') {
+      changes_list.push({
+        field,
+        label: 'Результат',
+        old: null,
+        new: JOB_STATUS[String(after)] ?? String(after),
+      })
+      continue
+    }
     changes_list.push({
       field,
       label: fieldLabel(field),
