@@ -111,6 +111,101 @@ export const BackupView = z.looseObject({
   error: z.string().nullable(),
 })
 
+/** POST /api/auth/login, /password, /negotiate: the token and who it signs in. */
+export const SessionView = z.object({ token: z.string(), user: SessionUserView })
+
+/** GET /api/auth/negotiate: whether Windows sign-in (Kerberos) is available here, and why not. */
+export const WindowsSignInView = z.object({
+  available: z.boolean(),
+  message: z.string().nullable(),
+})
+
+/** GET/PUT /api/settings: the values (finance ones for admins only) and their labels. */
+export const SettingsView = z.object({
+  version: z.number().int(),
+  values: z.record(z.string(), z.unknown()),
+  labels: z.record(z.string(), z.string()),
+})
+
+/** GET /api/health: the server is up, and the database? */
+export const HealthView = z.object({ status: z.string(), db: z.string(), version: z.string() })
+
+const Bytes = z.number().nullable()
+
+/** GET /api/health/system: the monitor's figures. */
+export const SystemView = z.looseObject({
+  status: z.string(),
+  version: z.string(),
+  db: z.object({
+    status: z.string(),
+    latency_ms: z.number().nullable(),
+    size_bytes: Bytes,
+    connections: z.number().nullable().optional(),
+  }),
+  disk: z.looseObject({ free_bytes: Bytes, total_bytes: Bytes }).optional(),
+  cpu: z.looseObject({ percent: z.number(), cores: z.number() }).optional(),
+  memory: z
+    .looseObject({
+      rss_bytes: Bytes.optional(),
+      system_free_bytes: Bytes.optional(),
+      system_total_bytes: Bytes.optional(),
+    })
+    .optional(),
+  uptime_s: z.number(),
+  last_backup: z
+    .looseObject({
+      status: z.string(),
+      started_at: Timestamp,
+      finished_at: Timestamp.nullable(),
+      size_bytes: Bytes.optional(),
+    })
+    .nullable()
+    .optional(),
+  last_backup_age_s: z.number().nullable().optional(),
+})
+
+/** GET /api/health/logs: one line of the server's log (JSON; what it holds varies). */
+export const LogLineView = z.looseObject({
+  time: z.string().optional(),
+  level: z.string().optional(),
+  msg: z.string().optional(),
+  method: z.string().optional(),
+  path: z.string().optional(),
+  status: z.number().optional(),
+  ms: z.number().optional(),
+})
+
+/** A saved instrument (created, edited, a cycle recorded): the record and the server's warnings. */
+export const EquipmentSavedView = EquipmentRecordView.extend({
+  warnings: z.array(z.object({ field: z.string(), message: z.string() })),
+})
+
+const RowIssue = z.object({ row: z.number().int(), column: z.string(), message: z.string() })
+/** POST /api/equipment/import: what the workbook would change (or changed), row by row. */
+export const ImportReportView = z.looseObject({
+  dry_run: z.boolean(),
+  rows: z.number().int(),
+  created: z.number().int(),
+  updated: z.number().int(),
+  unchanged: z.number().int(),
+  already_present: z.number().int(),
+  errors: z.array(RowIssue),
+  warnings: z.array(RowIssue),
+})
+
+/** POST /api/documents/:kind/check: what a document of the selection would hold. */
+export const DocumentCheckView = z.object({
+  selected: z.number().int(),
+  included: z.number().int(),
+  excluded: z.number().int(),
+  excluded_message: z.string().nullable(),
+  excluded_items: z.array(
+    z.object({ id: z.number().int(), name: z.string(), factory_number: z.string().nullable() }),
+  ),
+  requisites_missing: z.array(z.string()),
+  year: z.number().int().nullable().optional(),
+})
+
 export type SessionUser = z.infer<typeof SessionUserView>
 export type UserRow = z.infer<typeof UserView>
 export type EquipmentRecord = z.infer<typeof EquipmentRecordView>
@@ -122,3 +217,14 @@ export type EquipmentItem = { id: number; version: number } & FieldValues
 export type ContractRow = z.infer<typeof ContractView>
 export type AuditEntry = z.infer<typeof AuditView>
 export type BackupRow = z.infer<typeof BackupView>
+export type DepartmentRow = z.infer<typeof DepartmentView>
+export type SessionAnswer = z.infer<typeof SessionView>
+export type WindowsSignIn = z.infer<typeof WindowsSignInView>
+export type SettingsAnswer = z.infer<typeof SettingsView>
+export type Health = z.infer<typeof HealthView>
+export type SystemInfoView = z.infer<typeof SystemView>
+export type LogLine = z.infer<typeof LogLineView>
+export type EquipmentSaved = z.infer<typeof EquipmentSavedView>
+export type ImportReport = z.infer<typeof ImportReportView>
+export type ImportIssue = z.infer<typeof RowIssue>
+export type DocumentCheck = z.infer<typeof DocumentCheckView>

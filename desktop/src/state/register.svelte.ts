@@ -22,7 +22,10 @@ export type Filters = Record<FilterParam, string[]> & {
 }
 
 export const emptyFilters = (): Filters => ({
-  ...(Object.fromEntries(LIST_FILTERS.map((f) => [f.param, []])) as Record<FilterParam, string[]>),
+  ...(Object.fromEntries(LIST_FILTERS.map((f) => [f.param, [] as string[]])) as Record<
+    FilterParam,
+    string[]
+  >),
   due_from: '',
   due_to: '',
   plan_from: '',
