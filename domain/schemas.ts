@@ -64,10 +64,13 @@ export const Username = z
 // Response building blocks: what the routes answer (checked under tests, described in OpenAPI);
 // they live with the client's types in domain/shared/views.ts.
 export {
+  AnalyticsView,
   AuditView,
   BackupView,
   ContractView,
+  DepartmentStatsView,
   DepartmentView,
+  DigestView,
   DocumentCheckView,
   EquipmentRecordView,
   EquipmentSavedView,
@@ -84,6 +87,7 @@ export {
   SettingsView,
   SummaryView,
   SystemView,
+  TestEmailView,
   Tally,
   Timestamp,
   UserView,

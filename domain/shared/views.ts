@@ -111,6 +111,70 @@ export const BackupView = z.looseObject({
   error: z.string().nullable(),
 })
 
+const Count = z.number().int()
+/** a department's figure (its code, its label) */
+const PerDepartment = <T extends z.ZodRawShape>(shape: T) =>
+  z.object({ department: z.string(), label: z.string(), ...shape })
+
+/** GET /api/stats/department: a department's verifications in a period, and its instruments now. */
+export const DepartmentStatsView = z.looseObject({
+  from: z.string(),
+  to: z.string(),
+  department: z.string().nullable(),
+  verified: Count,
+  by_type: Tally,
+  fit: Count,
+  unfit: Count,
+  in_storage: Count,
+  unfit_notices: Count,
+  unfit_notice_items: z.array(
+    z.looseObject({
+      id: z.number().int(),
+      equipment_name: z.string(),
+      factory_number: z.string().nullable(),
+      archived_on: z.string().nullable(),
+      archive_reason: z.string().nullable(),
+    }),
+  ),
+  instruments: z.object({
+    verified: Count,
+    by_type: Tally,
+    fit_now: Count,
+    storage_now: Count,
+  }),
+})
+
+/** GET /api/stats/analytics: the year by type, plan calendar, costs, budget, overdue, due soon. */
+export const AnalyticsView = z.object({
+  year: z.number().int(),
+  by_verification_type: Tally,
+  instruments_by_verification_type: Tally,
+  calendar: z.array(PerDepartment({ months: z.array(Count), total: Count })),
+  planned_cost: z.object({
+    by_month: z.array(z.number()),
+    by_department: z.array(PerDepartment({ amount: z.number(), count: Count })),
+    total: z.number(),
+  }),
+  budget_next_year: z.object({
+    year: z.number().int(),
+    total: z.number(),
+    verifications: Count,
+    by_month: z.array(z.number()),
+    by_department: z.array(PerDepartment({ verifications: Count, amount: z.number() })),
+  }),
+  overdue: z.object({
+    by_department: z.array(PerDepartment({ count: Count })),
+    by_responsible: z.array(
+      z.object({
+        department: z.string(),
+        responsible_person: z.string().nullable(),
+        count: Count,
+      }),
+    ),
+  }),
+  due_in: Tally,
+})
+
 /** POST /api/auth/login, /password, /negotiate: the token and who it signs in. */
 export const SessionView = z.object({ token: z.string(), user: SessionUserView })
 
@@ -175,6 +239,18 @@ export const LogLineView = z.looseObject({
   ms: z.number().optional(),
 })
 
+/** POST /api/notifications/run: the reminders sent now (or why none were). */
+export const DigestView = z.object({
+  skipped: z.enum(['disabled', 'not_configured', 'busy']).optional(),
+  recipients: z.number().int(),
+  sent: z.number().int(),
+  failed: z.array(z.object({ email: z.string(), error: z.string() })),
+  items: z.number().int(),
+})
+
+/** POST /api/notifications/test-email: where the test letter went. */
+export const TestEmailView = z.object({ sent: z.literal(true), to: z.string() })
+
 /** A saved instrument (created, edited, a cycle recorded): the record and the server's warnings. */
 export const EquipmentSavedView = EquipmentRecordView.extend({
   warnings: z.array(z.object({ field: z.string(), message: z.string() })),
@@ -228,3 +304,7 @@ export type EquipmentSaved = z.infer<typeof EquipmentSavedView>
 export type ImportReport = z.infer<typeof ImportReportView>
 export type ImportIssue = z.infer<typeof RowIssue>
 export type DocumentCheck = z.infer<typeof DocumentCheckView>
+export type Digest = z.infer<typeof DigestView>
+export type DepartmentStats = z.infer<typeof DepartmentStatsView>
+export type Analytics = z.infer<typeof AnalyticsView>
+export type TestEmail = z.infer<typeof TestEmailView>
