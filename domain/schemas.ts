@@ -71,6 +71,8 @@ export {
   DepartmentStatsView,
   DepartmentView,
   DigestView,
+  DirectoryCheckView,
+  DirectoryLookupView,
   DocumentCheckView,
   EquipmentRecordView,
   EquipmentSavedView,

@@ -65,11 +65,14 @@ describe('a failed request says what kind of failure it is', () => {
 
   it('409: a contract changed meanwhile names who changed it and when', async () => {
     const c = await contract('409-1')
-    const other = await stack.api('PATCH', `/api/contracts/${c.id}`, chiefToken, {
+    const other = await stack.api('PUT', `/api/contracts/${c.id}`, chiefToken, {
       executor_name: 'ФБУ «Тюменский ЦСМ»',
       contract_number: '409-1',
+      valid_until: null,
       contract_amount: 2000,
       spent_amount: 0,
+      current_balance: null,
+      notes: null,
       version: c.version,
     })
     expect(other.status).toBe(200)

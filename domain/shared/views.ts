@@ -175,6 +175,31 @@ export const AnalyticsView = z.object({
   due_in: Tally,
 })
 
+/** POST /api/directory/check: whether the Windows domain answers with these settings, and why not. */
+export const DirectoryCheckView = z.object({
+  ok: z.boolean(),
+  message: z.string(),
+  causes: z.array(z.string()),
+})
+
+/** POST /api/directory/lookup: a domain user, his groups and what they give in Deltica. */
+export const DirectoryLookupView = DirectoryCheckView.extend({
+  user: z
+    .object({
+      dn: z.string(),
+      user: z.string(),
+      upn: z.string(),
+      display_name: z.string(),
+      disabled: z.boolean(),
+      groups: z.array(z.string()),
+      role: Role.nullable(),
+      department: z.string().nullable(),
+      account: z.object({ id: z.number().int(), username: z.string() }).nullable(),
+    })
+    .nullable()
+    .optional(),
+})
+
 /** POST /api/auth/login, /password, /negotiate: the token and who it signs in. */
 export const SessionView = z.object({ token: z.string(), user: SessionUserView })
 
@@ -305,6 +330,8 @@ export type ImportReport = z.infer<typeof ImportReportView>
 export type ImportIssue = z.infer<typeof RowIssue>
 export type DocumentCheck = z.infer<typeof DocumentCheckView>
 export type Digest = z.infer<typeof DigestView>
+export type DirectoryCheck = z.infer<typeof DirectoryCheckView>
+export type DirectoryLookup = z.infer<typeof DirectoryLookupView>
 export type DepartmentStats = z.infer<typeof DepartmentStatsView>
 export type Analytics = z.infer<typeof AnalyticsView>
 export type TestEmail = z.infer<typeof TestEmailView>
