@@ -6,6 +6,7 @@
 // (state/selection) follows the query.
 import { LIST_FILTERS, type FilterParam } from '@shared/filters.ts'
 import { isAborted, isUnreachable, type Api, type Query } from '../lib/api.ts'
+import { equipmentApi } from '../lib/api/equipment.ts'
 import { Selection } from './selection.svelte.ts'
 
 export type Row = Record<string, unknown> & { id?: number; version?: number; __i: number }
@@ -62,7 +63,6 @@ export class Register {
 
   constructor(
     private api: Api,
-    readonly path = '/api/equipment',
     readonly pageSize = PAGE_SIZE,
   ) {}
 
@@ -131,8 +131,7 @@ export class Register {
   }
 
   private fetchPage(page: number, signal?: AbortSignal) {
-    return this.api.get<{ items: Record<string, unknown>[]; total: number }>(
-      this.path,
+    return equipmentApi(this.api).list(
       { ...this.params(), limit: this.pageSize, offset: page * this.pageSize },
       signal,
     )

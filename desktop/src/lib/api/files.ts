@@ -17,4 +17,9 @@ export const filesApi = (api: Api) => ({
     api.file('GET', `/api/upload/${id}${download ? '?download=1' : ''}`),
   remove: (id: number) => api.del(`/api/upload/${id}`),
   pinned: () => api.get<{ items: StoredFileRow[] }>('/api/pinned'),
+  uploadPinned: (form: FormData, onProgress: (fraction: number) => void) =>
+    api.upload<StoredFileRow>('/api/pinned', form, onProgress),
+  pinnedContent: (id: number, download = false) =>
+    api.file('GET', `/api/pinned/${id}${download ? '?download=1' : ''}`),
+  removePinned: (id: number) => api.del(`/api/pinned/${id}`),
 })
