@@ -90,7 +90,6 @@ export {
   SummaryView,
   SystemView,
   TestEmailView,
-  Tally,
   Timestamp,
   UserView,
   WindowsSignInView,

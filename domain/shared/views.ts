@@ -62,7 +62,7 @@ export const FileView = z.looseObject({
 })
 
 /** A count per key (status, state, type, window). */
-export const Tally = z.record(z.string(), z.number())
+const Tally = z.record(z.string(), z.number())
 
 /** GET /api/stats/summary: the header's counts. */
 export const SummaryView = z.object({
