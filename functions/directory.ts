@@ -23,7 +23,6 @@ const configOf = async (env: Env, given: DirectoryConfig | undefined) =>
 const Check = z.object({ directory: DirectoryConfig.optional() }).strict()
 const Lookup = Check.extend({ username: z.string().trim().min(1, 'Введите имя').max(256) }).strict()
 
-
 api.post(
   '/check',
   {
