@@ -9,15 +9,19 @@
 //                                    401 + WWW-Authenticate: Negotiate; 404 when this server has
 //                                    no Windows sign-in (domain/users/kerberos.ts)
 import { z } from 'zod'
-import { Ok, Password, SessionUserView } from '../domain/schemas.ts'
+import {
+  Ok,
+  Password,
+  SessionUserView,
+  SessionView as Session,
+  WindowsSignInView,
+} from '../domain/schemas.ts'
 import { signInWithKerberos, ssoStatus } from '../domain/users/kerberos.ts'
 import { signInWithPassword } from '../domain/users/directory/sign-in.ts'
 import { changePassword, sessionUser, signOut } from '../domain/users/session.ts'
 import { endpoint } from '../runtime/endpoint.ts'
 
 const api = endpoint(import.meta.url)
-
-const Session = z.object({ token: z.string(), user: SessionUserView })
 
 const Login = z.object({
   username: z
@@ -66,7 +70,7 @@ api.get(
   {
     auth: 'public',
     summary: 'Доступен ли вход через Windows (Kerberos)',
-    response: z.object({ available: z.boolean(), message: z.string().nullable() }),
+    response: WindowsSignInView,
   },
   (_req, env) => ssoStatus(env),
 )

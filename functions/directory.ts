@@ -7,7 +7,10 @@ import { z } from 'zod'
 import { settingsOf } from '../domain/settings/registry.ts'
 import { checkDirectory, lookupWindowsUser } from '../domain/users/directory/admin.ts'
 import { DirectoryConfig } from '../domain/users/directory/config.ts'
-import { Role } from '../domain/schemas.ts'
+import {
+  DirectoryCheckView as CheckView,
+  DirectoryLookupView as LookupView,
+} from '../domain/schemas.ts'
 import type { Env } from '../runtime/endpoint.ts'
 import { endpoint } from '../runtime/endpoint.ts'
 
@@ -19,29 +22,6 @@ const configOf = async (env: Env, given: DirectoryConfig | undefined) =>
 
 const Check = z.object({ directory: DirectoryConfig.optional() }).strict()
 const Lookup = Check.extend({ username: z.string().trim().min(1, 'Введите имя').max(256) }).strict()
-
-const CheckView = z.object({
-  ok: z.boolean(),
-  message: z.string(),
-  causes: z.array(z.string()),
-})
-
-const LookupView = CheckView.extend({
-  user: z
-    .object({
-      dn: z.string(),
-      user: z.string(),
-      upn: z.string(),
-      display_name: z.string(),
-      disabled: z.boolean(),
-      groups: z.array(z.string()),
-      role: Role.nullable(),
-      department: z.string().nullable(),
-      account: z.object({ id: z.number().int(), username: z.string() }).nullable(),
-    })
-    .nullable()
-    .optional(),
-})
 
 api.post(
   '/check',

@@ -34,7 +34,7 @@ import { checkDocument, prepare, type DocumentInput } from '../domain/documents/
 import { STATUS_LABELS, type StatusLabel } from '../domain/documents/status-labels.ts'
 import { FilterQuery } from '../domain/equipment/query.ts'
 import { MAX_DOCUMENT_ITEMS, MAX_EXCEPT_IDS } from '../domain/shared/document-limits.ts'
-import { Id } from '../domain/schemas.ts'
+import { DocumentCheckView, Id } from '../domain/schemas.ts'
 
 const api = endpoint(import.meta.url)
 
@@ -62,16 +62,6 @@ const StatusLabelBody = Body.extend({
 const ScheduleBody = Body.extend({ year: z.number().int().min(2000).max(2100).optional() })
 
 type Input = DocumentInput
-
-const CheckView = z.object({
-  selected: z.number().int(),
-  included: z.number().int(),
-  excluded: z.number().int(),
-  excluded_message: z.string().nullable(),
-  excluded_items: z.array(z.unknown()),
-  requisites_missing: z.array(z.string()),
-  year: z.number().int().nullable().optional(),
-})
 
 async function generate(kind: DocumentKind, env: AuthedEnv, input: Input) {
   await env.rateLimit(`documents:${env.user.id}`, DOCUMENTS_PER_MINUTE, 60_000)
@@ -104,7 +94,7 @@ for (const [name, kind] of Object.entries(DOCUMENT_KINDS) as [DocumentKindName, 
       auth: kind.access,
       summary: `${kind.summary}: что войдёт в документ`,
       body,
-      response: CheckView,
+      response: DocumentCheckView,
     },
     (_req, env, input) => checkDocument(kind, env as AuthedEnv, input.body as Input),
   )

@@ -24,7 +24,14 @@ import { recordCycle, updateEquipment } from '../domain/equipment/write.ts'
 import { streamExport } from '../domain/equipment/xlsx/export.ts'
 import { importWorkbook } from '../domain/equipment/xlsx/import.ts'
 import { exportFileName } from '../domain/equipment/xlsx/layout.ts'
-import { EquipmentRecordView, IdParams, PageOf, RowView } from '../domain/schemas.ts'
+import {
+  EquipmentRecordView,
+  EquipmentSavedView,
+  IdParams,
+  ImportReportView,
+  PageOf,
+  RowView,
+} from '../domain/schemas.ts'
 import { assertNotFuture, undoLastCycle } from '../domain/equipment/cycles.ts'
 import { today } from '../runtime/clock.ts'
 import { settingsOf } from '../domain/settings/registry.ts'
@@ -37,20 +44,6 @@ async function guardDate(env: Env, date: string | null | undefined) {
   const { verification_future_days } = await settingsOf(env)
   assertNotFuture(date, today(env.config.timeZone), verification_future_days)
 }
-const WithWarnings = EquipmentRecordView.extend({
-  warnings: z.array(z.object({ field: z.string(), message: z.string() })),
-})
-const RowIssue = z.object({ row: z.number().int(), column: z.string(), message: z.string() })
-const ImportReport = z.looseObject({
-  dry_run: z.boolean(),
-  rows: z.number().int(),
-  created: z.number().int(),
-  updated: z.number().int(),
-  unchanged: z.number().int(),
-  already_present: z.number().int(),
-  errors: z.array(RowIssue),
-  warnings: z.array(RowIssue),
-})
 
 const MAX_IMPORT_BYTES = 20 * 1024 * 1024
 
@@ -123,7 +116,7 @@ api.post(
   {
     auth: 'admin',
     summary: 'Загрузка реестра из Excel (формат выгрузки); dry_run=1 — только проверка',
-    response: ImportReport,
+    response: ImportReportView,
     query: z.object({
       dry_run: z
         .enum(['0', '1', 'true', 'false'], { message: 'dry_run: 0 или 1' })
@@ -161,7 +154,7 @@ api.post(
     summary: 'Добавить оборудование (все разделы)',
     body: EquipmentCreate,
     status: 201,
-    response: WithWarnings,
+    response: EquipmentSavedView,
   },
   async (_req, env, { body }) => {
     await guardDate(env, body.verification_date)
@@ -174,7 +167,7 @@ api.patch(
   {
     auth: 'admin',
     summary: 'Изменить поля оборудования (с версией записи)',
-    response: WithWarnings,
+    response: EquipmentSavedView,
     params: IdParams,
     body: EquipmentPatch,
   },
@@ -203,7 +196,7 @@ api.post(
     auth: 'admin',
     summary: 'Новый цикл поверки/калибровки/аттестации (прежний — в историю)',
     status: 201,
-    response: WithWarnings,
+    response: EquipmentSavedView,
     params: IdParams,
     body: VerificationCycle,
   },

@@ -5,7 +5,7 @@
 //   GET /api/health/logs?limit=  admin: the last lines of today's log file (parsed JSON lines)
 import { z } from 'zod'
 import { lastBackup } from '../domain/backup/history.ts'
-import { Items } from '../domain/schemas.ts'
+import { HealthView, Items, LogLineView, SystemView } from '../domain/schemas.ts'
 import { endpoint } from '../runtime/endpoint.ts'
 import { json } from '../runtime/errors.ts'
 
@@ -16,7 +16,7 @@ api.get(
   {
     auth: 'public',
     summary: 'Состояние сервера и базы данных',
-    response: z.object({ status: z.string(), db: z.string(), version: z.string() }),
+    response: HealthView,
   },
   async (_req, env) => {
     const latency = await env.system.pingDatabase()
@@ -34,16 +34,7 @@ api.get(
   {
     auth: 'admin',
     summary: 'Монитор системы: база, диск, процессор, память, время работы, последняя копия',
-    response: z.looseObject({
-      status: z.string(),
-      version: z.string(),
-      db: z.object({
-        status: z.string(),
-        latency_ms: z.number().nullable(),
-        size_bytes: z.number().nullable(),
-      }),
-      uptime_s: z.number(),
-    }),
+    response: SystemView,
   },
   async (_req, env) => {
     const latency = await env.system.pingDatabase()
@@ -82,7 +73,7 @@ api.get(
   {
     auth: 'admin',
     summary: 'Последние строки журнала сервера за сегодня',
-    response: Items(z.looseObject({})),
+    response: Items(LogLineView),
     query: z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) }),
   },
   async (_req, env, { query }) => {

@@ -9,18 +9,10 @@ import { runDigestNow, sendTestEmail } from '../domain/notifications/actions.ts'
 import { dueItems, stageLabel } from '../domain/notifications/digest.ts'
 import { settingsOf } from '../domain/settings/registry.ts'
 import { Email } from '../domain/users/accounts.ts'
-import { PageOf } from '../domain/schemas.ts'
+import { DigestView, PageOf, TestEmailView } from '../domain/schemas.ts'
 import { endpoint } from '../runtime/endpoint.ts'
 
 const api = endpoint(import.meta.url)
-
-const DigestView = z.object({
-  skipped: z.enum(['disabled', 'not_configured', 'busy']).optional(),
-  recipients: z.number().int(),
-  sent: z.number().int(),
-  failed: z.array(z.object({ email: z.string(), error: z.string() })),
-  items: z.number().int(),
-})
 
 const TestEmail = z.object({ to: Email.optional() }).strict()
 
@@ -53,7 +45,7 @@ api.post(
     auth: 'admin',
     summary: 'Отправить тестовое письмо',
     body: TestEmail,
-    response: z.object({ sent: z.literal(true), to: z.string() }),
+    response: TestEmailView,
   },
   (_req, env, { body }) => sendTestEmail(env, body.to),
 )

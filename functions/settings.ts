@@ -6,7 +6,7 @@
 import { z } from 'zod'
 import { SETTINGS, settingKeys, type SettingKey } from '../domain/settings/registry.ts'
 import { settingsView, updateSettings } from '../domain/settings/values.ts'
-import { Version } from '../domain/schemas.ts'
+import { SettingsView, Version } from '../domain/schemas.ts'
 import { endpoint, parse } from '../runtime/endpoint.ts'
 
 const api = endpoint(import.meta.url)
@@ -18,12 +18,6 @@ const SettingsPatch = z
   })
   .strict()
   .refine((v) => Object.keys(v).length > 1, 'Нет ни одной настройки для изменения')
-
-const SettingsView = z.object({
-  version: z.number().int(),
-  values: z.record(z.string(), z.unknown()),
-  labels: z.record(z.string(), z.string()),
-})
 
 api.get('/', { auth: 'user', summary: 'Настройки', response: SettingsView }, (_req, env) =>
   settingsView(env.sql, env.user.role === 'admin'),

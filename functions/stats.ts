@@ -11,7 +11,7 @@
 //                                responsible person; due in 30/60/90 days; instruments verified
 //                                in the year by type (as the grid counts them)
 import { z } from 'zod'
-import { DateString, SummaryView, Tally } from '../domain/schemas.ts'
+import { AnalyticsView, DateString, DepartmentStatsView, SummaryView } from '../domain/schemas.ts'
 import { analytics } from '../domain/stats/analytics.ts'
 import { departmentStats } from '../domain/stats/department.ts'
 import { settingsOf } from '../domain/settings/registry.ts'
@@ -35,13 +35,7 @@ api.get(
   {
     auth: 'user',
     summary: 'Статистика подразделения за период',
-    response: z.looseObject({
-      verified: z.number().int(),
-      by_type: Tally,
-      fit: z.number().int(),
-      unfit: z.number().int(),
-      in_storage: z.number().int(),
-    }),
+    response: DepartmentStatsView,
     query: z.object({
       from: DateString.optional(),
       to: DateString.optional(),
@@ -57,15 +51,7 @@ api.get(
   {
     auth: 'admin',
     summary: 'Аналитика: типы, календарь, затраты, бюджет следующего года, просрочки',
-    response: z.object({
-      year: z.number().int(),
-      by_verification_type: Tally,
-      calendar: z.unknown(),
-      planned_cost: z.unknown(),
-      budget_next_year: z.unknown(),
-      overdue: z.unknown(),
-      due_in: z.unknown(),
-    }),
+    response: AnalyticsView,
     query: z.object({ year: z.coerce.number().int().min(2000).max(2200).optional() }),
   },
   async (_req, env, { query }) =>

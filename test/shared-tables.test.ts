@@ -8,6 +8,8 @@ import { describe, expect, it } from 'vitest'
 import { DOCUMENT_KIND_INFO, STATUS_LABEL_TEXTS } from '../domain/shared/document-kinds.ts'
 import { FIELDS, SECTIONS } from '../domain/shared/fields.ts'
 import { FILE_CATEGORY_LABELS } from '../domain/shared/file-categories.ts'
+import { LIST_FILTERS } from '../domain/shared/filters.ts'
+import { FilterQuery } from '../domain/equipment/query.ts'
 import { STATUS_COLORS } from '../domain/shared/labels.ts'
 
 const ROOT = join(import.meta.dirname, '..')
@@ -94,6 +96,61 @@ describe('the shared tables', () => {
       'desktop/src/screens/X.svelte: «Заводской №»',
       'domain/x.ts: «Общие документы»',
       'desktop/src/x.css: #52c41a',
+    ])
+  })
+})
+
+/** a list filter's codes restated outside the shared tables: a literal list (an array, a set, a
+ *  union type) that holds every code of one filter */
+export function restatedFilters(files: Map<string, string>): string[] {
+  const found: string[] = []
+  const coded = LIST_FILTERS.filter((f) => f.options)
+  for (const [path, text] of files) {
+    // [ … ] without nested brackets, and `'a' | 'b' | …` unions
+    const lists = [
+      ...text.matchAll(/\[[^[\]]*\]/g),
+      ...text.matchAll(/(?:(['"])[\w]+\1\s*\|\s*)+(['"])[\w]+\2/g),
+    ].map((m) => m[0])
+    for (const f of coded) {
+      const codes = Object.keys(f.options!)
+      if (lists.some((l) => codes.every((c) => new RegExp(`(['"\`])${escape(c)}\\1`).test(l))))
+        found.push(`${path}: ${f.param}`)
+    }
+  }
+  return found
+}
+
+describe('the list filters', () => {
+  it("the server accepts exactly the shared table's codes per filter", () => {
+    for (const f of LIST_FILTERS.filter((x) => x.options)) {
+      const codes = Object.keys(f.options!)
+      const ok = FilterQuery.safeParse({ [f.param]: codes.join(',') })
+      expect(ok.success, f.param).toBe(true)
+      expect((ok.data as Record<string, unknown>)[f.param]).toEqual(codes)
+      const bad = FilterQuery.safeParse({ [f.param]: 'no_such_code' })
+      expect(bad.success, f.param).toBe(false)
+      expect(bad.error!.issues[0].message).toBe(`Допустимые значения: ${codes.join(', ')}`)
+    }
+  })
+
+  it("no filter's codes are restated outside the shared tables", () => {
+    expect(restatedFilters(sources())).toEqual([])
+  })
+
+  it('the scan finds a restated filter (a client union, a server list)', () => {
+    const planted = new Map([
+      [
+        'desktop/src/x.ts',
+        `type T = 'state_work' | 'state_storage' | 'state_verification' | 'state_repair'`,
+      ],
+      ['domain/y.ts', `const KINDS = new Set(['verification', 'calibration', 'certification'])`],
+      ['domain/z.ts', `status: z.enum(['SI', 'IO'])`],
+      ['domain/w.ts', `const some = ['status_expired', 'status_expiring']`],
+    ])
+    expect(restatedFilters(planted)).toEqual([
+      'desktop/src/x.ts: state',
+      'domain/y.ts: verification_type',
+      'domain/z.ts: type',
     ])
   })
 })

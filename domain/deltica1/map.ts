@@ -3,6 +3,7 @@
 // (departments, users, today, the expiring window) and the files found on disk come in as
 // arguments; nothing is written here.
 import { formatMoney, STATUSES } from '../shared/labels.ts'
+import { filterCodes } from '../shared/filters.ts'
 import type { Status } from '../shared/labels.ts'
 import type { Report } from './report.ts'
 import type { OldArchived, OldDatabase, OldInstrument, OldUser } from './source.ts'
@@ -82,9 +83,9 @@ export interface MappedDatabase {
 
 const USERNAME = /^[A-Za-z0-9._-]{2,64}$/
 const CODE = /^[a-z][a-z0-9_]*$/
-const TYPES = new Set(['SI', 'IO'])
-const VERIFICATION_TYPES = new Set(['verification', 'calibration', 'certification'])
-const STATES = new Set(['state_work', 'state_storage', 'state_verification', 'state_repair'])
+const TYPES = filterCodes('type')
+const VERIFICATION_TYPES = filterCodes('verification_type')
+const STATES = filterCodes('state')
 const NO_REASON = 'не указана'
 
 const TRANSLIT: Record<string, string> = {

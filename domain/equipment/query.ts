@@ -7,13 +7,8 @@ import type { Sql } from '../../runtime/db.ts'
 import type { User } from '../../runtime/endpoint.ts'
 import { badRequest } from '../../runtime/errors.ts'
 import { columnsFor, FINANCE_ONLY, ITEM_COLUMNS, PlanMonth } from './fields.ts'
-import {
-  EQUIPMENT_TYPES,
-  STATES,
-  STATUSES,
-  VERIFICATION_TYPES,
-  type Status,
-} from '../shared/labels.ts'
+import { filterOptions, type FilterParam } from '../shared/filters.ts'
+import type { Status } from '../shared/labels.ts'
 import { DateString, Paging, queryList, queryText } from '../schemas.ts'
 import { departmentScope } from '../scope.ts'
 import { likePattern, searchWords } from '../search.ts'
@@ -22,12 +17,15 @@ import { cachedTotal, type RegisterMoment } from './totals.ts'
 
 type Fragment = PendingQuery<Row[]>
 
-const enumList = (labels: Record<string, string>) =>
-  queryList(
-    z.enum(Object.keys(labels) as [string, ...string[]], {
-      message: `Допустимые значения: ${Object.keys(labels).join(', ')}`,
+/** A filter's codes as the shared filter table (domain/shared/filters.ts) lists them. */
+const enumList = (param: Exclude<FilterParam, 'department'>) => {
+  const codes = Object.keys(filterOptions(param))
+  return queryList(
+    z.enum(codes as [string, ...string[]], {
+      message: `Допустимые значения: ${codes.join(', ')}`,
     }),
   )
+}
 
 const single = <T extends z.ZodType>(schema: T) =>
   z.preprocess((v) => (v === '' ? undefined : v), schema.optional())
@@ -35,10 +33,10 @@ const single = <T extends z.ZodType>(schema: T) =>
 /** The filter, search and sort parameters (the list, the export). */
 export const FilterQuery = z.object({
   q: queryText(500),
-  status: enumList(STATUSES),
-  state: enumList(STATES),
-  type: enumList(EQUIPMENT_TYPES),
-  verification_type: enumList(VERIFICATION_TYPES),
+  status: enumList('status'),
+  state: enumList('state'),
+  type: enumList('type'),
+  verification_type: enumList('verification_type'),
   department: queryList(z.string().max(40, 'Неизвестное подразделение')),
   due_from: single(DateString),
   due_to: single(DateString),
@@ -58,8 +56,10 @@ export const ListQuery = FilterQuery.extend(Paging)
 export type ListParams = z.output<typeof ListQuery>
 
 /** Codes whose Russian label contains the word (lower-cased). */
-const labelMatches = (labels: Record<string, string>, word: string) =>
-  Object.keys(labels).filter((code) => labels[code].toLowerCase().includes(word))
+const labelMatches = (param: Exclude<FilterParam, 'department'>, word: string) => {
+  const labels = filterOptions(param)
+  return Object.keys(labels).filter((code) => labels[code].toLowerCase().includes(word))
+}
 
 /**
  * One search word: it matches the row's own text fields, or the Russian label of its type,
@@ -76,13 +76,13 @@ function searchWord(sql: Sql, user: User, word: string, expiringDays: number): F
   if (user.role === 'admin') {
     alternatives.push(sql`e.search_finance like ${pattern}`)
   }
-  const types = labelMatches(EQUIPMENT_TYPES, word)
+  const types = labelMatches('type', word)
   if (types.length) alternatives.push(sql`e.equipment_type in ${sql(types)}`)
-  const kinds = labelMatches(VERIFICATION_TYPES, word)
+  const kinds = labelMatches('verification_type', word)
   if (kinds.length) alternatives.push(sql`e.verification_type in ${sql(kinds)}`)
-  const states = labelMatches(STATES, word)
+  const states = labelMatches('state', word)
   if (states.length) alternatives.push(sql`e.verification_state in ${sql(states)}`)
-  const statuses = labelMatches(STATUSES, word) as Status[]
+  const statuses = labelMatches('status', word) as Status[]
   if (statuses.length) alternatives.push(statusCondition(sql, statuses, expiringDays, 'e'))
   return sql`(${alternatives.reduce((acc, a) => sql`${acc} or ${a}`)})`
 }

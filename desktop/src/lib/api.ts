@@ -36,8 +36,66 @@ const fallbackMessage = (status: number) =>
         : status === 409
           ? 'Данные изменились или уже существуют. Обновите и повторите'
           : status >= 500
-            ? 'Ошибка сервера. Повторите попытку позже'
+            ? SERVER_FAILED
             : `Ошибка запроса (${status})`
+
+export const SESSION_EXPIRED = 'Сеанс истёк или был завершён. Войдите снова'
+const SERVER_FAILED = 'Ошибка сервера, повторите попытку позже'
+
+/** «изменил(а) Иванова А. П. в 03.12, 09:05» — or '' when the answer names neither */
+export function whoAndWhen(body: Record<string, unknown>): string {
+  const by = body.changed_by
+  const name =
+    typeof by === 'string'
+      ? by
+      : by && typeof by === 'object'
+        ? String(
+            (by as Record<string, unknown>).full_name ??
+              (by as Record<string, unknown>).username ??
+              '',
+          )
+        : ''
+  const at = typeof body.changed_at === 'string' ? new Date(body.changed_at) : null
+  const when =
+    at && !Number.isNaN(at.getTime())
+      ? at.toLocaleString('ru-RU', {
+          day: '2-digit',
+          month: '2-digit',
+          hour: '2-digit',
+          minute: '2-digit',
+        })
+      : ''
+  return [name && `изменил(а) ${name}`, when && `в ${when}`].filter(Boolean).join(' ')
+}
+
+/**
+ * The one place a failed answer becomes the Russian words every screen shows, distinct per kind:
+ * a session that ended (401 on a signed-in request: the app is back at sign-in) says so; 404 says
+ * «не найдено»; 409 is the server's reason with who changed the record and when; 5xx is the
+ * server's fault, to retry; the rest (400, 403, 413, 423, 429) is the server's own message.
+ */
+export function failureMessage(
+  status: number,
+  body: Record<string, unknown>,
+  signedIn: boolean,
+): string {
+  const said = typeof body.error === 'string' && body.error.trim() ? body.error.trim() : ''
+  if (status === 401) return signedIn ? SESSION_EXPIRED : said || fallbackMessage(401)
+  if (status === 404) {
+    if (!said) return 'Не найдено: запись удалена или недоступна. Обновите данные'
+    return /не найден/i.test(said) ? said : `Не найдено: ${said}`
+  }
+  if (status === 409) {
+    const who = whoAndWhen(body)
+    const text = said || fallbackMessage(409)
+    return who ? `${text} (${who})` : text
+  }
+  if (status >= 500) {
+    if (!said) return SERVER_FAILED
+    return /повтор/i.test(said) ? `Ошибка сервера: ${said}` : `${SERVER_FAILED} (${said})`
+  }
+  return said || fallbackMessage(status)
+}
 
 /** What kind of failure an error is: each is handled in its own way (sign-in again, «не найдено»,
  *  a conflict to resolve, the server's fault, the network's). */
@@ -138,12 +196,9 @@ export class Api {
     this.onReachable?.(true)
     if (!response.ok) {
       const body = (await response.json().catch(() => ({}))) as Record<string, unknown>
-      if (response.status === 401 && this.token && this.onUnauthorized) this.onUnauthorized()
-      throw new ApiError(
-        response.status,
-        typeof body.error === 'string' ? body.error : fallbackMessage(response.status),
-        body,
-      )
+      const signedIn = this.token !== null
+      if (response.status === 401 && signedIn && this.onUnauthorized) this.onUnauthorized()
+      throw new ApiError(response.status, failureMessage(response.status, body, signedIn), body)
     }
     return response
   }
@@ -201,15 +256,10 @@ export class Api {
         } catch {
           /* not JSON */
         }
-        if (xhr.status >= 200 && xhr.status < 300) resolve(body as T)
-        else
-          reject(
-            new ApiError(
-              xhr.status,
-              typeof body.error === 'string' ? body.error : fallbackMessage(xhr.status),
-              body,
-            ),
-          )
+        if (xhr.status >= 200 && xhr.status < 300) return resolve(body as T)
+        const signedIn = this.token !== null
+        if (xhr.status === 401 && signedIn && this.onUnauthorized) this.onUnauthorized()
+        reject(new ApiError(xhr.status, failureMessage(xhr.status, body, signedIn), body))
       }
       xhr.send(form)
     })

@@ -2,6 +2,7 @@
 // (the statistics count «Извещение о непригодности» as an unfit notice), and archiving several
 // instruments one request each, reporting those refused.
 import type { Api } from './api.ts'
+import { archiveApi } from './api/archive.ts'
 
 export const ARCHIVE_REASONS = [
   'Извещение о непригодности',
@@ -22,7 +23,7 @@ export async function archiveMany(
   const failed: { id: number; message: string }[] = []
   for (const id of ids) {
     try {
-      await api.post('/api/archive', { equipment_id: id, reason })
+      await archiveApi(api).writeOff(id, reason)
       done++
     } catch (e) {
       failed.push({ id, message: (e as Error).message })

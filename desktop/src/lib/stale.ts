@@ -9,28 +9,5 @@ export const isStale = (e: unknown): e is ApiError =>
   typeof e.body.current === 'object' &&
   e.body.current !== null
 
-/** «изменил(а) Иванова А. П. в 03.12, 09:05» — or '' when the answer names neither */
-export function whoAndWhen(body: Record<string, unknown>): string {
-  const by = body.changed_by
-  const name =
-    typeof by === 'string'
-      ? by
-      : by && typeof by === 'object'
-        ? String(
-            (by as Record<string, unknown>).full_name ??
-              (by as Record<string, unknown>).username ??
-              '',
-          )
-        : ''
-  const at = typeof body.changed_at === 'string' ? new Date(body.changed_at) : null
-  const when =
-    at && !Number.isNaN(at.getTime())
-      ? at.toLocaleString('ru-RU', {
-          day: '2-digit',
-          month: '2-digit',
-          hour: '2-digit',
-          minute: '2-digit',
-        })
-      : ''
-  return [name && `изменил(а) ${name}`, when && `в ${when}`].filter(Boolean).join(' ')
-}
+/** who changed the record and when (the client's one reading of a 409, lib/api.ts) */
+export { whoAndWhen } from './api.ts'

@@ -6,6 +6,7 @@
 // Saves and undos run one after another: a second Ctrl+Z pressed while the first is still on
 // the wire must send the version the first one produced, not the one before it.
 import { ApiError, isUnreachable, type Api } from '../lib/api.ts'
+import { equipmentApi } from '../lib/api/equipment.ts'
 import { fieldErrors } from '../lib/field-errors.ts'
 import { whoAndWhen } from '../lib/stale.ts'
 import type { Register } from './register.svelte.ts'
@@ -68,8 +69,8 @@ export class Edits {
         for (const c of list) patch[c.field] = c.value
         const before = Object.fromEntries(list.map((c) => [c.field, row[c.field]]))
         try {
-          const saved = await this.api.patch<Record<string, unknown>>(`/api/equipment/${id}`, patch)
-          this.register.applyRow(saved?.id ? saved : await this.api.get(`/api/equipment/${id}`))
+          const saved = await equipmentApi(this.api).patch(id, patch)
+          this.register.applyRow(saved?.id ? saved : await equipmentApi(this.api).record(id))
           for (const w of warningsOf(saved)) warned.push(`№${id}: ${w}`)
           for (const c of list)
             done.push({ id, field: c.field, before: before[c.field], after: c.value })
@@ -92,9 +93,7 @@ export class Edits {
             )
           if (error instanceof ApiError && error.status === 409) {
             const current = error.body.current as Record<string, unknown> | undefined
-            this.register.applyRow(
-              current?.id ? current : await this.api.get(`/api/equipment/${id}`),
-            )
+            this.register.applyRow(current?.id ? current : await equipmentApi(this.api).record(id))
           }
         }
       }

@@ -4,17 +4,15 @@
 // spans the whole register while only the visible pages travel. When the server cannot be
 // reached the rows already shown stay (never an empty register that is not empty); the selection
 // (state/selection) follows the query.
+import { LIST_FILTERS, type FilterParam } from '@shared/filters.ts'
 import { isAborted, isUnreachable, type Api, type Query } from '../lib/api.ts'
+import { equipmentApi } from '../lib/api/equipment.ts'
 import { Selection } from './selection.svelte.ts'
 
 export type Row = Record<string, unknown> & { id?: number; version?: number; __i: number }
 
-export interface Filters {
-  status: string[]
-  state: string[]
-  type: string[]
-  verification_type: string[]
-  department: string[]
+/** the codes chosen per filter of the shared table (domain/shared/filters.ts), then the ranges */
+export type Filters = Record<FilterParam, string[]> & {
   due_from: string
   due_to: string
   plan_from: string
@@ -25,11 +23,10 @@ export interface Filters {
 }
 
 export const emptyFilters = (): Filters => ({
-  status: [],
-  state: [],
-  type: [],
-  verification_type: [],
-  department: [],
+  ...(Object.fromEntries(LIST_FILTERS.map((f) => [f.param, [] as string[]])) as Record<
+    FilterParam,
+    string[]
+  >),
   due_from: '',
   due_to: '',
   plan_from: '',
@@ -66,7 +63,6 @@ export class Register {
 
   constructor(
     private api: Api,
-    readonly path = '/api/equipment',
     readonly pageSize = PAGE_SIZE,
   ) {}
 
@@ -74,7 +70,8 @@ export class Register {
   get activeFilters(): number {
     const f = this.filters
     return (
-      [f.state, f.type, f.verification_type, f.department].filter((x) => x.length).length +
+      // the status is the quick tags', not the drawer's
+      LIST_FILTERS.filter((x) => x.param !== 'status' && f[x.param].length).length +
       [f.due_from || f.due_to, f.plan_from || f.plan_to, f.verified_from || f.verified_to].filter(
         Boolean,
       ).length
@@ -90,11 +87,7 @@ export class Register {
     const f = this.filters
     return {
       q: this.q.trim(),
-      status: f.status,
-      state: f.state,
-      type: f.type,
-      verification_type: f.verification_type,
-      department: f.department,
+      ...Object.fromEntries(LIST_FILTERS.map((x) => [x.param, f[x.param]])),
       due_from: f.due_from,
       due_to: f.due_to,
       plan_from: f.plan_from,
@@ -138,8 +131,7 @@ export class Register {
   }
 
   private fetchPage(page: number, signal?: AbortSignal) {
-    return this.api.get<{ items: Record<string, unknown>[]; total: number }>(
-      this.path,
+    return equipmentApi(this.api).list(
       { ...this.params(), limit: this.pageSize, offset: page * this.pageSize },
       signal,
     )

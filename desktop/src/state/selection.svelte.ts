@@ -5,6 +5,7 @@
 // made with (a new search or filter drops it; a new sort keeps it and orders the documents).
 import { MAX_DOCUMENT_ITEMS } from '@shared/document-limits.ts'
 import type { Api, Query } from '../lib/api.ts'
+import { equipmentApi } from '../lib/api/equipment.ts'
 
 export type SelectionBody = { equipment_ids: number[] } | { filter: Query; except_ids: number[] }
 
@@ -114,11 +115,7 @@ export class Selection {
     const ids: number[] = []
     const PAGE = 1000
     for (let offset = 0; offset < this.found; offset += PAGE) {
-      const page = await api.get<{ items: { id: number }[] }>('/api/equipment', {
-        ...this.filter,
-        limit: PAGE,
-        offset,
-      })
+      const page = await equipmentApi(api).list({ ...this.filter, limit: PAGE, offset })
       for (const row of page.items) if (!this.marked.has(row.id)) ids.push(row.id)
       if (page.items.length < PAGE) break
     }

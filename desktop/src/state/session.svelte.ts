@@ -1,24 +1,15 @@
 // The signed-in user: login with Russian errors, the session kept across restarts (token in
 // storage, checked with /api/auth/me), logout.
+import type { SessionUser, WindowsSignIn } from '@shared/views.ts'
 import { ApiError, type Api } from '../lib/api.ts'
-
-export interface SessionUser {
-  id: number
-  username: string
-  full_name: string
-  department: string | null
-  role: 'admin' | 'laborant'
-}
+import { authApi } from '../lib/api/auth.ts'
 
 const KEY = 'deltica.session'
 
-export interface WindowsSignIn {
-  available: boolean
-  message: string | null
-}
-
 export class Session {
   user = $state.raw<SessionUser | null>(null)
+  /** the server ended the session (a 401 on a signed-in request): the sign-in screen says so */
+  expired = $state(false)
   /** after a logout the sign-in screen does not sign in through Windows by itself (until the
    * program is started again) */
   private loggedOut = false
@@ -40,7 +31,10 @@ export class Session {
     } catch {
       storage.removeItem(KEY)
     }
-    api.onUnauthorized = () => this.clear()
+    api.onUnauthorized = () => {
+      this.expired = true
+      this.clear()
+    }
   }
 
   get isAdmin() {
@@ -52,10 +46,7 @@ export class Session {
     if (!username.trim()) return 'Введите логин'
     if (!password) return 'Введите пароль'
     try {
-      const { token, user } = await this.api.post<{ token: string; user: SessionUser }>(
-        '/api/auth/login',
-        { username: username.trim(), password },
-      )
+      const { token, user } = await authApi(this.api).login(username.trim(), password)
       this.start(token, user)
       return null
     } catch (error) {
@@ -71,7 +62,7 @@ export class Session {
   /** whether the server offers Windows sign-in (Kerberos), and why not */
   async windowsSignIn(): Promise<WindowsSignIn> {
     try {
-      return await this.api.get<WindowsSignIn>('/api/auth/negotiate')
+      return await authApi(this.api).windowsAvailable()
     } catch {
       return { available: false, message: null }
     }
@@ -86,8 +77,7 @@ export class Session {
    * (main process: auth-server-whitelist); null on success, else the Russian message */
   async loginWindows(): Promise<string | null> {
     try {
-      const response = await this.api.raw('POST', '/api/auth/negotiate', { credentials: 'include' })
-      const { token, user } = (await response.json()) as { token: string; user: SessionUser }
+      const { token, user } = await authApi(this.api).windows()
       this.start(token, user)
       return null
     } catch (error) {
@@ -103,15 +93,14 @@ export class Session {
     this.user = user
     this.storage.setItem(KEY, JSON.stringify({ token, user, server: this.api.baseUrl }))
     this.loggedOut = false
+    this.expired = false
   }
 
   /** the kept session is still valid (token not revoked, user active) */
   async verify(): Promise<boolean> {
     if (!this.api.token) return false
     try {
-      const me = await this.api.get<SessionUser | { user: SessionUser }>('/api/auth/me')
-      const user = 'user' in me ? me.user : me
-      this.user = user
+      this.user = await authApi(this.api).me()
       return true
     } catch (error) {
       if (error instanceof ApiError && error.status === 401) this.clear()
@@ -121,7 +110,7 @@ export class Session {
 
   async logout() {
     try {
-      await this.api.post('/api/auth/logout')
+      await authApi(this.api).logout()
     } catch {
       /* leaving anyway */
     }

@@ -25,6 +25,9 @@ export type ArchivedRecord = EquipmentRecord & {
 
 export const archiveApi = (api: Api) => ({
   list: (q: Query) => api.get<Page<ArchiveRow>>('/api/archive', q),
+  /** write an instrument off, with the reason */
+  writeOff: (equipmentId: number, reason: string) =>
+    api.post<EquipmentRecord>('/api/archive', { equipment_id: equipmentId, reason }),
   record: (id: number) => api.get<ArchivedRecord>(`/api/archive/${id}`),
   saveReason: (id: number, reason: string, version: number) =>
     api.patch<EquipmentRecord>(`/api/archive/${id}`, { reason, version }),

@@ -9,5 +9,5 @@ export const contractsApi = (api: Api) => ({
   create: (body: Record<string, unknown>) => api.post<ContractRow>('/api/contracts', body),
   update: (id: number, body: Record<string, unknown>) =>
     api.put<ContractRow>(`/api/contracts/${id}`, body),
-  remove: (id: number, version: number) => api.del(`/api/contracts/${id}`, { version }),
+  remove: (id: number) => api.del(`/api/contracts/${id}`),
 })
