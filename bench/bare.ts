@@ -7,7 +7,7 @@
 import { createServer } from 'node:http'
 import { connectUrl } from '../runtime/db.ts'
 import { signToken, verifyPassword } from '../runtime/auth.ts'
-import { ListQuery, listEquipment } from '../domain/equipment/query.ts'
+import { ListQuery, listInstruments } from '../domain/equipment/query.ts'
 import { fullRecord } from '../domain/equipment/record.ts'
 import { findUserByName } from '../domain/users/accounts.ts'
 import { recordAudit } from '../domain/audit/record.ts'
@@ -42,7 +42,7 @@ const server = createServer(async (req, res) => {
       const query: Record<string, string> = Object.fromEntries(url.searchParams)
       const p = ListQuery.parse(query)
       const [{ value }] = await sql`select value from settings where key = 'expiring_days'`
-      const text = await listEquipment(sql, admin, p, Number(value))
+      const text = await listInstruments(sql, admin, p, Number(value))
       res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' })
       return res.end(text)
     }

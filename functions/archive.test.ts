@@ -1,6 +1,7 @@
 // The archive: archive → restore loses nothing (rows, history, files with pins and order, bytes on
 // disk) and keeps ids; an instrument without files; purge removes rows and files; laborant
-// scoping and hidden finance; list filters; audit of every action.
+// scoping and hidden finance; list filters; the list is the register's (same search rules);
+// audit of every action.
 import { existsSync, readdirSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { harness, type Harness } from '../test/app.ts'
@@ -262,5 +263,46 @@ describe('list and access', () => {
     const beyond = await get('department=ltr,es&limit=2&offset=10')
     expect(beyond).toEqual({ items: [], total: 3 })
     expect((await h.call('GET', '/api/archive?from=2025-02-30', { token: admin })).status).toBe(400)
+  })
+
+  it('is the register list over the archived rows: its search (labels, finance for admins), scope and kept total', async () => {
+    // twins: one written off, one left in the register
+    const gone = await insertEquipment(h.sql, {
+      department: 'gtl',
+      name: 'Барометр-анероид БАММ',
+      due_in_days: -5,
+    })
+    const kept = await insertEquipment(h.sql, {
+      department: 'gtl',
+      name: 'Барометр-анероид БАММ',
+      due_in_days: -5,
+    })
+    await archive(gone, 'Разбит при перевозке')
+    const list = async (path: string, q: string, token: string) => {
+      const res = await h.call('GET', `${path}?q=${encodeURIComponent(q)}`, { token })
+      expect(res.status).toBe(200)
+      const page = (await res.json()) as { items: { id: number }[]; total: number }
+      expect(page.total).toBe(page.items.length)
+      return page.items.map((r) => r.id)
+    }
+    // Russian labels the rows do not hold as text: a status computed from the due date
+    // («Просрочен»), the verification type («Поверка»), the state («В работе»), the type («СИ»)
+    for (const q of ['барометр просрочен', 'барометр поверка', 'барометр работе', 'барометр си']) {
+      expect(await list('/api/equipment', q, admin), q).toEqual([kept])
+      expect(await list('/api/archive', q, admin), q).toEqual([gone])
+      expect(await list('/api/archive', q, laborant), q).toEqual([gone])
+      expect(await list('/api/archive', q, otherLaborant), q).toEqual([])
+    }
+    // finance words find rows for admins only, in both lists
+    expect(await list('/api/equipment', 'барометр 11.03.02.01', admin)).toEqual([kept])
+    expect(await list('/api/archive', 'барометр 11.03.02.01', admin)).toEqual([gone])
+    expect(await list('/api/archive', 'барометр 11.03.02.01', laborant)).toEqual([])
+    // the archive's addition: its reason
+    expect(await list('/api/archive', 'перевозке', admin)).toEqual([gone])
+    expect(await list('/api/equipment', 'перевозке', admin)).toEqual([])
+    // the kept total follows archive moves (they bump the register's data version)
+    await h.call('POST', `/api/archive/${gone}/restore`, { token: admin })
+    expect(await list('/api/archive', 'барометр', admin)).toEqual([])
+    expect((await list('/api/equipment', 'барометр', admin)).sort()).toEqual([gone, kept].sort())
   })
 })

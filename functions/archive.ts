@@ -4,6 +4,7 @@
 // Admins write; laborants read their own department's archive (404 for another's); finance is
 // hidden from laborants.
 //   GET    /api/archive                 ?q=&department=&from=&to=&limit=&offset= → {items, total}
+//                                        (the register's list with { archived: true }, query.ts)
 //   GET    /api/archive/:id             the full record (sections, history, files)
 //   POST   /api/archive                 {equipment_id, reason} → the archived record
 //   PATCH  /api/archive/:id             {reason, version}
@@ -11,14 +12,16 @@
 //   DELETE /api/archive/:id             permanent delete: rows, then the files on disk
 import { z } from 'zod'
 import { endpoint } from '../runtime/endpoint.ts'
+import { jsonText } from '../runtime/errors.ts'
 import { purgeInstrument } from '../domain/equipment/edit.ts'
 import { archivedRecord } from '../domain/equipment/record.ts'
 import {
   archiveInstrument,
-  listArchive,
   restoreInstrument,
   updateArchiveReason,
 } from '../domain/equipment/archive.ts'
+import { listInstruments } from '../domain/equipment/query.ts'
+import { settingsOf } from '../domain/settings/registry.ts'
 import {
   DateString,
   EquipmentRecordView,
@@ -58,7 +61,11 @@ api.get(
     query: ListQuery,
     response: PageOf(RowView),
   },
-  (_req, env, { query }) => listArchive(env.sql, env.user, query),
+  async (_req, env, { query: { from, to, ...filters } }) => {
+    const { expiring_days } = await settingsOf(env)
+    const list = { archived: true, from, to } as const
+    return jsonText(await listInstruments(env.sql, env.user, filters, expiring_days, list))
+  },
 )
 
 api.get(

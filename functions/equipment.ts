@@ -17,7 +17,7 @@ import { endpoint, readBody, type Env } from '../runtime/endpoint.ts'
 import { MIME } from '../runtime/files/kinds.ts'
 import { badRequest, jsonText, unsupportedType } from '../runtime/errors.ts'
 import { EquipmentCreate, EquipmentPatch, VerificationCycle } from '../domain/equipment/fields.ts'
-import { FilterQuery, ListQuery, listEquipment } from '../domain/equipment/query.ts'
+import { FilterQuery, ListQuery, listInstruments } from '../domain/equipment/query.ts'
 import { createInstrument, editInstrument, purgeInstrument } from '../domain/equipment/edit.ts'
 import { fullRecord } from '../domain/equipment/record.ts'
 import { recordCycle, updateEquipment } from '../domain/equipment/write.ts'
@@ -82,7 +82,7 @@ api.get(
   },
   async (_req, env, { query }) => {
     const { expiring_days } = await settingsOf(env)
-    return jsonText(await listEquipment(env.sql, env.user, query, expiring_days))
+    return jsonText(await listInstruments(env.sql, env.user, query, expiring_days))
   },
 )
 

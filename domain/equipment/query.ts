@@ -55,6 +55,44 @@ export type Filters = z.output<typeof FilterQuery>
 export const ListQuery = FilterQuery.extend(Paging)
 export type ListParams = z.output<typeof ListQuery>
 
+/**
+ * Which rows a list reads: the register (active instruments, the default) or the archive. The
+ * archive's additions to the one list: the archive date (`from`/`to`, whole days of archived_at).
+ */
+export type ListOf = { archived: false } | { archived: true; from?: string; to?: string }
+
+const REGISTER: ListOf = { archived: false }
+
+/**
+ * What the archived variant adds or replaces, and nothing else: its rows, its search fields (the
+ * reason and the number it shows, besides the register's), its one order (the newest written off
+ * first) and its columns (the archive table's, with who wrote it off; archived_at written as the
+ * answer always carried it, `YYYY-MM-DDTHH:MM:SS.mmmZ`).
+ */
+const ARCHIVE = {
+  rows: (sql: Sql) => sql`equipment_full e`,
+  condition: (sql: Sql) => sql`e.archived_at is not null`,
+  searchFields: (sql: Sql, pattern: string): Fragment[] => [
+    sql`lower(e.archive_reason) like ${pattern}`,
+    sql`e.id::text like ${pattern}`,
+  ],
+  order: (sql: Sql, alias: string) => sql`${sql(alias)}.archived_at desc, ${sql(alias)}.id desc`,
+  pageRows: (sql: Sql) => sql`equipment_full e
+    left join departments d on d.code = e.department
+    left join users u on u.id = e.archived_by`,
+  columns: (sql: Sql) => sql`e.id, e.equipment_name, e.equipment_model, e.equipment_type,
+    e.factory_number, e.inventory_number, e.equipment_year, e.department,
+    d.label as department_label, e.responsible_person, e.verification_type, e.verification_date,
+    e.verification_due, e.verification_state,
+    to_char(e.archived_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as archived_at,
+    e.archive_reason, e.archived_by, coalesce(nullif(u.full_name, ''), u.username) as archived_by_name,
+    e.version`,
+}
+
+/** The rows a list reads, as `e`. */
+const rowsOf = (sql: Sql, list: ListOf) =>
+  list.archived ? ARCHIVE.rows(sql) : sql`equipment_active e`
+
 /** Codes whose Russian label contains the word (lower-cased). */
 const labelMatches = (param: Exclude<FilterParam, 'department'>, word: string) => {
   const labels = filterOptions(param)
@@ -70,12 +108,19 @@ const labelMatches = (param: Exclude<FilterParam, 'department'>, word: string) =
  * enums and turned into conditions on the codes (the status through statusCondition), departments'
  * labels are part of the text (kept by triggers on a rename); finance text only for admins.
  */
-function searchWord(sql: Sql, user: User, word: string, expiringDays: number): Fragment {
+function searchWord(
+  sql: Sql,
+  user: User,
+  word: string,
+  expiringDays: number,
+  list: ListOf,
+): Fragment {
   const pattern = likePattern(word)
   const alternatives: Fragment[] = [sql`e.search_text like ${pattern}`]
   if (user.role === 'admin') {
     alternatives.push(sql`e.search_finance like ${pattern}`)
   }
+  if (list.archived) alternatives.push(...ARCHIVE.searchFields(sql, pattern))
   const types = labelMatches('type', word)
   if (types.length) alternatives.push(sql`e.equipment_type in ${sql(types)}`)
   const kinds = labelMatches('verification_type', word)
@@ -87,9 +132,23 @@ function searchWord(sql: Sql, user: User, word: string, expiringDays: number): F
   return sql`(${alternatives.reduce((acc, a) => sql`${acc} or ${a}`)})`
 }
 
-/** WHERE over `equipment_active e` (or `equipment_full e`): scope, filters, search. */
-export function filterCondition(sql: Sql, user: User, f: Filters, expiringDays: number): Fragment {
+/**
+ * WHERE over `equipment_active e` (or `equipment_full e`): scope, filters, search; for the
+ * archive (`list`) over `equipment_full e`, its rows and its additions.
+ */
+export function filterCondition(
+  sql: Sql,
+  user: User,
+  f: Filters,
+  expiringDays: number,
+  list: ListOf = REGISTER,
+): Fragment {
   const parts: Fragment[] = [departmentScope(sql, user, 'e')]
+  if (list.archived) {
+    parts.unshift(ARCHIVE.condition(sql))
+    if (list.from) parts.push(sql`e.archived_at >= ${list.from}::date`)
+    if (list.to) parts.push(sql`e.archived_at < ${list.to}::date + 1`)
+  }
   if (f.status?.length) parts.push(statusCondition(sql, f.status as Status[], expiringDays, 'e'))
   if (f.state?.length) parts.push(sql`e.verification_state in ${sql(f.state)}`)
   if (f.type?.length) parts.push(sql`e.equipment_type in ${sql(f.type)}`)
@@ -112,7 +171,7 @@ export function filterCondition(sql: Sql, user: User, f: Filters, expiringDays: 
           and h.verification_date between ${from}::date and ${to}::date
       ))`)
   }
-  for (const word of searchWords(f.q)) parts.push(searchWord(sql, user, word, expiringDays))
+  for (const word of searchWords(f.q)) parts.push(searchWord(sql, user, word, expiringDays, list))
   return parts.reduce((acc, p) => sql`${acc} and ${p}`)
 }
 
@@ -127,6 +186,10 @@ export function orderBy(sql: Sql, user: User, f: Filters, alias = 'e'): Fragment
   const a = sql(alias)
   return f.sort === 'id' ? sql`${a}.id ${dir}` : sql`${a}.${sql(f.sort)} ${dir}, ${a}.id ${dir}`
 }
+
+/** The list's order: the register's whitelisted sort, or the archive's one order. */
+const listOrder = (sql: Sql, user: User, f: Filters, list: ListOf, alias = 'e') =>
+  list.archived ? ARCHIVE.order(sql, alias) : orderBy(sql, user, f, alias)
 
 /** select lists already written, by role and alias: the same text for every page */
 const selectLists = new Map<string, string>()
@@ -149,9 +212,13 @@ export function selectColumns(sql: Sql, user: User, alias = 'e'): Fragment {
 /** The filter fields that decide which rows match (not the order or the page). */
 const FILTER_KEYS = Object.keys(FilterQuery.shape).filter((k) => k !== 'sort' && k !== 'order')
 
+const withDefaults = (filters: Partial<Filters>) =>
+  ({ sort: 'id', order: 'asc', ...filters }) as Filters
+
 /**
- * How many active instruments the register shows this user for these filters: counted once per
- * filter, user scope and data version (totals.ts).
+ * How many instruments the list (the register, or the archive) shows this user for these filters:
+ * counted once per filter, user scope and data version (totals.ts) — archiving, restoring and
+ * purging write `equipment`, so they move the version as every register write does.
  */
 export async function registerTotal(
   sql: Sql,
@@ -159,15 +226,24 @@ export async function registerTotal(
   filters: Partial<Filters>,
   expiringDays: number,
   now?: RegisterMoment,
+  list: ListOf = REGISTER,
 ): Promise<number> {
-  const f = { sort: 'id', order: 'asc', ...filters } as Filters
+  const f = withDefaults(filters)
   const scope = user.role === 'admin' ? 'admin' : `dept:${user.department}`
   const key = JSON.stringify([
     scope,
     expiringDays,
     ...FILTER_KEYS.map((k) => f[k as keyof Filters] ?? null),
+    // the register's keys stay as they were; the archive's carry its variant
+    ...(list.archived ? ['archived', list.from ?? null, list.to ?? null] : []),
   ])
-  return cachedTotal(sql, key, () => filterCondition(sql, user, f, expiringDays), now)
+  return cachedTotal(
+    sql,
+    key,
+    () => filterCondition(sql, user, f, expiringDays, list),
+    now,
+    rowsOf(sql, list),
+  )
 }
 
 /**
@@ -178,22 +254,32 @@ export async function registerTotal(
 const literal = (sql: Sql, n: number) => sql.unsafe(String(Math.trunc(n)))
 
 /**
- * The page's statement (listEquipment; plans.test.ts explains it): one row with the register's
- * data version, today and the page's rows as a JSON array in the sort order.
+ * The page's statement (listInstruments; plans.test.ts explains it): one row with the register's
+ * data version, today and the page's rows as a JSON array in the sort order. The register's rows
+ * are `equipment_active`; the archive's (`list`) are the archived rows of `equipment_full`, with
+ * the archive's columns and order — the same statement otherwise.
  */
-export function pageQuery(sql: Sql, user: User, p: ListParams, expiringDays: number): Fragment {
+export function pageQuery(
+  sql: Sql,
+  user: User,
+  p: ListParams,
+  expiringDays: number,
+  list: ListOf = REGISTER,
+): Fragment {
+  const columns = list.archived ? ARCHIVE.columns(sql) : selectColumns(sql, user)
+  const pageRows = list.archived ? ARCHIVE.pageRows(sql) : rowsOf(sql, list)
   return sql`
     select r.version::text as register_version, current_date::text as register_today,
       coalesce((
-        select json_agg(p order by ${orderBy(sql, user, p, 'p')})
+        select json_agg(p order by ${listOrder(sql, user, p, list, 'p')})
         from (
-          select ${selectColumns(sql, user)}
-          from equipment_active e
+          select ${columns}
+          from ${pageRows}
           where e.id in (
             select e.id
-            from equipment_active e
-            where ${filterCondition(sql, user, p, expiringDays)}
-            order by ${orderBy(sql, user, p)}
+            from ${rowsOf(sql, list)}
+            where ${filterCondition(sql, user, p, expiringDays, list)}
+            order by ${listOrder(sql, user, p, list)}
             limit ${literal(sql, p.limit)}
             offset ${literal(sql, p.offset)}
           )
@@ -203,7 +289,8 @@ export function pageQuery(sql: Sql, user: User, p: ListParams, expiringDays: num
 }
 
 /**
- * One page of the register and the total of the same filter, as the answer's JSON text
+ * One page of the register (or of the archive: `{ archived: true }`) and the total of the same
+ * filter, as the answer's JSON text
  * (`{"items": [...], "total": n}`). The page is one statement: the ids of the page walk the sort
  * column's index (every grid column has one on the driving table, migrations/00013) and stop at
  * offset + limit, then only those rows are read; the statement also reads the register's data
@@ -212,16 +299,16 @@ export function pageQuery(sql: Sql, user: User, p: ListParams, expiringDays: num
  * (dates stay 'YYYY-MM-DD' and numerics numbers, as the pool's parsers give them). The total is
  * counted once per filter and data version (totals.ts), so scrolling the grid never recounts.
  */
-export async function listEquipment(
+export async function listInstruments(
   sql: Sql,
   user: User,
-  p: ListParams,
+  params: Partial<Filters> & Pick<ListParams, 'limit' | 'offset'>,
   expiringDays: number,
+  list: ListOf = REGISTER,
 ): Promise<string> {
-  const [row] = await pageQuery(sql, user, p, expiringDays)
-  const total = await registerTotal(sql, user, p, expiringDays, {
-    version: row.register_version,
-    today: row.register_today,
-  })
+  const p: ListParams = { ...withDefaults(params), limit: params.limit, offset: params.offset }
+  const [row] = await pageQuery(sql, user, p, expiringDays, list)
+  const now = { version: row.register_version, today: row.register_today }
+  const total = await registerTotal(sql, user, p, expiringDays, now, list)
   return `{"items":${row.items},"total":${total}}`
 }

@@ -21,15 +21,17 @@ export interface RegisterMoment {
 }
 
 /**
- * The total of `where()` over `equipment_active e` (built only when it is counted), counted only when this filter (`key`) has no
- * total kept for the current version and day. `now` is the version and day the caller already
- * read in its own statement (else they are read here).
+ * The total of `where()` over `rows` (`equipment_active e`, or the archive's rows; `where` is
+ * built only when it is counted), counted only when this filter (`key`) has no total kept for the
+ * current version and day. `now` is the version and day the caller already read in its own
+ * statement (else they are read here).
  */
 export async function cachedTotal(
   sql: Sql,
   key: string,
   where: () => Fragment,
-  now?: RegisterMoment,
+  now: RegisterMoment | undefined,
+  rows: Fragment,
 ): Promise<number> {
   let totals = kept.get(sql)
   if (!totals) kept.set(sql, (totals = new Map()))
@@ -46,7 +48,7 @@ export async function cachedTotal(
         select (select version::text from register_version) as version,
                current_date::text as today,
                count(*)::int as total
-        from equipment_active e
+        from ${rows}
         where ${where()}`
       totals.delete(key)
       if (totals.size >= MAX_KEPT) totals.delete(totals.keys().next().value!)
