@@ -14,6 +14,7 @@
 // cycles, uploaded files read back with their hash) and none applied twice. Prints per kind:
 // count, p50/p99, errors; throughput; each replica's peak RSS; the CPU the replicas and the
 // database used per request. Exit code 1 on any failure.
+import { SETTINGS_CHANNEL } from '../domain/settings/registry.ts'
 import type { ChildProcess } from 'node:child_process'
 import { spawn } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
@@ -243,6 +244,8 @@ async function crossReplicaChecks([a, b]: string[]) {
 
   // the per-address sign-in rate limit: one window across the replicas
   await db.sql`update settings set value = '4' where key = 'login_rate_per_minute'`
+  // the replicas keep the settings a few seconds: tell them, as a save through the API does
+  await db.sql.notify(SETTINGS_CHANNEL, '')
   const limited = []
   for (let i = 0; i < 5; i++)
     limited.push(
@@ -258,6 +261,7 @@ async function crossReplicaChecks([a, b]: string[]) {
       ).status,
     )
   await db.sql`update settings set value = '10000' where key = 'login_rate_per_minute'`
+  await db.sql.notify(SETTINGS_CHANNEL, '')
   check(limited.join() === '401,401,401,401,429', `sign-in rate limit across A and B: ${limited}`)
 }
 

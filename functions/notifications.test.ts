@@ -2,6 +2,7 @@
 // per department / responsible person / admins, instruments per stage, no duplicates across runs,
 // retries after SMTP failures, nothing sent when disabled; the in-app list shares the query; the
 // test e-mail action; the SMTP password never read back in clear; users' e-mail field.
+import { settingsChanged } from '../domain/settings/registry.ts'
 import type { AddressInfo } from 'node:net'
 import { SMTPServer } from 'smtp-server'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
@@ -48,6 +49,7 @@ async function setSettings(values: Record<string, unknown>) {
       insert into settings (key, value) values (${key}, ${h.sql.json(value as any)})
       on conflict (key) do update set value = excluded.value`
   }
+  await settingsChanged(h.app)
 }
 const run = (retryDelaysMs: number[] = []) =>
   runRecallDigest({ sql: h.sql, log }, { retryDelaysMs })

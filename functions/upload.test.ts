@@ -1,6 +1,7 @@
 // Files attached to instruments: size boundaries, the extension × content matrix, hostile names,
 // Cyrillic names round-tripping byte for byte, parallel uploads, cut-off uploads, bytes on disk,
 // order/pin/category/delete, and department scoping — against the real app, database and disk.
+import { settingsChanged } from '../domain/settings/registry.ts'
 import { createHash } from 'node:crypto'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
@@ -65,6 +66,7 @@ beforeAll(async () => {
   laborant = await h.login('lab')
   otherLaborant = await h.login('lab2')
   await h.sql`update settings set value = '1' where key = 'upload_max_mb'`
+  await settingsChanged(h.app)
 })
 afterAll(() => h.close())
 beforeEach(async () => {

@@ -17,6 +17,7 @@ import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
 import { extract as tarExtract } from 'tar'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { inProcessBus } from '../../runtime/bus.ts'
 import { pruneBackups, verifyArchive } from '../../runtime/backup/archive.ts'
 import { tableSums } from '../../runtime/backup/manifest.ts'
 import { postgresBinDir, serverVersion } from '../../runtime/backup/pg-dump.ts'
@@ -154,7 +155,7 @@ describe('backup and restore', () => {
     const [admin] = await db.sql<{ id: number; username: string }[]>`
       insert into users (username, role, password_hash) values ('smtp-admin', 'admin', 'x')
       returning id::int, username`
-    const env = { sql: db.sql, user: admin as any, ip: '127.0.0.1' }
+    const env = { sql: db.sql, user: admin as any, ip: '127.0.0.1', bus: inProcessBus() }
     // the settings' version as a form would have read it (one row, created with the first save)
     const version = async () =>
       (await db.sql<{ version: number }[]>`select version from settings_meta`)[0]?.version ?? 1

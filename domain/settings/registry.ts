@@ -4,6 +4,7 @@
 import { z } from 'zod'
 import type { Sql, TransactionSql } from '../../runtime/db.ts'
 import type { Env } from '../../runtime/endpoint.ts'
+import { kept } from '../../runtime/kept.ts'
 import { DIRECTORY_DEFAULT, DirectoryConfig } from '../users/directory/config.ts'
 
 interface SettingDef<S extends z.ZodType = z.ZodType> {
@@ -232,12 +233,27 @@ export async function loadSettings(sql: Sql | TransactionSql): Promise<Settings>
   return out as Settings
 }
 
-/** Settings for this request, read once. */
+export const SETTINGS_CHANNEL = 'deltica_settings'
+const SETTINGS_TTL_MS = 5_000
+const keptSettings = (env: Pick<Env, 'bus'>) =>
+  kept<Settings>(env.bus, SETTINGS_CHANNEL, SETTINGS_TTL_MS)
+
+/**
+ * Settings for this request: kept a few seconds per process (runtime/kept.ts) and dropped in
+ * every server process when they are saved (settingsChanged), so a request does not read and
+ * check every setting again. Code that must see the stored values inside its own transaction
+ * reads them with loadSettings.
+ */
 export async function settingsOf(env: Env): Promise<Settings> {
   let cached = env.cache.get('settings') as Promise<Settings> | undefined
   if (!cached) {
-    cached = loadSettings(env.sql)
+    cached = keptSettings(env).get('', () => loadSettings(env.sql)) as Promise<Settings>
     env.cache.set('settings', cached)
   }
   return cached
+}
+
+/** The settings were written (after the commit): every server process reads them again. */
+export function settingsChanged(env: Pick<Env, 'bus'>): Promise<void> {
+  return keptSettings(env).changed()
 }

@@ -11,6 +11,7 @@ import {
   loadSettings,
   SECRET_MASK,
   SETTINGS,
+  settingsChanged,
   settingKeys,
   type SettingKey,
 } from './registry.ts'
@@ -46,7 +47,7 @@ export async function settingsView(sql: Sql | TransactionSql, isAdmin: boolean) 
 
 /** Writes the given settings (already validated) in one audited transaction, checking `version`. */
 export async function updateSettings(
-  env: Pick<AuthedEnv, 'sql' | 'user' | 'ip'>,
+  env: Pick<AuthedEnv, 'sql' | 'user' | 'ip' | 'bus'>,
   patch: Partial<Record<SettingKey, unknown>>,
   version: number,
 ): Promise<void> {
@@ -78,4 +79,5 @@ export async function updateSettings(
       update settings_meta set version = version + 1, updated_at = now(), updated_by = ${env.user.id}`
     await recordAudit(tx, env, { action: 'settings_update', entity: 'settings', changes })
   })
+  await settingsChanged(env)
 }
