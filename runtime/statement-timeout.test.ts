@@ -1,16 +1,10 @@
 // A request's SQL statement is cancelled after the configured statement_timeout (a 503 through
-// the error mapping); a long job raises it inside its own transaction — the XLSX export too, whose
-// cursor is one statement from its first fetch to its last.
-import ExcelJS from 'exceljs'
-import { Readable } from 'node:stream'
+// the error mapping); a long job raises it inside its own transaction (the XLSX export's case is
+// in domain/equipment/xlsx/export-timeout.test.ts).
 import { expect, it } from 'vitest'
-import { testDatabase, serverUrl } from '../test/db.ts'
-import { seedDemo } from '../domain/equipment/seed-demo.ts'
-import { FilterQuery } from '../domain/equipment/query.ts'
-import { streamExport } from '../domain/equipment/xlsx/export.ts'
-import { connectUrl, LONG_JOB_STATEMENT_TIMEOUT, openDatabase } from './db.ts'
+import { serverUrl } from '../test/db.ts'
+import { LONG_JOB_STATEMENT_TIMEOUT, openDatabase } from './db.ts'
 import { classify } from './errors.ts'
-import { createLogger } from './log.ts'
 
 it.runIf(serverUrl)('statement_timeout for requests; long jobs set their own', async () => {
   const db = await openDatabase({
@@ -35,32 +29,3 @@ it.runIf(serverUrl)('statement_timeout for requests; long jobs set their own', a
     await db.close()
   }
 })
-
-it.runIf(serverUrl)(
-  'an export that outlasts the requests’ statement_timeout is not cut off',
-  async () => {
-    const db = await testDatabase(2)
-    // the requests' pool with a timeout far shorter than writing 3,000 rows of XLSX takes
-    const sql = connectUrl(db.url, 2, undefined, 50)
-    try {
-      await seedDemo(db.sql, { count: 3000 })
-      const admin = {
-        id: 1,
-        username: 'admin',
-        full_name: 'Администратор',
-        department: null,
-        role: 'admin' as const,
-        token_version: 0,
-      }
-      const log = createLogger({ level: 'error', stdout: false })
-      const stream = streamExport(sql, admin, FilterQuery.parse({}), 30, log)
-      const wb = new ExcelJS.Workbook()
-      await wb.xlsx.read(Readable.fromWeb(stream as any))
-      expect(wb.worksheets[0].rowCount).toBe(3001)
-    } finally {
-      await sql.end({ timeout: 5 })
-      await db.close()
-    }
-  },
-  60_000,
-)

@@ -249,7 +249,7 @@ export function presentAudit(
     if (row.action === 'job_run' && field === 'status') {
       changes_list.push({
         field,
-        label: 'Результат',
+        label: 'Итог задания',
         old: null,
         new: JOB_STATUS[String(after)] ?? String(after),
       })

@@ -1,7 +1,7 @@
 // Reading a valid workbook never fails by chance: exceljs 4.4's streaming reader sometimes reaches
 // the worksheets (stored before xl/workbook.xml by every exceljs-written file) without the workbook
 // model and throws "Cannot read properties of undefined (reading 'sheets')" — about one read in a
-// hundred here (exceljs issue #3064). The same bytes read again are read fine.
+// hundred here (a known exceljs defect, not fixed upstream yet). The same bytes read again are read fine.
 import ExcelJS from 'exceljs'
 import { describe, expect, it } from 'vitest'
 import { parseSheet } from './sheet.ts'

@@ -114,7 +114,7 @@ const READ_ATTEMPTS = 4
 /**
  * The first worksheet's rows, read as a stream. exceljs 4.4's streaming reader sometimes ends its
  * pass over the zip before it has read xl/workbook.xml (stored last), and then crashes on the
- * first worksheet with a TypeError (exceljs issue #3064: about one read in a hundred). Nothing has
+ * first worksheet with a TypeError (a known exceljs defect, not fixed upstream yet: about one read in a hundred). Nothing has
  * been yielded then, so the same bytes are read again; a broken file fails every time.
  */
 async function* sheetRows(bytes: Buffer): AsyncGenerator<ExcelJS.Row> {
