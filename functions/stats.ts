@@ -27,7 +27,7 @@ api.get(
     summary: 'Сводные показатели реестра',
     response: SummaryView,
   },
-  (_req, env) => summary(env.sql, env.user),
+  async (_req, env) => summary(env.sql, env.user, (await settingsOf(env)).expiring_days),
 )
 
 api.get(

@@ -2,10 +2,13 @@
 // the counts the triggers keep by (department, state, due date) (migrations/00013: the due date
 // only for instruments in work, archived ones by department), so the cost does not grow with the
 // register. The status of an instrument in work is its due date against today and the expiring
-// window, the same rule as equipment_status().
+// window, the same rule as equipment_status(). The answer is kept per scope and window for the
+// register's data version and day (keptForVersion), so the header asks the database once per
+// change.
 import type { Sql } from '../../runtime/db.ts'
 import type { User } from '../../runtime/endpoint.ts'
 import { departmentScope } from '../scope.ts'
+import { keptForVersion, momentColumns } from '../equipment/totals.ts'
 import { DUE_WINDOWS, stateKeys, statusKeys } from './events.ts'
 
 const STATUS_OF_STATE: Record<string, string> = {
@@ -14,8 +17,20 @@ const STATUS_OF_STATE: Record<string, string> = {
   status_repair: 'state_repair',
 }
 
-export async function summary(sql: Sql, user: User) {
+export function summary(sql: Sql, user: User, expiringDays: number) {
+  const scope = user.role === 'admin' ? 'admin' : `dept:${user.department}`
+  return keptForVersion(
+    sql,
+    `summary|${scope}|${expiringDays}`,
+    () => readSummary(sql, user, expiringDays),
+    shapeSummary,
+  )
+}
+
+async function readSummary(sql: Sql, user: User, expiringDays: number) {
   const work = `c.state = 'state_work'`
+  // a checked integer written into the text: the window is part of the kept answer's key
+  const days = Math.trunc(expiringDays)
   const statusCount = (k: string) => {
     const when =
       k in STATUS_OF_STATE
@@ -23,8 +38,8 @@ export async function summary(sql: Sql, user: User) {
         : k === 'status_expired'
           ? `${work} and c.due < current_date`
           : k === 'status_expiring'
-            ? `${work} and c.due >= current_date and c.due - current_date <= w.days`
-            : `${work} and c.due - current_date > w.days`
+            ? `${work} and c.due >= current_date and c.due - current_date <= ${days}`
+            : `${work} and c.due - current_date > ${days}`
     return `coalesce(sum(c.n) filter (where ${when}), 0)::int as "${k}"`
   }
   const counts = [
@@ -39,12 +54,14 @@ export async function summary(sql: Sql, user: User) {
     select
       coalesce(sum(c.n) filter (where c.state <> 'archived'), 0)::int as total,
       coalesce(sum(c.n) filter (where c.state = 'archived'), 0)::int as archived,
-      ${sql.unsafe(counts)}
+      ${sql.unsafe(counts)},
+      ${momentColumns(sql)}
     from register_counts c
-    left join (
-      select (value #>> '{}')::integer as days from settings where key = 'expiring_days'
-    ) w on true
     where ${departmentScope(sql, user, 'c')}`
+  return row
+}
+
+function shapeSummary(row: Record<string, number>) {
   return {
     total: row.total,
     by_status: Object.fromEntries(statusKeys.map((k) => [k, row[k]])),
