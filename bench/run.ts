@@ -30,6 +30,7 @@ const { values: args } = parseArgs({
 const sizes = (args.sizes ?? (args.quick ? '1000' : '1000,10000,100000')).split(',').map(Number)
 const duration = Number(args.duration ?? (args.quick ? 2 : 5))
 const connections = Number(args.connections)
+const WARMUP_SECONDS = 2
 const serverUrl = defaultServerUrl()
 const PASSWORD = BENCH_PASSWORD
 const SECRET = randomBytes(32).toString('hex')
@@ -62,6 +63,18 @@ async function load(
   opts: { method?: string; body?: string; headers?: Record<string, string>; connections?: number },
   pid: number,
 ): Promise<Measure> {
+  // a warm-up at the same concurrency, not measured (app and bare alike): the first requests of a
+  // statement shape plan it on each pooled connection once (20–50 ms each with the register's
+  // ~35 indexes), which is not what the steady state costs
+  await autocannon({
+    url,
+    connections: opts.connections ?? connections,
+    timeout: 30,
+    duration: WARMUP_SECONDS,
+    method: (opts.method ?? 'GET') as any,
+    body: opts.body,
+    headers: { 'content-type': 'application/json', ...opts.headers },
+  })
   const result = await autocannon({
     url,
     connections: opts.connections ?? connections,
