@@ -265,6 +265,7 @@ export function pageQuery(
   p: ListParams,
   expiringDays: number,
   list: ListOf = REGISTER,
+  slices?: StatusSlice[],
 ): Fragment {
   const columns = list.archived ? ARCHIVE.columns(sql) : selectColumns(sql, user)
   const pageRows = list.archived ? ARCHIVE.pageRows(sql) : rowsOf(sql, list)
@@ -275,17 +276,93 @@ export function pageQuery(
         from (
           select ${columns}
           from ${pageRows}
-          where e.id in (
-            select e.id
-            from ${rowsOf(sql, list)}
-            where ${filterCondition(sql, user, p, expiringDays, list)}
-            order by ${listOrder(sql, user, p, list)}
-            limit ${literal(sql, p.limit)}
-            offset ${literal(sql, p.offset)}
-          )
+          where e.id in (${pageIds(sql, user, p, expiringDays, list, slices)})
         ) p
       ), '[]')::text as items
     from register_version r`
+}
+
+/**
+ * The order of the statuses by their codes (as `order by status` sorts them): expired, expiring,
+ * fit, repair, storage, verification.
+ */
+const STATUS_ORDER = (Object.keys(filterOptions('status')) as Status[]).sort()
+
+/** A part of a status-sorted page: `limit` rows of one status from `offset`, in id order. */
+export interface StatusSlice {
+  status: Status
+  offset: number
+  limit: number
+}
+
+/**
+ * Where a page sorted by status lies: the status depends on today and the expiring window, so no
+ * index holds it; but the rows of one status are a condition on the indexed state and due date
+ * (statusCondition, the same rule as the status filter), in id order. With the count of each
+ * status (kept per filter and data version, like every total) the page is one or a few such
+ * slices, each read from its index from its own offset.
+ */
+export async function statusSlices(
+  sql: Sql,
+  user: User,
+  p: ListParams,
+  expiringDays: number,
+  now?: RegisterMoment,
+): Promise<StatusSlice[]> {
+  const order = p.order === 'desc' ? [...STATUS_ORDER].reverse() : STATUS_ORDER
+  const wanted = order.filter((s) => !p.status?.length || p.status.includes(s))
+  const counts = await Promise.all(
+    wanted.map((status) => registerTotal(sql, user, { ...p, status: [status] }, expiringDays, now)),
+  )
+  const slices: StatusSlice[] = []
+  let start = 0
+  let from = p.offset
+  let left = p.limit
+  for (const [i, status] of wanted.entries()) {
+    const end = start + counts[i]
+    if (left > 0 && from < end) {
+      const take = Math.min(left, end - from)
+      slices.push({ status, offset: from - start, limit: take })
+      from += take
+      left -= take
+    }
+    start = end
+  }
+  return slices
+}
+
+/** The ids of the page in the list's order: the sort column's index, or the status slices. */
+function pageIds(
+  sql: Sql,
+  user: User,
+  p: ListParams,
+  expiringDays: number,
+  list: ListOf,
+  slices?: StatusSlice[],
+) {
+  const where = filterCondition(sql, user, p, expiringDays, list)
+  if (!slices) {
+    return sql`
+      select e.id
+      from ${rowsOf(sql, list)}
+      where ${where}
+      order by ${listOrder(sql, user, p, list)}
+      limit ${literal(sql, p.limit)}
+      offset ${literal(sql, p.offset)}`
+  }
+  if (!slices.length) return sql`select null::bigint as id where false`
+  const dir = p.order === 'desc' ? sql`desc` : sql`asc`
+  return slices
+    .map(
+      (s) => sql`(
+        select e.id
+        from equipment_active e
+        where ${where} and ${statusCondition(sql, [s.status], expiringDays, 'e')}
+        order by e.id ${dir}
+        limit ${literal(sql, s.limit)}
+        offset ${literal(sql, s.offset)})`,
+    )
+    .reduce((acc, q) => sql`${acc} union all ${q}`)
 }
 
 /**
@@ -307,7 +384,11 @@ export async function listInstruments(
   list: ListOf = REGISTER,
 ): Promise<string> {
   const p: ListParams = { ...withDefaults(params), limit: params.limit, offset: params.offset }
-  const [row] = await pageQuery(sql, user, p, expiringDays, list)
+  const slices =
+    !list.archived && p.sort === 'status'
+      ? await statusSlices(sql, user, p, expiringDays)
+      : undefined
+  const [row] = await pageQuery(sql, user, p, expiringDays, list, slices)
   const now = { version: row.register_version, today: row.register_today }
   const total = await registerTotal(sql, user, p, expiringDays, now, list)
   return `{"items":${row.items},"total":${total}}`
