@@ -13,6 +13,7 @@ import { DateString, Paging, queryList, queryText } from '../schemas.ts'
 import { departmentScope } from '../scope.ts'
 import { likePattern, searchWords } from '../search.ts'
 import { statusCondition } from './status.ts'
+import { keepPageStart, pageStart, START_FROM_OFFSET, type PageStart } from './page-starts.ts'
 import { cachedTotal, type RegisterMoment } from './totals.ts'
 
 type Fragment = PendingQuery<Row[]>
@@ -215,6 +216,18 @@ const FILTER_KEYS = Object.keys(FilterQuery.shape).filter((k) => k !== 'sort' &&
 const withDefaults = (filters: Partial<Filters>) =>
   ({ sort: 'id', order: 'asc', ...filters }) as Filters
 
+/** Which rows a filter selects for this user: the key of its kept total (and page starts). */
+function filterKey(user: User, f: Filters, expiringDays: number, list: ListOf): string {
+  const scope = user.role === 'admin' ? 'admin' : `dept:${user.department}`
+  return JSON.stringify([
+    scope,
+    expiringDays,
+    ...FILTER_KEYS.map((k) => f[k as keyof Filters] ?? null),
+    // the register's keys stay as they were; the archive's carry its variant
+    ...(list.archived ? ['archived', list.from ?? null, list.to ?? null] : []),
+  ])
+}
+
 /**
  * How many instruments the list (the register, or the archive) shows this user for these filters:
  * counted once per filter, user scope and data version (totals.ts) — archiving, restoring and
@@ -229,14 +242,7 @@ export async function registerTotal(
   list: ListOf = REGISTER,
 ): Promise<number> {
   const f = withDefaults(filters)
-  const scope = user.role === 'admin' ? 'admin' : `dept:${user.department}`
-  const key = JSON.stringify([
-    scope,
-    expiringDays,
-    ...FILTER_KEYS.map((k) => f[k as keyof Filters] ?? null),
-    // the register's keys stay as they were; the archive's carry its variant
-    ...(list.archived ? ['archived', list.from ?? null, list.to ?? null] : []),
-  ])
+  const key = filterKey(user, f, expiringDays, list)
   return cachedTotal(
     sql,
     key,
@@ -266,6 +272,7 @@ export function pageQuery(
   expiringDays: number,
   list: ListOf = REGISTER,
   slices?: StatusSlice[],
+  start?: PageStart,
 ): Fragment {
   const columns = list.archived ? ARCHIVE.columns(sql) : selectColumns(sql, user)
   const pageRows = list.archived ? ARCHIVE.pageRows(sql) : rowsOf(sql, list)
@@ -276,7 +283,7 @@ export function pageQuery(
         from (
           select ${columns}
           from ${pageRows}
-          where e.id in (${pageIds(sql, user, p, expiringDays, list, slices)})
+          where e.id in (${pageIds(sql, user, p, expiringDays, list, slices, start)})
         ) p
       ), '[]')::text as items
     from register_version r`
@@ -339,8 +346,20 @@ function pageIds(
   expiringDays: number,
   list: ListOf,
   slices?: StatusSlice[],
+  start?: PageStart,
 ) {
   const where = filterCondition(sql, user, p, expiringDays, list)
+  if (start) {
+    // the id order from a kept page start (page-starts.ts)
+    const desc = p.order === 'desc'
+    return sql`
+      select e.id
+      from equipment_active e
+      where ${where} and e.id ${desc ? sql`<=` : sql`>=`} ${literal(sql, start.id)}
+      order by e.id ${desc ? sql`desc` : sql`asc`}
+      limit ${literal(sql, p.limit)}
+      offset ${literal(sql, start.skip)}`
+  }
   if (!slices) {
     return sql`
       select e.id
@@ -388,8 +407,23 @@ export async function listInstruments(
     !list.archived && p.sort === 'status'
       ? await statusSlices(sql, user, p, expiringDays)
       : undefined
-  const [row] = await pageQuery(sql, user, p, expiringDays, list, slices)
+  // a deep page of the id order starts from a kept page start (page-starts.ts)
+  const startKey =
+    !list.archived && p.sort === 'id' && p.offset >= START_FROM_OFFSET
+      ? `${filterKey(user, p, expiringDays, list)}|${p.order}`
+      : undefined
+  const start = startKey ? pageStart(sql, startKey, p.offset) : undefined
+  let [row] = await pageQuery(sql, user, p, expiringDays, list, slices, start)
+  if (start && (row.register_version !== start.version || row.register_today !== start.today)) {
+    // the register changed since that start was kept: read the page from the top
+    ;[row] = await pageQuery(sql, user, p, expiringDays, list, slices)
+  }
   const now = { version: row.register_version, today: row.register_today }
+  if (startKey) {
+    // the id is the first column of every row (ITEM_COLUMNS)
+    const first = /^\[\{"id":(\d+)/.exec(row.items)
+    if (first) keepPageStart(sql, startKey, p.offset, Number(first[1]), now)
+  }
   const total = await registerTotal(sql, user, p, expiringDays, now, list)
   return `{"items":${row.items},"total":${total}}`
 }
