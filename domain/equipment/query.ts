@@ -14,7 +14,13 @@ import { departmentScope } from '../scope.ts'
 import { likePattern, searchWords } from '../search.ts'
 import { statusCondition } from './status.ts'
 import { keepPageStart, pageStart, START_FROM_OFFSET, type PageStart } from './page-starts.ts'
-import { cachedTotal, type RegisterMoment } from './totals.ts'
+import {
+  cachedTotal,
+  keptForVersion,
+  momentColumns,
+  registerMoment,
+  type RegisterMoment,
+} from './totals.ts'
 
 type Fragment = PendingQuery<Row[]>
 
@@ -273,6 +279,7 @@ export function pageQuery(
   list: ListOf = REGISTER,
   slices?: StatusSlice[],
   start?: PageStart,
+  found?: number[],
 ): Fragment {
   const columns = list.archived ? ARCHIVE.columns(sql) : selectColumns(sql, user)
   const pageRows = list.archived ? ARCHIVE.pageRows(sql) : rowsOf(sql, list)
@@ -283,7 +290,11 @@ export function pageQuery(
         from (
           select ${columns}
           from ${pageRows}
-          where e.id in (${pageIds(sql, user, p, expiringDays, list, slices, start)})
+          where e.id in (${
+            found
+              ? sql`select unnest(${sql.array(found, 23)}::int[])`
+              : pageIds(sql, user, p, expiringDays, list, slices, start)
+          })
         ) p
       ), '[]')::text as items
     from register_version r`
@@ -403,6 +414,10 @@ export async function listInstruments(
   list: ListOf = REGISTER,
 ): Promise<string> {
   const p: ListParams = { ...withDefaults(params), limit: params.limit, offset: params.offset }
+  if (!list.archived && searchWords(p.q).length) {
+    const page = await searchPage(sql, user, p, expiringDays)
+    if (page) return page
+  }
   const slices =
     !list.archived && p.sort === 'status'
       ? await statusSlices(sql, user, p, expiringDays)
@@ -426,4 +441,46 @@ export async function listInstruments(
   }
   const total = await registerTotal(sql, user, p, expiringDays, now, list)
   return `{"items":${row.items},"total":${total}}`
+}
+
+/** searches finding more rows than this are not kept as ids (their pages match the text again) */
+const MAX_FOUND = 20_000
+
+/**
+ * A page of what a search found, from the ids the search found in the list's order, kept per
+ * filter, sort and data version (keptForVersion): scrolling through a search's results, or asking
+ * for the same page again, reads the page by id instead of matching the text (and planning that
+ * statement) again. Undefined when the search finds more than MAX_FOUND rows or the register moved
+ * between the reads (the caller then reads the page the usual way).
+ */
+async function searchPage(
+  sql: Sql,
+  user: User,
+  p: ListParams,
+  expiringDays: number,
+): Promise<string | undefined> {
+  const moment = await registerMoment(sql)
+  const total = await registerTotal(sql, user, p, expiringDays, moment)
+  if (total > MAX_FOUND) return undefined
+  const ids = await keptForVersion(
+    sql,
+    `found|${filterKey(user, p, expiringDays, REGISTER)}|${p.sort}|${p.order}`,
+    async () => {
+      const [row] = await sql`
+        select ${momentColumns(sql)},
+          coalesce((
+            select array_agg(e.id::int order by ${orderBy(sql, user, p)})
+            from equipment_active e
+            where ${filterCondition(sql, user, p, expiringDays)}
+          ), '{}') as ids`
+      return row
+    },
+    (row) => row.ids as number[],
+    moment,
+  )
+  const slice = ids.slice(p.offset, p.offset + p.limit)
+  const [row] = await pageQuery(sql, user, p, expiringDays, REGISTER, undefined, undefined, slice)
+  if (row.register_version !== moment.version || row.register_today !== moment.today)
+    return undefined
+  return `{"items":${row.items},"total":${ids.length}}`
 }

@@ -93,7 +93,8 @@ export function cachedTotal(
   )
 }
 
-async function registerMoment(sql: Sql): Promise<RegisterMoment> {
+/** The register's data version and today, read now. */
+export async function registerMoment(sql: Sql): Promise<RegisterMoment> {
   const [row] = await sql<RegisterMoment[]>`
     select version::text as version, current_date::text as today from register_version`
   return row
