@@ -1,5 +1,16 @@
-// A large register in seconds, for the plan tests (domain/equipment/plans.test.ts).
+// A large register in seconds, for the list's plan and paging tests (domain/equipment/), and the
+// admin those tests read it as (no account needed: the list takes the user as given).
 import type { Sql } from '../runtime/db.ts'
+import type { User } from '../runtime/endpoint.ts'
+
+export const registerAdmin: User = {
+  id: 1,
+  username: 'admin',
+  full_name: '',
+  department: null,
+  role: 'admin',
+  token_version: 0,
+}
 
 /**
  * Seeds N instruments with one INSERT … SELECT generate_series into the driving table, keys

@@ -4,17 +4,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { User } from '../../runtime/endpoint.ts'
 import { testDatabase, type TestDatabase } from '../../test/db.ts'
-import { seedRegister } from '../../test/seed-register.ts'
+import { registerAdmin, seedRegister } from '../../test/seed-register.ts'
 import { ListQuery, listInstruments, pageQuery, registerTotal } from './query.ts'
 
-const admin: User = {
-  id: 1,
-  username: 'admin',
-  full_name: '',
-  department: null,
-  role: 'admin',
-  token_version: 0,
-}
+const admin = registerAdmin
 
 let db: TestDatabase
 const statements: string[] = []

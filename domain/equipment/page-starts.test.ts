@@ -4,18 +4,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { User } from '../../runtime/endpoint.ts'
 import { testDatabase, type TestDatabase } from '../../test/db.ts'
-import { seedRegister } from '../../test/seed-register.ts'
+import { registerAdmin, seedRegister } from '../../test/seed-register.ts'
 import { listInstruments } from './query.ts'
 
 const N = 3000
-const admin: User = {
-  id: 1,
-  username: 'admin',
-  full_name: '',
-  department: null,
-  role: 'admin',
-  token_version: 0,
-}
+const admin = registerAdmin
 
 let db: TestDatabase
 const statements: string[] = []

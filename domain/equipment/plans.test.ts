@@ -6,19 +6,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { User } from '../../runtime/endpoint.ts'
 import { testDatabase, type TestDatabase } from '../../test/db.ts'
-import { seedRegister } from '../../test/seed-register.ts'
+import { registerAdmin, seedRegister } from '../../test/seed-register.ts'
 import { ITEM_COLUMNS } from './fields.ts'
 import { ListQuery, pageQuery, statusSlices } from './query.ts'
 
 const N = 20_000
-const admin: User = {
-  id: 1,
-  username: 'admin',
-  full_name: '',
-  department: null,
-  role: 'admin',
-  token_version: 0,
-}
+const admin = registerAdmin
 
 interface PlanNode {
   'Node Type': string
