@@ -94,7 +94,7 @@ describe(`plans of the register's main shapes on ${N} instruments`, () => {
       for (const offset of [0, ...boundaries.map((b) => Math.max(0, b - 50)), N - 30, N + 5]) {
         const p = ListQuery.parse({ limit: '100', offset: String(offset), sort: 'status', order })
         const slices = await statusSlices(db.sql, admin, p, days)
-        const query = pageQuery(db.sql, admin, p, days, undefined, slices)
+        const query = pageQuery(db.sql, admin, p, days, undefined, { slices })
         if (offset === 0) {
           const [row] = await db.sql`explain (format json) ${query}`
           const doc = row['QUERY PLAN']

@@ -266,6 +266,17 @@ export async function registerTotal(
 const literal = (sql: Sql, n: number) => sql.unsafe(String(Math.trunc(n)))
 
 /**
+ * How a page's ids are found when not by the sort column's index from the top: slices of one
+ * status each (sort by status), a kept start in the id order (a deep page), or the ids a search
+ * found.
+ */
+export interface PageWay {
+  slices?: StatusSlice[]
+  start?: PageStart
+  found?: number[]
+}
+
+/**
  * The page's statement (listInstruments; plans.test.ts explains it): one row with the register's
  * data version, today and the page's rows as a JSON array in the sort order. The register's rows
  * are `equipment_active`; the archive's (`list`) are the archived rows of `equipment_full`, with
@@ -277,9 +288,7 @@ export function pageQuery(
   p: ListParams,
   expiringDays: number,
   list: ListOf = REGISTER,
-  slices?: StatusSlice[],
-  start?: PageStart,
-  found?: number[],
+  way: PageWay = {},
 ): Fragment {
   const columns = list.archived ? ARCHIVE.columns(sql) : selectColumns(sql, user)
   const pageRows = list.archived ? ARCHIVE.pageRows(sql) : rowsOf(sql, list)
@@ -291,9 +300,9 @@ export function pageQuery(
           select ${columns}
           from ${pageRows}
           where e.id in (${
-            found
-              ? sql`select unnest(${sql.array(found, 23)}::int[])`
-              : pageIds(sql, user, p, expiringDays, list, slices, start)
+            way.found
+              ? sql`select unnest(${sql.array(way.found, 20)}::bigint[])`
+              : pageIds(sql, user, p, expiringDays, list, way)
           })
         ) p
       ), '[]')::text as items
@@ -356,8 +365,7 @@ function pageIds(
   p: ListParams,
   expiringDays: number,
   list: ListOf,
-  slices?: StatusSlice[],
-  start?: PageStart,
+  { slices, start }: PageWay,
 ) {
   const where = filterCondition(sql, user, p, expiringDays, list)
   if (start) {
@@ -397,14 +405,14 @@ function pageIds(
 
 /**
  * One page of the register (or of the archive: `{ archived: true }`) and the total of the same
- * filter, as the answer's JSON text
- * (`{"items": [...], "total": n}`). The page is one statement: the ids of the page walk the sort
- * column's index (every grid column has one on the driving table, migrations/00013) and stop at
- * offset + limit, then only those rows are read; the statement also reads the register's data
- * version and today. The rows leave PostgreSQL as JSON and are passed on as they are: turning 100
- * rows of 30+ columns into objects and back into JSON was most of the list's CPU in this process
- * (dates stay 'YYYY-MM-DD' and numerics numbers, as the pool's parsers give them). The total is
- * counted once per filter and data version (totals.ts), so scrolling the grid never recounts.
+ * filter, as the answer's JSON text (`{"items": [...], "total": n}`). The page is one statement:
+ * its ids walk the sort column's index (every grid column has one on the driving table,
+ * migrations/00013) and stop at offset + limit — or come from the status slices, a kept page
+ * start, or the ids a search found (PageWay) — then only those rows are read; the statement also
+ * reads the register's data version and today. The rows leave PostgreSQL as JSON and are passed
+ * on as they are: turning 100 rows of 30+ columns into objects and back into JSON was most of the
+ * list's CPU in this process (dates stay 'YYYY-MM-DD' and numerics numbers, as the pool's parsers
+ * give them). The total is counted once per filter and data version (totals.ts).
  */
 export async function listInstruments(
   sql: Sql,
@@ -428,10 +436,10 @@ export async function listInstruments(
       ? `${filterKey(user, p, expiringDays, list)}|${p.order}`
       : undefined
   const start = startKey ? pageStart(sql, startKey, p.offset) : undefined
-  let [row] = await pageQuery(sql, user, p, expiringDays, list, slices, start)
+  let [row] = await pageQuery(sql, user, p, expiringDays, list, { slices, start })
   if (start && (row.register_version !== start.version || row.register_today !== start.today)) {
     // the register changed since that start was kept: read the page from the top
-    ;[row] = await pageQuery(sql, user, p, expiringDays, list, slices)
+    ;[row] = await pageQuery(sql, user, p, expiringDays, list, { slices })
   }
   const now = { version: row.register_version, today: row.register_today }
   if (startKey) {
@@ -469,7 +477,7 @@ async function searchPage(
       const [row] = await sql`
         select ${momentColumns(sql)},
           coalesce((
-            select array_agg(e.id::int order by ${orderBy(sql, user, p)})
+            select array_agg(e.id order by ${orderBy(sql, user, p)})
             from equipment_active e
             where ${filterCondition(sql, user, p, expiringDays)}
           ), '{}') as ids`
@@ -479,7 +487,7 @@ async function searchPage(
     moment,
   )
   const slice = ids.slice(p.offset, p.offset + p.limit)
-  const [row] = await pageQuery(sql, user, p, expiringDays, REGISTER, undefined, undefined, slice)
+  const [row] = await pageQuery(sql, user, p, expiringDays, REGISTER, { found: slice })
   if (row.register_version !== moment.version || row.register_today !== moment.today)
     return undefined
   return `{"items":${row.items},"total":${ids.length}}`
