@@ -7,25 +7,21 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { seedEquipment } from './seed.ts'
-import { browser, login, SCREENSHOTS, startStack, type Stack } from './stack.ts'
+import { SCREENSHOTS, signedIn, startStack, type Stack } from './stack.ts'
 
 let stack: Stack
 let adminToken: string
-let b: Awaited<ReturnType<typeof browser>>
+let b: Awaited<ReturnType<typeof signedIn>>
 let page: Page
-const pageErrors: string[] = []
+let pageErrors: string[] = []
 
 beforeAll(async () => {
   stack = await startStack()
   await seedEquipment(stack.sql, 80)
   adminToken = await stack.token('admin')
-  b = await browser()
+  b = await signedIn(stack)
   page = b.page
-  page.on('pageerror', (e) => pageErrors.push(e.message))
-  await page.goto(stack.url)
-  await page.waitForSelector('[data-testid=login]')
-  await login(page, 'admin')
-  await page.waitForSelector('[data-testid=grid] revo-grid')
+  pageErrors = b.pageErrors
 })
 beforeEach(async () => {
   await page.goto(`${stack.url}/#/`)

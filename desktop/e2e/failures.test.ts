@@ -5,27 +5,23 @@
 // 404, 409 and 401 by a real server state, the 500 by the page's route interception.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
-import { browser, login, startStack, type Stack } from './stack.ts'
+import { login, signedIn, startStack, type Stack } from './stack.ts'
 
 let stack: Stack
 let adminToken: string
 let chiefToken: string
-let b: Awaited<ReturnType<typeof browser>>
+let b: Awaited<ReturnType<typeof signedIn>>
 let page: Page
-const pageErrors: string[] = []
+let pageErrors: string[] = []
 
 beforeAll(async () => {
   stack = await startStack()
   await stack.makeUser({ username: 'chief', role: 'admin', full_name: 'Сидорова Е. В.' })
   adminToken = await stack.token('admin')
   chiefToken = await stack.token('chief')
-  b = await browser()
+  b = await signedIn(stack)
   page = b.page
-  page.on('pageerror', (e) => pageErrors.push(e.message))
-  await page.goto(stack.url)
-  await page.waitForSelector('[data-testid=login]')
-  await login(page, 'admin')
-  await page.waitForSelector('[data-testid=grid] revo-grid')
+  pageErrors = b.pageErrors
 })
 afterAll(async () => {
   await b?.close()

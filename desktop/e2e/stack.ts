@@ -270,6 +270,18 @@ export async function browser(
 
 export const SCREENSHOTS = resolve(ROOT, 'docs/images')
 
+/** A browser on the app signed in as `username`, the register shown; the page's errors gathered. */
+export async function signedIn(stack: Stack, username = 'admin') {
+  const b = await browser()
+  const pageErrors: string[] = []
+  b.page.on('pageerror', (e) => pageErrors.push(e.message))
+  await b.page.goto(stack.url)
+  await b.page.waitForSelector('[data-testid=login]')
+  await login(b.page, username)
+  await b.page.waitForSelector('[data-testid=grid] revo-grid')
+  return { ...b, pageErrors }
+}
+
 export async function login(
   page: Page,
   username: string,
