@@ -338,8 +338,12 @@ export async function statusSlices(
 ): Promise<StatusSlice[]> {
   const order = p.order === 'desc' ? [...STATUS_ORDER].reverse() : STATUS_ORDER
   const wanted = order.filter((s) => !p.status?.length || p.status.includes(s))
+  // the version and day read once for all the statuses' kept counts
+  const moment = now ?? (await registerMoment(sql))
   const counts = await Promise.all(
-    wanted.map((status) => registerTotal(sql, user, { ...p, status: [status] }, expiringDays, now)),
+    wanted.map((status) =>
+      registerTotal(sql, user, { ...p, status: [status] }, expiringDays, moment),
+    ),
   )
   const slices: StatusSlice[] = []
   let start = 0
