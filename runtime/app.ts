@@ -92,12 +92,19 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const endpoints = await loadFunctions(opts.functionsDir)
   const routes = [...endpoints.values()].flatMap((e) => e.routes)
   const limiter = sharedRateLimiter(opts.sql)
+  const rateLimit: Env['rateLimit'] = (key, limit, windowMs) => limiter.hit(key, limit, windowMs)
   const clientAddress = clientAddressResolver(opts.config.trustedProxies)
   const allowedOrigins = new Set(opts.config.corsOrigins)
   const services = opts.services ?? {}
   const files = fileStore(opts.config.dataDir)
   const system = systemInfo(opts.sql, opts.config.dataDir)
   const bus = opts.bus ?? inProcessBus()
+
+  // the headers of every answer (a route's own value kept)
+  const everyResponse = Object.entries({
+    ...SECURITY_HEADERS,
+    ...(opts.config.tls ? { 'strict-transport-security': 'max-age=31536000' } : {}),
+  })
 
   // routes whose cross-origin callers may send credentials (the route flag `credentials`)
   const credentialPaths = new Set(routes.filter((r) => r.credentials).map((r) => r.path))
@@ -136,8 +143,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   // the route table describes itself: /api/openapi.json and /docs (runtime/openapi.ts)
   let openApi: ReturnType<typeof openApiDocument> | undefined
 
-  async function handle(request: Request, env: Env): Promise<Response> {
-    const url = new URL(request.url)
+  async function handle(request: Request, url: URL, env: Env): Promise<Response> {
     if (request.method === 'GET' && url.pathname === '/api/openapi.json') {
       openApi ??= openApiDocument(routes, opts.config.version)
       return json(openApi)
@@ -178,7 +184,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
       requestId,
       ip: clientAddress(ctx.ip ?? ctx.req?.socket?.remoteAddress, request.headers),
       user: null,
-      rateLimit: (key, limit, windowMs) => limiter.hit(key, limit, windowMs),
+      rateLimit,
       cache: new Map(),
       files,
       system,
@@ -208,6 +214,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
           request.method === 'HEAD'
             ? new Request(request.url, { method: 'GET', headers: request.headers })
             : request,
+          url,
           env,
         )
         if (request.method === 'HEAD') {
@@ -263,17 +270,16 @@ export async function createApp(opts: AppOptions): Promise<App> {
       reason?: string
     },
   ): Response {
-    const extra: Record<string, string> = {
-      ...SECURITY_HEADERS,
-      ...corsHeaders(r.origin, r.path),
-      'x-request-id': r.requestId,
+    const headers = response.headers
+    for (const [k, v] of everyResponse) if (!headers.has(k)) headers.set(k, v)
+    if (r.origin) {
+      for (const [k, v] of Object.entries(corsHeaders(r.origin, r.path)))
+        if (!headers.has(k)) headers.set(k, v)
     }
-    if (opts.config.tls) extra['strict-transport-security'] = 'max-age=31536000'
+    headers.set('x-request-id', r.requestId)
     // API responses carry register data: no shared or browser cache keeps them
-    if (r.path.startsWith('/api/') || r.path === '-') extra['cache-control'] = 'no-store'
-    for (const [k, v] of Object.entries(extra)) {
-      if (!response.headers.has(k)) response.headers.set(k, v)
-    }
+    if ((r.path.startsWith('/api/') || r.path === '-') && !headers.has('cache-control'))
+      headers.set('cache-control', 'no-store')
 
     r.log.info('request', {
       user: r.user,

@@ -112,25 +112,68 @@ export function createLogger(opts: {
     if (LEVELS[level] >= LEVELS.warn || pendingBytes >= FLUSH_BYTES) flush()
     else timer ??= setTimeout(flush, FLUSH_MS).unref()
   }
-  const make = (base: Record<string, unknown>): Logger => {
-    const emit = (level: Level, msg: string, fields?: Record<string, unknown>) => {
-      if (LEVELS[level] < min) return
-      write(
-        JSON.stringify({ time: new Date().toISOString(), level, msg, ...base, ...fields }) + '\n',
-        level,
-      )
-    }
-    return {
-      debug: (m, f) => emit('debug', m, f),
-      info: (m, f) => emit('info', m, f),
-      warn: (m, f) => emit('warn', m, f),
-      error: (m, f) => emit('error', m, f),
-      child: (fields) => make({ ...base, ...fields }),
-      close: async () => {
-        flush()
-        await file?.close()
-      },
-    }
+  const sink: Sink = {
+    min,
+    write,
+    close: async () => {
+      flush()
+      await file?.close()
+    },
   }
-  return make({})
+  return new JsonLogger(sink, {})
+}
+
+/** An object's JSON without its braces, after a comma: `,"a":1,"b":2` (empty for `{}`). */
+function members(fields: Record<string, unknown>): string {
+  const text = JSON.stringify(fields)
+  return text.length > 2 ? ',' + text.slice(1, -1) : ''
+}
+
+interface Sink {
+  min: number
+  write(line: string, level: Level): void
+  close(): Promise<void>
+}
+
+/**
+ * A logger and its children share one sink; a child is one small object (every request makes
+ * one for its request id) whose fields are turned into JSON once, its methods on the prototype.
+ */
+class JsonLogger implements Logger {
+  private readonly sink: Sink
+  private readonly base: Record<string, unknown>
+  /** the base fields as JSON members (`,"k":v…`) */
+  private readonly baseJson: string
+
+  constructor(sink: Sink, base: Record<string, unknown>) {
+    this.sink = sink
+    this.base = base
+    this.baseJson = members(base)
+  }
+
+  private emit(level: Level, msg: string, fields?: Record<string, unknown>): void {
+    if (LEVELS[level] < this.sink.min) return
+    // a field named like an earlier one comes later in the line and wins when it is read
+    const head = `{"time":"${new Date().toISOString()}","level":"${level}","msg":${JSON.stringify(msg)}`
+    this.sink.write(`${head}${this.baseJson}${fields ? members(fields) : ''}}\n`, level)
+  }
+
+  debug(msg: string, fields?: Record<string, unknown>): void {
+    this.emit('debug', msg, fields)
+  }
+  info(msg: string, fields?: Record<string, unknown>): void {
+    this.emit('info', msg, fields)
+  }
+  warn(msg: string, fields?: Record<string, unknown>): void {
+    this.emit('warn', msg, fields)
+  }
+  error(msg: string, fields?: Record<string, unknown>): void {
+    this.emit('error', msg, fields)
+  }
+  child(fields: Record<string, unknown>): Logger {
+    return new JsonLogger(this.sink, { ...this.base, ...fields })
+  }
+  close(): Promise<void> {
+    return this.sink.close()
+  }
 }

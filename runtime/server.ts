@@ -161,15 +161,32 @@ export async function listen(
   }
 }
 
+/** Whether a Host and request target make a URL (a Host seen valid is remembered, a few hundred at most). */
 function validTarget(host: string | undefined, target: string | undefined): boolean {
-  if (!host || !/^[^\s/?#@\\]+$/.test(host)) return false
+  if (!host || !validHost(host)) return false
+  // an origin-form target of printable ASCII always makes a URL with a valid host
+  if (target && PLAIN_TARGET.test(target)) return true
   try {
-    const base = new URL(`http://${host}`)
-    new URL(target ?? '/', base)
+    new URL(target ?? '/', `http://${host}`)
     return true
   } catch {
     return false
   }
+}
+
+const PLAIN_TARGET = /^\/[!-~]*$/
+const KNOWN_HOSTS = new Set<string>()
+
+function validHost(host: string): boolean {
+  if (KNOWN_HOSTS.has(host)) return true
+  if (!/^[^\s/?#@\\]+$/.test(host)) return false
+  try {
+    new URL(`http://${host}`)
+  } catch {
+    return false
+  }
+  if (KNOWN_HOSTS.size < 256) KNOWN_HOSTS.add(host)
+  return true
 }
 
 async function sendResponse(res: ServerResponse, response: Response): Promise<void> {
