@@ -1,5 +1,6 @@
 // npm run bench [-- --quick] [--sizes 1000,10000,100000] [--duration 5] [--connections 100]
-//   [--no-write]
+//   [--no-write] [--only <text>[,<text>…]]  (only the rows whose label contains a text, no
+//   single-client table; docs/performance.md is left as it is)
 // For each register size: a fresh database seeded with the demo seeder, the real server
 // (runtime/main.ts, its own process) and the bare baseline (bench/bare.ts, same SQL builders on
 // node:http, its own process), loaded in turn by autocannon with 100 connections. Prints req/s,
@@ -25,11 +26,14 @@ const { values: args } = parseArgs({
     connections: { type: 'string', default: '100' },
     'no-write': { type: 'boolean', default: false },
     runs: { type: 'string', default: '15' },
+    only: { type: 'string' },
   },
 })
 const sizes = (args.sizes ?? (args.quick ? '1000' : '1000,10000,100000')).split(',').map(Number)
 const duration = Number(args.duration ?? (args.quick ? 2 : 5))
 const connections = Number(args.connections)
+const only = args.only?.split(',')
+const wanted = (label: string) => !only || only.some((text) => label.includes(text))
 const WARMUP_SECONDS = 2
 const serverUrl = defaultServerUrl()
 const PASSWORD = BENCH_PASSWORD
@@ -174,6 +178,9 @@ async function benchSize(size: number): Promise<Row[]> {
 
     const rows = all
     for (const [label, path, o] of cases) {
+      // a main-table row needs its LIMIT row beside it
+      if (!wanted(label) && !(label.startsWith('LIMIT') && only?.some((t) => t.startsWith('list'))))
+        continue
       const opts = {
         method: o.method,
         body: o.body,
@@ -200,7 +207,7 @@ async function benchSize(size: number): Promise<Row[]> {
       printRow(rows[rows.length - 1])
     }
     console.log(`  (seeded ${size} in ${seedSeconds.toFixed(1)} s)`)
-    single.push(...(await singleClient(size, appBase, auth, shapes, id)))
+    if (!only) single.push(...(await singleClient(size, appBase, auth, shapes, id)))
     return rows
   } finally {
     for (const c of children.splice(0)) c.kill('SIGTERM')
@@ -346,7 +353,7 @@ console.log(
 )
 for (const size of sizes) await benchSize(size)
 
-if (!args['no-write']) {
+if (!args['no-write'] && !only) {
   const extra = process.argv.slice(2).join(' ')
   const command = extra ? `npm run bench -- ${extra}` : 'npm run bench'
   const file = join(ROOT, 'docs/performance.md')

@@ -175,12 +175,16 @@ export async function createApp(opts: AppOptions): Promise<App> {
   async function fetch(request: Request, ctx: Parameters<App['fetch']>[1] = {}): Promise<Response> {
     const started = performance.now()
     const requestId = randomUUID()
+    let requestLog: Logger | undefined
     const origin = request.headers.get('origin')
     const url = new URL(request.url)
     const env: Env = {
       sql: opts.sql,
       config: opts.config,
-      log: opts.log.child({ request_id: requestId }),
+      // made when a route logs (most log nothing but the access line)
+      get log() {
+        return (requestLog ??= opts.log.child({ request_id: requestId }))
+      },
       requestId,
       ip: clientAddress(ctx.ip ?? ctx.req?.socket?.remoteAddress, request.headers),
       user: null,
@@ -247,7 +251,6 @@ export async function createApp(opts: AppOptions): Promise<App> {
       started,
       requestId,
       origin,
-      log: env.log,
       user: env.user?.username ?? null,
       ip: env.ip,
       method: request.method,
@@ -262,7 +265,6 @@ export async function createApp(opts: AppOptions): Promise<App> {
       started: number
       requestId: string
       origin: string | null
-      log: Logger
       user: string | null
       ip: string | null | undefined
       method: string
@@ -281,7 +283,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
     if ((r.path.startsWith('/api/') || r.path === '-') && !headers.has('cache-control'))
       headers.set('cache-control', 'no-store')
 
-    r.log.info('request', {
+    opts.log.info('request', {
+      request_id: r.requestId,
       user: r.user,
       ip: r.ip,
       method: r.method,
@@ -316,7 +319,6 @@ export async function createApp(opts: AppOptions): Promise<App> {
       started: performance.now(),
       requestId,
       origin: null,
-      log: opts.log.child({ request_id: requestId }),
       user: null,
       ip: info.ip ?? null,
       method: info.method ?? '-',

@@ -123,6 +123,18 @@ export function createLogger(opts: {
   return new JsonLogger(sink, {})
 }
 
+let isoMs = 0
+let iso = ''
+/** The time as ISO 8601, formatted once per millisecond. */
+function isoNow(): string {
+  const ms = Date.now()
+  if (ms !== isoMs) {
+    isoMs = ms
+    iso = new Date(ms).toISOString()
+  }
+  return iso
+}
+
 /** An object's JSON without its braces, after a comma: `,"a":1,"b":2` (empty for `{}`). */
 function members(fields: Record<string, unknown>): string {
   const text = JSON.stringify(fields)
@@ -154,7 +166,7 @@ class JsonLogger implements Logger {
   private emit(level: Level, msg: string, fields?: Record<string, unknown>): void {
     if (LEVELS[level] < this.sink.min) return
     // a field named like an earlier one comes later in the line and wins when it is read
-    const head = `{"time":"${new Date().toISOString()}","level":"${level}","msg":${JSON.stringify(msg)}`
+    const head = `{"time":"${isoNow()}","level":"${level}","msg":${JSON.stringify(msg)}`
     this.sink.write(`${head}${this.baseJson}${fields ? members(fields) : ''}}\n`, level)
   }
 
