@@ -6,6 +6,14 @@ import { createServer as createNetServer, type AddressInfo } from 'node:net'
 
 export const ROOT = new URL('..', import.meta.url).pathname
 
+/**
+ * How a server process runs the TypeScript: as production does — Node itself when it strips
+ * types (Node 24, the image's runtime), else through tsx (Node 20). App and baseline alike.
+ */
+export const TS_LOADER: string[] = (process.features as { typescript?: string }).typescript
+  ? []
+  : ['--import', 'tsx']
+
 export async function freePort(): Promise<number> {
   const server = createNetServer()
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()))

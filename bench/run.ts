@@ -14,7 +14,7 @@ import { cpus, totalmem, tmpdir, type as osType, release } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import autocannon from 'autocannon'
-import { ROOT, start } from './process.ts'
+import { ROOT, start, TS_LOADER } from './process.ts'
 import { ITEM_COLUMNS } from '../domain/equipment/fields.ts'
 import { BENCH_PASSWORD, benchDatabase, defaultServerUrl, type BenchDatabase } from './database.ts'
 
@@ -109,7 +109,7 @@ async function benchSize(size: number): Promise<Row[]> {
       select department from equipment_active group by 1 order by count(*) desc limit 1`
 
     const app = await start(
-      ['--import', 'tsx', 'runtime/main.ts'],
+      [...TS_LOADER, 'runtime/main.ts'],
       {
         DATABASE_URL: dbUrl,
         HOST: '127.0.0.1',
@@ -122,7 +122,7 @@ async function benchSize(size: number): Promise<Row[]> {
     )
     children.push(app.child)
     const bare = await start(
-      ['--import', 'tsx', 'bench/bare.ts'],
+      [...TS_LOADER, 'bench/bare.ts'],
       { DATABASE_URL: dbUrl, SECRET_KEY: SECRET },
       join(dataDir, 'bare.out'),
     )
