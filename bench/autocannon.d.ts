@@ -18,6 +18,8 @@ declare module 'autocannon' {
     /** seconds before a request counts as timed out */
     timeout?: number
     duration?: number
+    /** stop after this many requests (instead of a duration) */
+    amount?: number
     method?: string
     body?: string
     headers?: Record<string, string>
