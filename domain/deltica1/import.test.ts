@@ -1,12 +1,14 @@
-// Moving a branch from Deltica 1.x, end to end on the real PostgreSQL: a synthetic 1.x database
-// with the tricky cases, the dry run, the refused run, the real run checked field by field, a
-// sign-in with a carried bcrypt password, a second run refused, the source unchanged; pg_dump
-// files (custom and plain) as the source; the older file-type enum.
-import { execFileSync } from 'node:child_process'
+// Moving a branch from Deltica 1.x, end to end: a synthetic 1.x database with the tricky cases,
+// the dry run, the refused run, the real run checked field by field, a sign-in with a carried
+// bcrypt password, a second run refused, the source unchanged; pg_dump files (custom and plain) as
+// the source; the older file-type enum. Without TEST_DATABASE_URL both the target and the 1.x
+// source are embedded engines; what needs a PostgreSQL server runs only with one (runIf).
+import { execFile, execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync, existsSync, readdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { promisify } from 'node:util'
 import ExcelJS from 'exceljs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { connectReadOnly, type Sql } from '../../runtime/db.ts'
@@ -22,8 +24,6 @@ import {
   type OldDb,
 } from '../../test/deltica1/fixture.ts'
 import { importDeltica1 } from './import.ts'
-
-if (!serverUrl) throw new Error('these tests need TEST_DATABASE_URL (a real PostgreSQL)')
 
 /** A checksum of every row of every table of the 1.x database. */
 async function checksum(sql: Sql): Promise<Record<string, string>> {
@@ -65,7 +65,7 @@ describe('import:deltica1 — the synthetic branch', () => {
     await h.makeUser({ username: 'admin', role: 'admin', full_name: 'Администратор филиала' })
     ;[{ password_hash: adminHash }] = await h.sql<{ password_hash: string }[]>`
       select password_hash from users where username = 'admin'`
-    old = await oldDatabase(serverUrl!, 'current')
+    old = await oldDatabase(serverUrl, 'current')
     uploads = mkdtempSync(join(tmpdir(), 'deltica1-uploads-'))
     bytes = await synthetic(old.sql, uploads)
     before = await checksum(old.sql)
@@ -78,7 +78,10 @@ describe('import:deltica1 — the synthetic branch', () => {
     rmSync(uploads, { recursive: true, force: true })
   })
 
-  it('opens the source read-only', async () => {
+  // server only: pglite-socket ignores start-up parameters (PGlite is one session for every
+  // connection), so default_transaction_read_only never reaches an embedded engine. A 1.x source
+  // is always a real PostgreSQL; on both engines the last test checks the source is unchanged.
+  it.runIf(serverUrl)('opens the source read-only', async () => {
     await expect(source`insert into alembic_version values ('x')`).rejects.toThrow(/read-only/)
     await expect(source`delete from equipment`).rejects.toThrow(/read-only/)
   })
@@ -444,7 +447,7 @@ describe('import:deltica1 — pg_dump files and the older file-type enum', () =>
 
   beforeAll(async () => {
     h = await harness()
-    old = await oldDatabase(serverUrl!, 'older')
+    old = await oldDatabase(serverUrl, 'older')
     uploads = mkdtempSync(join(tmpdir(), 'deltica1-uploads-'))
     dir = mkdtempSync(join(tmpdir(), 'deltica1-dump-'))
     const sql = old.sql
@@ -469,96 +472,106 @@ describe('import:deltica1 — pg_dump files and the older file-type enum', () =>
     rmSync(dir, { recursive: true, force: true })
   })
 
+  // pg_dump/pg_restore/psql need a PostgreSQL server to dump from and restore into (the CLI's
+  // refusal of a dump file on the embedded engine is tested below on both engines)
   for (const format of ['custom', 'plain'] as const) {
-    it(`restores a ${format} dump into a temporary database and reads it`, async () => {
-      const file = join(dir, `1x.${format}`)
-      execFileSync('pg_dump', [
-        format === 'custom' ? '-Fc' : '-Fp',
-        '--no-owner',
-        '-f',
-        file,
-        old.url,
-      ])
-      const restored = await restoreDump(serverUrl!, file)
-      const source = connectReadOnly(restored.url)
-      try {
-        const result = await importDeltica1({
-          source,
-          sourceLabel: file,
-          target: h.sql,
-          dataDir: h.config.dataDir,
-          timeZone: 'Europe/Moscow',
-          uploads,
-          dryRun: true,
-          createDepartments: false,
-        })
-        expect(result.report.categories.slice(0, 3).map((c) => [c.found, c.imported])).toEqual([
-          [1, 1],
-          [0, 0],
-          [4, 4],
+    it.runIf(serverUrl)(
+      `restores a ${format} dump into a temporary database and reads it`,
+      async () => {
+        const file = join(dir, `1x.${format}`)
+        execFileSync('pg_dump', [
+          format === 'custom' ? '-Fc' : '-Fp',
+          '--no-owner',
+          '-f',
+          file,
+          old.url,
         ])
-      } finally {
-        await source.end({ timeout: 5 })
-        await restored.drop()
-      }
-      // this test's own temporary database (another suite may be restoring its own in parallel)
-      const name = new URL(restored.url).pathname.slice(1)
-      expect(name).toMatch(/^deltica1_source_/)
-      const [{ left }] =
-        await h.sql`select count(*)::int as left from pg_database where datname = ${name}`
-      expect(left).toBe(0)
-    })
+        const restored = await restoreDump(serverUrl!, file)
+        const source = connectReadOnly(restored.url)
+        try {
+          const result = await importDeltica1({
+            source,
+            sourceLabel: file,
+            target: h.sql,
+            dataDir: h.config.dataDir,
+            timeZone: 'Europe/Moscow',
+            uploads,
+            dryRun: true,
+            createDepartments: false,
+          })
+          expect(result.report.categories.slice(0, 3).map((c) => [c.found, c.imported])).toEqual([
+            [1, 1],
+            [0, 0],
+            [4, 4],
+          ])
+        } finally {
+          await source.end({ timeout: 5 })
+          await restored.drop()
+        }
+        // this test's own temporary database (another suite may be restoring its own in parallel)
+        const name = new URL(restored.url).pathname.slice(1)
+        expect(name).toMatch(/^deltica1_source_/)
+        const [{ left }] =
+          await h.sql`select count(*)::int as left from pg_database where datname = ${name}`
+        expect(left).toBe(0)
+      },
+    )
   }
 
-  it('a file that is not a dump is refused with a Russian message', async () => {
+  it.runIf(serverUrl)('a file that is not a dump is refused with a Russian message', async () => {
     const { writeFileSync } = await import('node:fs')
     const file = join(dir, 'broken.sql')
     writeFileSync(file, 'this is not sql;')
     await expect(restoreDump(serverUrl!, file)).rejects.toThrow(/^Дамп не восстановлен \(psql\)/)
   })
 
-  it('a custom dump of a newer archive version (PostgreSQL 17) names the pg_restore it needs', async () => {
-    const { writeFileSync } = await import('node:fs')
-    const file = join(dir, 'newer.custom')
-    execFileSync('pg_dump', ['-Fc', '--no-owner', '-f', file, old.url])
-    // the header's archive version as PostgreSQL 17's pg_dump writes it (1.16): "PGDMP" vmaj vmin
-    const bytes = readFileSync(file)
-    bytes[6] = 16
-    writeFileSync(file, bytes)
-    const [major] = execFileSync('pg_restore', ['--version'], { encoding: 'utf8' })
-      .match(/\d+/)!
-      .map(Number)
-    if (major >= 17) return // this pg_restore reads it: nothing to refuse here
-    const error = await restoreDump(serverUrl!, file).then(
-      () => null,
-      (e: Error) => e,
-    )
-    expect(error?.message).toMatch(/^Дамп не восстановлен \(pg_restore\)\. Дамп сделан более новой/)
-    expect(error?.message).toContain('восстанавливает только pg_restore 17 или новее')
-    expect(error?.message).toContain(`(здесь: pg_restore (PostgreSQL) ${major}.`)
-    expect(error?.message).toContain('укажите вместо файла адрес базы Deltica 1.x')
-  })
+  it.runIf(serverUrl)(
+    'a custom dump of a newer archive version (PostgreSQL 17) names the pg_restore it needs',
+    async () => {
+      const { writeFileSync } = await import('node:fs')
+      const file = join(dir, 'newer.custom')
+      execFileSync('pg_dump', ['-Fc', '--no-owner', '-f', file, old.url])
+      // the header's archive version as PostgreSQL 17's pg_dump writes it (1.16): "PGDMP" vmaj vmin
+      const bytes = readFileSync(file)
+      bytes[6] = 16
+      writeFileSync(file, bytes)
+      const [major] = execFileSync('pg_restore', ['--version'], { encoding: 'utf8' })
+        .match(/\d+/)!
+        .map(Number)
+      if (major >= 17) return // this pg_restore reads it: nothing to refuse here
+      const error = await restoreDump(serverUrl!, file).then(
+        () => null,
+        (e: Error) => e,
+      )
+      expect(error?.message).toMatch(
+        /^Дамп не восстановлен \(pg_restore\)\. Дамп сделан более новой/,
+      )
+      expect(error?.message).toContain('восстанавливает только pg_restore 17 или новее')
+      expect(error?.message).toContain(`(здесь: pg_restore (PostgreSQL) ${major}.`)
+      expect(error?.message).toContain('укажите вместо файла адрес базы Deltica 1.x')
+    },
+  )
 
   it('the CLI: a dry run by URL prints the report; a dump file on the embedded engine is refused', async () => {
-    const cli = (args: string[], env: Record<string, string>) => {
+    // not execFileSync: on the embedded engine this process serves the databases the CLI reads
+    const cli = async (args: string[], env: Record<string, string>) => {
       try {
-        const out = execFileSync(
+        const { stdout } = await promisify(execFile)(
           process.execPath,
           ['--import', 'tsx', 'runtime/cli/import-deltica1.ts', ...args],
           {
             cwd: join(import.meta.dirname, '../..'),
             env: { PATH: process.env.PATH!, DATA_DIR: h.config.dataDir, ...env },
             encoding: 'utf8',
-            stdio: 'pipe',
           },
         )
-        return { code: 0, out, err: '' }
+        return { code: 0, out: stdout, err: '' }
       } catch (e) {
-        const x = e as { status: number; stdout: string; stderr: string }
-        return { code: x.status, out: x.stdout, err: x.stderr }
+        const x = e as { code: number; stdout: string; stderr: string }
+        return { code: x.code, out: x.stdout, err: x.stderr }
       }
     }
-    const dry = cli(['--from', old.url, '--uploads', uploads, '--dry-run'], {
+    const dry = await cli(['--from', old.url, '--uploads', uploads, '--dry-run'], {
       DATABASE_URL: h.db.url,
     })
     expect(dry.code).toBe(0)
@@ -567,13 +580,16 @@ describe('import:deltica1 — pg_dump files and the older file-type enum', () =>
     expect(dry.out).toMatch(/Отчёт полностью: .*deltica1-dry-run-.*\.txt/)
     const embedded = mkdtempSync(join(tmpdir(), 'deltica1-embedded-'))
     try {
-      const refused = cli(['--from', join(dir, '1x.custom'), '--dry-run'], { DATA_DIR: embedded })
+      // refused before the file is read: it need not exist (the dump tests make it with a server)
+      const refused = await cli(['--from', join(dir, '1x.custom'), '--dry-run'], {
+        DATA_DIR: embedded,
+      })
       expect(refused.code).toBe(1)
       expect(refused.err).toContain('Файл pg_dump принимается только при настоящем PostgreSQL')
     } finally {
       rmSync(embedded, { recursive: true, force: true })
     }
-    expect(cli(['--dry-run'], {}).code).toBe(64)
+    expect((await cli(['--dry-run'], {})).code).toBe(64)
   }, 120_000) // three CLI processes, each starting tsx: slow on a loaded 2-core machine
 
   it('maps both categories of the older enum', async () => {
@@ -607,7 +623,7 @@ describe('import:deltica1 — pg_dump files and the older file-type enum', () =>
 describe('import:deltica1 — a failed commit leaves nothing behind', () => {
   it('removes the copied files and writes no row', async () => {
     const h = await harness()
-    const old = await oldDatabase(serverUrl!, 'current')
+    const old = await oldDatabase(serverUrl, 'current')
     const uploads = mkdtempSync(join(tmpdir(), 'deltica1-uploads-'))
     const source = connectReadOnly(old.url)
     try {

@@ -1,11 +1,12 @@
-// A Deltica 1.x database on the real PostgreSQL, built from test/deltica1/schema.sql with
-// synthetic data: the tricky cases a branch brings (see synthetic()) or N plain instruments for
-// the benchmark (bulk()). Its uploads folder is a temporary directory of real files.
+// A Deltica 1.x database — on the PostgreSQL server when one is given, else on a second embedded
+// engine in memory — built from test/deltica1/schema.sql with synthetic data: the tricky cases a
+// branch brings (see synthetic()) or N plain instruments for the benchmark (bulk()). Its uploads
+// folder is a temporary directory of real files.
 import { randomBytes } from 'node:crypto'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import bcrypt from 'bcryptjs'
-import { connectUrl, type Sql } from '../../runtime/db.ts'
+import { connectUrl, openEmbedded, type Sql } from '../../runtime/db.ts'
 
 export const FILE_TYPES = {
   /** what the 1.x code writes */
@@ -22,18 +23,24 @@ export interface OldDb {
 
 /** An empty 1.x database (schema only) with the file-type enum in `variant`. */
 export async function oldDatabase(
-  serverUrl: string,
+  serverUrl: string | null,
   variant: keyof typeof FILE_TYPES,
 ): Promise<OldDb> {
+  const db = serverUrl ? await serverDatabase(serverUrl) : await embeddedDatabase()
+  const types = FILE_TYPES[variant].map((t) => `'${t}'`).join(', ')
+  await db.sql.unsafe(`create type file_type_enum as enum (${types})`)
+  await db.sql.unsafe(readFileSync(join(import.meta.dirname, 'schema.sql'), 'utf8'))
+  return db
+}
+
+/** A new database on the server, dropped with its connections. */
+async function serverDatabase(serverUrl: string): Promise<OldDb> {
   const name = `deltica1_fixture_${process.pid}_${randomBytes(4).toString('hex')}`
   const admin = connectUrl(serverUrl, 1)
   await admin.unsafe(`create database ${name}`)
   const url = new URL(serverUrl)
   url.pathname = `/${name}`
   const sql = connectUrl(url.toString(), 4)
-  const types = FILE_TYPES[variant].map((t) => `'${t}'`).join(', ')
-  await sql.unsafe(`create type file_type_enum as enum (${types})`)
-  await sql.unsafe(readFileSync(join(import.meta.dirname, 'schema.sql'), 'utf8'))
   return {
     url: url.toString(),
     sql,
@@ -43,6 +50,15 @@ export async function oldDatabase(
       await admin.end({ timeout: 5 })
     },
   }
+}
+
+/**
+ * No server (`npm test` on a fresh clone): an engine of its own, apart from the target's, served
+ * on a loopback URL that connectReadOnly reaches like a real 1.x server.
+ */
+async function embeddedDatabase(): Promise<OldDb> {
+  const db = await openEmbedded(null, 4)
+  return { url: db.url, sql: db.sql, drop: () => db.close() }
 }
 
 export const PDF = (text: string) =>
