@@ -11,7 +11,7 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import autocannon from 'autocannon'
 import { BENCH_PASSWORD, benchDatabase } from './database.ts'
-import { start, TS_LOADER } from './process.ts'
+import { signIn, start, TS_LOADER } from './process.ts'
 
 const { values: args } = parseArgs({
   options: {
@@ -53,12 +53,7 @@ try {
     const server = await start([...command], env, join(dataDir, `${name}.out`))
     try {
       const base = `http://127.0.0.1:${server.port}`
-      const login = await fetch(`${base}/api/auth/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ username: 'bench', password: BENCH_PASSWORD }),
-      })
-      const { token } = (await login.json()) as { token: string }
+      const token = await signIn(base, 'bench', BENCH_PASSWORD)
       const headers = { authorization: `Bearer ${token}` }
       for (const path of args.paths.split(',').map((p) => p.replace(':id', String(id)))) {
         await autocannon({ url: base + path, connections: CONNECTIONS, amount: 4000, headers })

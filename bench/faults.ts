@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { instrument } from '../test/equipment.ts'
 import { BENCH_PASSWORD, benchDatabase } from './database.ts'
-import { freePort, start } from './process.ts'
+import { freePort, signIn, start } from './process.ts'
 
 const PG_BIN = process.env.PG_BIN ?? '/usr/lib/postgresql/15/bin'
 const root = mkdtempSync(join(tmpdir(), 'deltica-faults-'))
@@ -81,14 +81,7 @@ const logFile = join(root, 'server.out')
 let server = await start(['--import', 'tsx', 'runtime/main.ts'], serverEnv, logFile)
 let base = `http://127.0.0.1:${server.port}`
 
-async function login(): Promise<string> {
-  const res = await fetch(`${base}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'bench', password: BENCH_PASSWORD }),
-  })
-  return ((await res.json()) as { token: string }).token
-}
+const login = () => signIn(base, 'bench', BENCH_PASSWORD)
 let token = await login()
 const get = (path: string, signal?: AbortSignal) =>
   fetch(base + path, { headers: { authorization: `Bearer ${token}` }, signal })

@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util'
 import { createUser } from '../domain/users/accounts.ts'
 import { instrument } from '../test/equipment.ts'
 import { BENCH_PASSWORD, benchDatabase } from './database.ts'
-import { start } from './process.ts'
+import { signIn, start } from './process.ts'
 
 const { values: args } = parseArgs({
   options: {
@@ -98,15 +98,7 @@ const expect = (ok: boolean, what: string) => {
   if (!ok) stats.errors.push(what)
 }
 
-async function logIn(i: number): Promise<string> {
-  const login = await fetch(`${base}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: `user${i}`, password: BENCH_PASSWORD }),
-  })
-  if (login.status !== 200) throw new Error(`login user${i}: ${login.status}`)
-  return ((await login.json()) as { token: string }).token
-}
+const logIn = (i: number) => signIn(base, `user${i}`, BENCH_PASSWORD)
 
 async function simulate(i: number, token: string, deadline: number) {
   const isAdmin = i < ADMINS

@@ -22,6 +22,17 @@ export async function freePort(): Promise<number> {
   return port
 }
 
+/** A token of `username` on the server at `base` (a failed sign-in throws, naming the status). */
+export async function signIn(base: string, username: string, password: string): Promise<string> {
+  const res = await fetch(`${base}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  })
+  if (res.status !== 200) throw new Error(`sign-in of ${username}: ${res.status}`)
+  return ((await res.json()) as { token: string }).token
+}
+
 /**
  * Starts a server process with its output in a file (a pipe read by this busy process would
  * block the server's synchronous stdout writes and measure the bench, not the server).

@@ -14,7 +14,7 @@ import { cpus, totalmem, tmpdir, type as osType, release } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import autocannon from 'autocannon'
-import { ROOT, start, TS_LOADER } from './process.ts'
+import { ROOT, signIn, start, TS_LOADER } from './process.ts'
 import { ITEM_COLUMNS } from '../domain/equipment/fields.ts'
 import { BENCH_PASSWORD, benchDatabase, defaultServerUrl, type BenchDatabase } from './database.ts'
 
@@ -129,13 +129,7 @@ async function benchSize(size: number): Promise<Row[]> {
     children.push(bare.child)
     const appBase = `http://127.0.0.1:${app.port}`
     const bareBase = `http://127.0.0.1:${bare.port}`
-    const login = await fetch(`${appBase}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'bench', password: PASSWORD }),
-    })
-    const { token } = (await login.json()) as { token: string }
-    const auth = { authorization: `Bearer ${token}` }
+    const auth = { authorization: `Bearer ${await signIn(appBase, 'bench', PASSWORD)}` }
     const hasStats = (await fetch(`${appBase}/api/stats/summary`, { headers: auth })).status === 200
 
     const q = encodeURIComponent('манометр гтл')

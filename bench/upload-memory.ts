@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { connectUrl } from '../runtime/db.ts'
 import { insertEquipment } from '../test/samples.ts'
+import { signIn } from './process.ts'
 
 const SIZE_MB = Number(process.env.UPLOAD_MB ?? 100)
 const MAX_GROWTH_MB = Number(process.env.MAX_GROWTH_MB ?? 64)
@@ -68,12 +69,7 @@ async function main() {
       if (ok) break
       await sleep(250)
     }
-    const login = await fetch(`${base}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'admin', password: PASSWORD }),
-    })
-    const { token } = (await login.json()) as { token: string }
+    const token = await signIn(base, 'admin', PASSWORD)
     const auth = { authorization: `Bearer ${token}` }
     // the settings are saved with the version read, as the settings form does
     const { version } = (await (await fetch(`${base}/api/settings`, { headers: auth })).json()) as {
