@@ -66,4 +66,27 @@ describe('logging', () => {
       status: 200,
     })
   })
+
+  it('a line stays one JSON object whatever the text, a later field wins, children nest', () => {
+    const lines: string[] = []
+    const log = createLogger({ level: 'info', sink: (l) => lines.push(l) })
+    const child = log.child({ request_id: 'r1', user: 'иванов "и\\ко"' }).child({ job: 'x' })
+    child.warn('строка\nвторая «цитата»', { user: 'петров', path: '/api/x?q=a"b', n: null })
+    log.info('empty', {})
+    expect(lines).toHaveLength(2)
+    expect(lines.every((l) => l.endsWith('}\n') && !l.slice(0, -1).includes('\n'))).toBe(true)
+    const first = JSON.parse(lines[0])
+    expect(first).toMatchObject({
+      level: 'warn',
+      msg: 'строка\nвторая «цитата»',
+      request_id: 'r1',
+      job: 'x',
+      user: 'петров',
+      path: '/api/x?q=a"b',
+      n: null,
+    })
+    expect(Object.keys(first).slice(0, 3)).toEqual(['time', 'level', 'msg'])
+    expect(Date.parse(first.time)).not.toBeNaN()
+    expect(JSON.parse(lines[1])).toEqual({ time: expect.any(String), level: 'info', msg: 'empty' })
+  })
 })
