@@ -13,6 +13,23 @@ export const registerAdmin: User = {
 }
 
 /**
+ * The statements the pool sends from now on, as postgres.js's debug hook sees them (a test empties
+ * the array, runs a read, and checks which statement it took).
+ */
+export function recordStatements(sql: Sql): string[] {
+  const statements: string[] = []
+  ;(sql as unknown as { options: { debug: unknown } }).options.debug = (_c: unknown, q: string) =>
+    statements.push(q)
+  return statements
+}
+
+/** A laborant of the seeded register's first department (as the list takes users: no account). */
+export async function registerLaborant(sql: Sql): Promise<User> {
+  const [{ department }] = await sql`select department from equipment_active limit 1`
+  return { ...registerAdmin, id: 2, role: 'laborant', department }
+}
+
+/**
  * Seeds N instruments with one INSERT … SELECT generate_series into the driving table, keys
  * included, and the sections copied from it, with triggers off (session_replication_role) so
  * every row is written once: the plans are what plans.test.ts tests; the triggers that keep

@@ -4,13 +4,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { User } from '../../runtime/endpoint.ts'
 import { testDatabase, type TestDatabase } from '../../test/db.ts'
-import { registerAdmin, seedRegister } from '../../test/seed-register.ts'
+import {
+  recordStatements,
+  registerAdmin,
+  registerLaborant,
+  seedRegister,
+} from '../../test/seed-register.ts'
 import { ListQuery, listInstruments, pageQuery, registerTotal } from './query.ts'
 
 const admin = registerAdmin
 
 let db: TestDatabase
-const statements: string[] = []
+let statements: string[] = []
 
 /** The page as matching the text gives it (the statement every other list uses). */
 async function matched(user: User, query: Record<string, string>) {
@@ -28,13 +33,12 @@ describe('pages of what a search found', () => {
   beforeAll(async () => {
     db = await testDatabase(2)
     await seedRegister(db.sql, 3000)
-    ;(db.sql as any).options.debug = (_c: unknown, q: string) => statements.push(q)
+    statements = recordStatements(db.sql)
   }, 120_000)
   afterAll(() => db?.close())
 
   it('are the rows and total matching the text gives, in every order and for a laborant', async () => {
-    const [{ department }] = await db.sql`select department from equipment_active limit 1`
-    const laborant: User = { ...admin, id: 2, role: 'laborant', department }
+    const laborant = await registerLaborant(db.sql)
     for (const user of [admin, laborant]) {
       for (const [sort, order] of [
         ['id', 'asc'],

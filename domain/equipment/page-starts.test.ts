@@ -4,14 +4,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { User } from '../../runtime/endpoint.ts'
 import { testDatabase, type TestDatabase } from '../../test/db.ts'
-import { registerAdmin, seedRegister } from '../../test/seed-register.ts'
+import {
+  recordStatements,
+  registerAdmin,
+  registerLaborant,
+  seedRegister,
+} from '../../test/seed-register.ts'
 import { listInstruments } from './query.ts'
 
 const N = 3000
 const admin = registerAdmin
 
 let db: TestDatabase
-const statements: string[] = []
+let statements: string[] = []
 
 async function page(user: User, offset: number, order: 'asc' | 'desc') {
   const text = await listInstruments(db.sql, user, { sort: 'id', order, limit: 100, offset }, 30)
@@ -30,13 +35,12 @@ describe('deep pages of the id order', () => {
   beforeAll(async () => {
     db = await testDatabase(2)
     await seedRegister(db.sql, N)
-    ;(db.sql as any).options.debug = (_c: unknown, q: string) => statements.push(q)
+    statements = recordStatements(db.sql)
   }, 120_000)
   afterAll(() => db?.close())
 
   it('start from a kept page start and read the same rows as from the top', async () => {
-    const [{ department }] = await db.sql`select department from equipment_active limit 1`
-    const laborant: User = { ...admin, id: 2, role: 'laborant', department }
+    const laborant = await registerLaborant(db.sql)
     for (const user of [admin, laborant]) {
       const total = (
         await db.sql`
