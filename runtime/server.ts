@@ -161,7 +161,10 @@ export async function listen(
   }
 }
 
-/** Whether a Host and request target make a URL (a Host seen valid is remembered, a few hundred at most). */
+/**
+ * Whether a Host and request target make a URL (a Host seen valid is remembered, a few hundred at
+ * most).
+ */
 function validTarget(host: string | undefined, target: string | undefined): boolean {
   if (!host || !validHost(host)) return false
   // an origin-form target of printable ASCII always makes a URL with a valid host
