@@ -9,8 +9,9 @@
 // edit, record cycles and upload files — each pausing `think-ms` on average (uniformly 0…2×)
 // between requests. With --kill-at, replica A is killed (SIGKILL) that many seconds in: reads in
 // flight are resent by nginx to B; a write in flight on A is answered 502 and counted as
-// unacknowledged (it may or may not have been applied — the client would retry it); every
-// request after the kill must succeed. Ends with every acknowledged write present (versions,
+// unacknowledged (it may or may not have been applied — the client would retry it). "In flight"
+// lasts until A's process is seen gone, plus a second: until then nginx may still send a write on
+// a kept-alive connection to A. Every other request after the kill must succeed. Ends with every acknowledged write present (versions,
 // cycles, uploaded files read back with their hash) and none applied twice. Prints per kind:
 // count, p50/p99, errors; throughput; each replica's peak RSS; the CPU the replicas and the
 // database used per request. Exit code 1 on any failure.
@@ -288,6 +289,8 @@ const ADMIN_MIX: [Kind, number][] = [
 const latencies = new Map<Kind, number[]>()
 const errors: string[] = []
 let killedAt = 0
+/** when replica A's process was seen gone (0 while it is not) */
+let goneAt = 0
 let afterKill = 0
 let conflicts = 0
 /** acknowledged (a) and unacknowledged, maybe applied (u) writes per hot instrument */
@@ -331,8 +334,10 @@ async function call(
     list.push(performance.now() - started)
     latencies.set(kind, list)
     if (killedAt && startedAt >= killedAt) afterKill++
-    // a write that reached replica A before the kill: nginx answers 502 and does not resend it
-    const cut = killedAt && startedAt < killedAt && method !== 'GET' && res.status === 502
+    // a write that may have reached replica A before it was gone: nginx answers 502 and does not
+    // resend it (a write is not idempotent)
+    const maybeOnA = killedAt && (!goneAt || startedAt <= goneAt + 1000)
+    const cut = maybeOnA && method !== 'GET' && res.status === 502
     return { status: res.status, data, unsure: Boolean(cut) }
   } catch (error) {
     errors.push(`${kind} ${method} ${path}: ${String(error)}`)
@@ -459,6 +464,7 @@ const started = Date.now()
 const killer = KILL_AT_MS
   ? setTimeout(() => {
       killedAt = Date.now()
+      replicas[0].child.once('exit', () => (goneAt = Date.now()))
       replicas[0].child.kill('SIGKILL')
     }, KILL_AT_MS)
   : null
